@@ -1,0 +1,24 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// One library target holds all the logic (Sources/Server); the executable and the tests sit on top of it.
+// The three C libraries come from Debian packages; no Swift package dependency is needed on the hot path.
+let package = Package(
+    name: "eureka-swift",
+    products: [
+        .executable(name: "eureka-server", targets: ["eureka-server"]),
+        .library(name: "EurekaServer", type: .dynamic, targets: ["Server"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CLibUV", pkgConfig: "libuv", providers: [.apt(["libuv1-dev"])]),
+        .systemLibrary(name: "CHTTPParser", providers: [.apt(["libhttp-parser-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(
+            name: "Server",
+            dependencies: ["CLibUV", "CHTTPParser", "CZlib"]
+        ),
+        .executableTarget(name: "eureka-server", dependencies: ["Server"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

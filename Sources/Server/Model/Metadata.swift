@@ -1,0 +1,42 @@
+/// A string -> string map that keeps the order entries arrived in, so what a client registered
+/// is written back exactly as given (spec 3.6). Small maps are the norm, so lookups scan.
+public struct Metadata: Sendable, Equatable, Sequence {
+    public struct Entry: Sendable, Equatable {
+        public var key: String
+        public var value: String
+        public init(key: String, value: String) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    public private(set) var entries: [Entry] = []
+
+    public init() {}
+
+    public init(_ pairs: [(String, String)]) {
+        for (key, value) in pairs { self[key] = value }
+    }
+
+    public var isEmpty: Bool { entries.isEmpty }
+    public var count: Int { entries.count }
+
+    /// Setting an existing key overwrites it in place (duplicate keys: last wins); nil removes.
+    public subscript(key: String) -> String? {
+        get { entries.first(where: { $0.key == key })?.value }
+        set {
+            if let index = entries.firstIndex(where: { $0.key == key }) {
+                if let newValue { entries[index].value = newValue } else { entries.remove(at: index) }
+            } else if let newValue {
+                entries.append(Entry(key: key, value: newValue))
+            }
+        }
+    }
+
+    /// Overwrites the given keys, keeps the others (the metadata endpoint's merge, spec 2.11).
+    public mutating func merge(_ other: Metadata) {
+        for entry in other.entries { self[entry.key] = entry.value }
+    }
+
+    public func makeIterator() -> IndexingIterator<[Entry]> { entries.makeIterator() }
+}

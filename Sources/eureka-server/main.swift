@@ -1,0 +1,2 @@
+import Server
+print("eureka-server: not yet wired")

@@ -1,2 +1,32 @@
+import Glibc
 import Server
-print("eureka-server: not yet wired")
+
+/// Unbuffered writes: the port line must reach a parent process reading our stdout at once.
+func say(_ text: String, fd: Int32 = 1) {
+    var line = text + "\n"
+    line.withUTF8 { _ = write(fd, $0.baseAddress, $0.count) }
+}
+
+// Load settings, build the node, run it until SIGINT/SIGTERM; exit 2 on a bad setting.
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.contains("--help") || arguments.contains("-h") {
+    say(ConfigLoader.helpText)
+    exit(0)
+}
+let config: ServerConfig
+do {
+    config = try ConfigLoader.load(arguments: arguments)
+} catch {
+    say("eureka-server: \(error)", fd: 2)
+    exit(2)
+}
+do {
+    let node = try EurekaNode(config: config)
+    node.handleSignals()
+    say("eureka-server listening on \(config.address) port \(node.port)")
+    node.run()
+    exit(0)
+} catch {
+    say("eureka-server: cannot start: \(error)", fd: 2)
+    exit(1)
+}

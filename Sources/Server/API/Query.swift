@@ -1,0 +1,67 @@
+/// A query string read on demand: each lookup scans the bytes, so a heartbeat that needs one
+/// parameter pays for one scan and no dictionary (spec 1.2: form decoding, first value wins,
+/// case-sensitive names).
+public struct Query {
+    private let bytes: ArraySlice<UInt8>
+
+    public init(_ bytes: ArraySlice<UInt8>) { self.bytes = bytes }
+
+    /// Splits a URL into its path and query.
+    public static func split(_ url: ArraySlice<UInt8>) -> (path: ArraySlice<UInt8>, query: Query) {
+        guard let mark = url.firstIndex(of: UInt8(ascii: "?")) else { return (url, Query(url[url.endIndex...])) }
+        return (url[..<mark], Query(url[(mark + 1)...]))
+    }
+
+    public func value(_ name: StaticString) -> String? {
+        raw(name).map { PercentDecoding.decode($0, plusIsSpace: true) }
+    }
+
+    public func contains(_ name: StaticString) -> Bool { raw(name) != nil }
+
+    /// A decimal integer parameter; nil when absent, empty or not a number.
+    public func int64(_ name: StaticString) -> Int64? {
+        guard let value = raw(name), !value.isEmpty, value.count <= 19 else { return nil }
+        var result: Int64 = 0
+        for byte in value {
+            guard byte >= 48, byte <= 57 else { return value.contains(UInt8(ascii: "%")) ? Int64(self.value(name)!) : nil }
+            result = result * 10 + Int64(byte - 48)
+        }
+        return result
+    }
+
+    /// Every parameter in order, decoded; the first value of a repeated name wins.
+    public var allPairs: [(String, String)] {
+        var seen = Set<String>()
+        var pairs: [(String, String)] = []
+        for part in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let equals = part.firstIndex(of: UInt8(ascii: "="))
+            let name = PercentDecoding.decode(equals.map { part[..<$0] } ?? part, plusIsSpace: true)
+            let value = equals.map { PercentDecoding.decode(part[($0 + 1)...], plusIsSpace: true) } ?? ""
+            if seen.insert(name).inserted { pairs.append((name, value)) }
+        }
+        return pairs
+    }
+
+    private func raw(_ name: StaticString) -> ArraySlice<UInt8>? {
+        let nameLength = name.utf8CodeUnitCount
+        let nameBytes = name.utf8Start
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            var end = start
+            while end < bytes.endIndex, bytes[end] != UInt8(ascii: "&") { end += 1 }
+            if end - start >= nameLength {
+                var matches = true
+                for i in 0..<nameLength where bytes[start + i] != nameBytes[i] {
+                    matches = false
+                    break
+                }
+                if matches {
+                    if end - start == nameLength { return bytes[end..<end] }
+                    if bytes[start + nameLength] == UInt8(ascii: "=") { return bytes[(start + nameLength + 1)..<end] }
+                }
+            }
+            start = end + 1
+        }
+        return nil
+    }
+}

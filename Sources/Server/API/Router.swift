@@ -1,0 +1,119 @@
+/// Maps a request path to an Endpoint by comparing segments: no regular expressions, no allocation
+/// except for the parameters it returns. Every Eureka path is served under `/eureka/` and `/eureka/v2/`
+/// (spec 1.1); one trailing `/` is ignored.
+public struct Router: Sendable {
+    /// Operational pages outside `/eureka` (spec 10); nil when disabled.
+    public var dashboardPath: String?
+    public var metricsEnabled: Bool
+
+    public init(dashboardPath: String? = "/", metricsEnabled: Bool = true) {
+        self.dashboardPath = dashboardPath
+        self.metricsEnabled = metricsEnabled
+    }
+
+    /// `path` is the URL without its query.
+    public func route(_ path: ArraySlice<UInt8>) -> Endpoint? {
+        var segments = PathSegments(path)
+        guard let first = segments.next() else {
+            return dashboardPath == "/" ? .dashboard : nil
+        }
+        if Self.equals(path, first, "eureka") {
+            var next = segments.next()
+            if let v2 = next, Self.equals(path, v2, "v2") { next = segments.next() }
+            guard let resource = next else { return nil }
+            return eurekaRoute(path, resource, &segments)
+        }
+        return operationalRoute(path)
+    }
+
+    private func eurekaRoute(_ path: ArraySlice<UInt8>, _ resource: Range<Int>, _ segments: inout PathSegments) -> Endpoint? {
+        let rest = (segments.next(), segments.next(), segments.next(), segments.next())
+        if Self.equals(path, resource, "apps") {
+            guard let appSegment = rest.0 else { return .apps }
+            guard let idSegment = rest.1 else {
+                // The literal lower-case `delta` is always the delta endpoint (spec 1.2).
+                return Self.equals(path, appSegment, "delta") ? .delta : .app(Self.appName(path, appSegment))
+            }
+            let app = Self.appName(path, appSegment)
+            let id = Self.decoded(path, idSegment)
+            guard let action = rest.2 else { return .instance(app: app, id: id) }
+            guard rest.3 == nil else { return nil }
+            if Self.equals(path, action, "status") { return .instanceStatus(app: app, id: id) }
+            if Self.equals(path, action, "metadata") { return .instanceMetadata(app: app, id: id) }
+            return nil
+        }
+        if Self.equals(path, resource, "instances"), let id = rest.0, rest.1 == nil {
+            return .instanceById(Self.decoded(path, id))
+        }
+        if Self.equals(path, resource, "vips"), let vip = rest.0, rest.1 == nil { return .vip(Self.decoded(path, vip)) }
+        if Self.equals(path, resource, "svips"), let vip = rest.0, rest.1 == nil { return .svip(Self.decoded(path, vip)) }
+        if Self.equals(path, resource, "status"), rest.0 == nil { return .status }
+        if Self.equals(path, resource, "serverinfo"), let what = rest.0, Self.equals(path, what, "statusoverrides"), rest.1 == nil {
+            return .statusOverrides
+        }
+        if Self.equals(path, resource, "peerreplication"), let what = rest.0, Self.equals(path, what, "batch"), rest.1 == nil {
+            return .peerReplicationBatch
+        }
+        if Self.equals(path, resource, "asg"), let asg = rest.0, let what = rest.1, Self.equals(path, what, "status"), rest.2 == nil {
+            return .asgStatus(Self.decoded(path, asg))
+        }
+        return nil
+    }
+
+    private func operationalRoute(_ path: ArraySlice<UInt8>) -> Endpoint? {
+        let text = String(decoding: Self.trimmed(path), as: UTF8.self)
+        switch text {
+        case "/actuator/health", "/health": return .health
+        case "/actuator/prometheus", "/metrics": return metricsEnabled ? .metrics : nil
+        default:
+            if let dashboardPath, text == dashboardPath || text + "/" == dashboardPath { return .dashboard }
+            return nil
+        }
+    }
+
+    private static func trimmed(_ path: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        path.count > 1 && path.last == UInt8(ascii: "/") ? path.dropLast() : path
+    }
+
+    private static func equals(_ path: ArraySlice<UInt8>, _ range: Range<Int>, _ literal: StaticString) -> Bool {
+        guard range.count == literal.utf8CodeUnitCount else { return false }
+        let bytes = literal.utf8Start
+        var i = 0
+        for index in range {
+            if path[index] != bytes[i] { return false }
+            i += 1
+        }
+        return true
+    }
+
+    private static func appName(_ path: ArraySlice<UInt8>, _ range: Range<Int>) -> String {
+        let name = decoded(path, range)
+        return name.utf8.contains(where: { $0 >= 97 && $0 <= 122 || $0 >= 128 }) ? name.uppercased() : name
+    }
+
+    /// Percent-decodes one segment (`+` stays a plus in paths, spec 1.2).
+    static func decoded(_ path: ArraySlice<UInt8>, _ range: Range<Int>) -> String {
+        let segment = path[range]
+        guard segment.contains(UInt8(ascii: "%")) else { return String(decoding: segment, as: UTF8.self) }
+        return PercentDecoding.decode(segment, plusIsSpace: false)
+    }
+}
+
+/// Yields the ranges of the non-empty `/`-separated segments of a path; a trailing `/` yields nothing.
+struct PathSegments {
+    private let path: ArraySlice<UInt8>
+    private var position: Int
+
+    init(_ path: ArraySlice<UInt8>) {
+        self.path = path
+        position = path.startIndex
+    }
+
+    mutating func next() -> Range<Int>? {
+        while position < path.endIndex, path[position] == UInt8(ascii: "/") { position += 1 }
+        guard position < path.endIndex else { return nil }
+        let start = position
+        while position < path.endIndex, path[position] != UInt8(ascii: "/") { position += 1 }
+        return start..<position
+    }
+}

@@ -1,0 +1,78 @@
+/// One response. The connection serialises it; every response carries Content-Length (spec 1.8).
+public struct Response {
+    public var status: Int
+    public var contentType: ContentType?
+    public var body: ResponseBody
+    public var contentEncodingGzip = false
+    /// `Allow` for 405 and OPTIONS.
+    public var allow: StaticString?
+    /// Ends the connection after this response (errors that leave the stream in an unknown state).
+    public var closeConnection = false
+
+    public init(status: Int, contentType: ContentType? = nil, body: ResponseBody = .empty) {
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+    }
+
+    public static func empty(_ status: Int) -> Response { Response(status: status) }
+
+    public enum ContentType: Sendable {
+        case json, xml, html, text, prometheus
+
+        var headerLine: StaticString {
+            switch self {
+            case .json: "Content-Type: application/json\r\n"
+            case .xml: "Content-Type: application/xml\r\n"
+            case .html: "Content-Type: text/html; charset=utf-8\r\n"
+            case .text: "Content-Type: text/plain; charset=utf-8\r\n"
+            case .prometheus: "Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
+            }
+        }
+    }
+}
+
+/// A body is either bytes made for this response or a shared immutable payload (a cached document),
+/// which is never copied per reader.
+public enum ResponseBody {
+    case empty
+    case bytes([UInt8])
+    case shared(SharedBytes)
+
+    var count: Int {
+        switch self {
+        case .empty: 0
+        case .bytes(let bytes): bytes.count
+        case .shared(let shared): shared.bytes.count
+        }
+    }
+}
+
+/// Immutable bytes shared by every reader of one cached payload version.
+public final class SharedBytes: Sendable {
+    public let bytes: [UInt8]
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+}
+
+/// The reason phrases of the codes this server produces (spec 1.9).
+enum StatusLine {
+    static func line(_ status: Int) -> StaticString {
+        switch status {
+        case 100: "HTTP/1.1 100 Continue\r\n"
+        case 200: "HTTP/1.1 200 OK\r\n"
+        case 204: "HTTP/1.1 204 No Content\r\n"
+        case 400: "HTTP/1.1 400 Bad Request\r\n"
+        case 403: "HTTP/1.1 403 Forbidden\r\n"
+        case 404: "HTTP/1.1 404 Not Found\r\n"
+        case 405: "HTTP/1.1 405 Method Not Allowed\r\n"
+        case 408: "HTTP/1.1 408 Request Timeout\r\n"
+        case 409: "HTTP/1.1 409 Conflict\r\n"
+        case 413: "HTTP/1.1 413 Payload Too Large\r\n"
+        case 415: "HTTP/1.1 415 Unsupported Media Type\r\n"
+        case 431: "HTTP/1.1 431 Request Header Fields Too Large\r\n"
+        case 500: "HTTP/1.1 500 Internal Server Error\r\n"
+        case 503: "HTTP/1.1 503 Service Unavailable\r\n"
+        default: "HTTP/1.1 500 Internal Server Error\r\n"
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import CLibUV
+import Glibc
+
+/// One uv_loop_t, run by exactly one thread. Everything that touches the registry or a socket runs
+/// inside `run()` on that thread; other threads reach it only through `LoopMailbox`.
+public final class EventLoop {
+    let raw: UnsafeMutablePointer<uv_loop_t>
+    /// alloc and read callbacks run back to back on the loop thread and decoders copy what they keep,
+    /// so every connection reads into this one slab: an idle socket costs no read memory.
+    let readSlab: UnsafeMutableRawBufferPointer
+    private(set) var thread: pthread_t?
+
+    public init() throws(UVError) {
+        raw = .allocate(capacity: 1)
+        readSlab = .allocate(byteCount: 64 * 1024, alignment: 16)
+        let rc = uv_loop_init(raw)
+        if rc < 0 {
+            raw.deallocate()
+            readSlab.deallocate()
+            throw UVError(code: rc)
+        }
+    }
+
+    deinit {
+        // Every owner closed its handle before we get here; run once more so their close callbacks fire.
+        uv_run(raw, UV_RUN_NOWAIT)
+        _ = uv_loop_close(raw)
+        raw.deallocate()
+        readSlab.deallocate()
+    }
+
+    /// Runs until no active handle remains (every owner closed).
+    public func run() {
+        thread = pthread_self()
+        uv_run(raw, UV_RUN_DEFAULT)
+    }
+
+    /// Runs one turn without blocking; for embedders that drive the loop themselves.
+    func runOnce() { uv_run(raw, UV_RUN_NOWAIT) }
+
+    /// Cached per loop turn by libuv: fine for timeouts, never for wire timestamps.
+    var nowMillis: UInt64 { uv_now(raw) }
+
+    /// Whether the caller is the thread currently running the loop (C entry points check this).
+    var isOnLoopThread: Bool {
+        guard let thread else { return false }
+        return pthread_equal(thread, pthread_self()) != 0
+    }
+
+    /// Number of handles libuv still counts as alive: zero once every owner closed (tests assert it).
+    var activeHandleCount: Int {
+        var count = 0
+        uv_walk(raw, { handle, arg in
+            if uv_is_closing(handle) == 0 { arg!.assumingMemoryBound(to: Int.self).pointee += 1 }
+        }, &count)
+        return count
+    }
+}

@@ -1,0 +1,134 @@
+import CLibUV
+
+/// What a stream tells its owner. Called on the loop thread.
+protocol TCPStreamDelegate: AnyObject {
+    /// Bytes live in the loop's read slab only for this call: copy what must outlive it.
+    func stream(_ stream: TCPStream, didRead bytes: UnsafeRawBufferPointer)
+    /// EOF or a read error: the peer is gone or done sending.
+    func streamDidEnd(_ stream: TCPStream)
+    /// The last queued byte left; `pendingBytes` is 0.
+    func streamDidDrain(_ stream: TCPStream)
+    func streamDidClose(_ stream: TCPStream)
+}
+
+/// One uv_tcp_t. The handle holds a +1 on this object from init to the close callback, so the object
+/// cannot die while libuv still knows the handle. One write is in flight at a time: bytes produced
+/// meanwhile collect in `pending` and leave together in the next uv_write.
+final class TCPStream {
+    let tcp = UnsafeMutablePointer<uv_tcp_t>.allocate(capacity: 1)
+    unowned let loop: EventLoop
+    weak var delegate: TCPStreamDelegate?
+    private let writeRequest = UnsafeMutablePointer<uv_write_t>.allocate(capacity: 1)
+    private let shutdownRequest = UnsafeMutablePointer<uv_shutdown_t>.allocate(capacity: 1)
+    private var inFlight = ByteBuffer()  // libuv's from uv_write to the callback; never touched meanwhile
+    private var pending = ByteBuffer()   // responses produced meanwhile, in request order
+    private(set) var isClosing = false
+    private(set) var isReading = false
+    private var shutdownAfterDrain = false
+
+    init(loop: EventLoop) {
+        self.loop = loop
+        uv_tcp_init(loop.raw, tcp)
+        tcp.pointee.data = Unmanaged.passRetained(self).toOpaque()
+        writeRequest.pointee.data = Unmanaged.passUnretained(self).toOpaque()  // the handle's +1 covers it
+    }
+
+    deinit {
+        tcp.deallocate()
+        writeRequest.deallocate()
+        shutdownRequest.deallocate()
+    }
+
+    var pendingBytes: Int { pending.count + inFlight.count }
+
+    func startReading() {
+        guard !isReading, !isClosing else { return }
+        isReading = true
+        uv_read_start(asStream(tcp), { handle, _, buf in
+            let slab = owner(of: handle, as: TCPStream.self).loop.readSlab
+            buf!.pointee = uv_buf_init(slab.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(slab.count))
+        }, { handle, nread, buf in
+            let stream = owner(of: handle, as: TCPStream.self)
+            if nread > 0 {
+                stream.delegate?.stream(stream, didRead: UnsafeRawBufferPointer(start: buf!.pointee.base, count: nread))
+            } else if nread < 0 {
+                stream.stopReading()
+                stream.delegate?.streamDidEnd(stream)
+            }
+        })
+    }
+
+    func stopReading() {
+        guard isReading, !isClosing else { return }
+        isReading = false
+        uv_read_stop(asStream(tcp))
+    }
+
+    /// Queues bytes; they leave with the next flush().
+    func queue(_ fill: (inout ByteBuffer) -> Void) {
+        guard !isClosing else { return }
+        fill(&pending)
+    }
+
+    /// Called once at the end of each read callback and when a late response lands, so pipelined
+    /// responses leave in one uv_write.
+    func flush() {
+        guard inFlight.isEmpty, !pending.isEmpty, !isClosing else { return }
+        swap(&inFlight, &pending)
+        var buf = uv_buf_init(UnsafeMutableRawPointer(inFlight.base!).assumingMemoryBound(to: CChar.self),
+                              UInt32(inFlight.count))  // libuv copies the descriptor, not the bytes
+        let rc = uv_write(writeRequest, asStream(tcp), &buf, 1) { request, status in
+            let stream = Unmanaged<TCPStream>.fromOpaque(request!.pointee.data).takeUnretainedValue()
+            stream.didWrite(status: status)
+        }
+        if rc < 0 {
+            inFlight.removeAll()
+            close()
+        }
+    }
+
+    private func didWrite(status: Int32) {
+        inFlight.removeAll()  // keeps its capacity for the next turn
+        if status < 0 || isClosing {
+            close()
+            return
+        }
+        if !pending.isEmpty {
+            flush()
+        } else {
+            if shutdownAfterDrain { shutdownNow() }
+            delegate?.streamDidDrain(self)
+        }
+    }
+
+    /// Idle connections give their output memory back.
+    func releaseBuffers() {
+        if inFlight.isEmpty { inFlight.release() }
+        if pending.isEmpty { pending.release() }
+    }
+
+    /// Sends FIN once everything queued has left; reading goes on, so a sender is never left blocked
+    /// on a full socket (spec 1.8 "never half-closes without reading").
+    func shutdownWhenDrained() {
+        guard !isClosing, !shutdownAfterDrain else { return }
+        shutdownAfterDrain = true
+        if pendingBytes == 0 { shutdownNow() }
+    }
+
+    private func shutdownNow() {
+        shutdownAfterDrain = false
+        shutdownRequest.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+        _ = uv_shutdown(shutdownRequest, asStream(tcp)) { _, _ in }
+    }
+
+    func close() {
+        guard !isClosing else { return }  // a second uv_close is undefined behaviour
+        isClosing = true
+        isReading = false
+        uv_close(asHandle(tcp)) { handle in
+            // libuv has run the cancelled write callbacks and will not touch the handle again.
+            let stream = Unmanaged<TCPStream>.fromOpaque(uv_handle_get_data(handle)!).takeRetainedValue()
+            stream.delegate?.streamDidClose(stream)
+        }
+    }
+}

@@ -1,0 +1,38 @@
+/// What the API implements: a request answered now, or later (a payload built off the loop).
+public protocol Responder: AnyObject {
+    func respond(to request: Request) -> Reply
+}
+
+public enum Reply {
+    case now(Response)
+    case later(PendingReply)
+}
+
+/// A reply that will be completed on the loop thread. The connection waits for it before it
+/// decodes the next pipelined request, so answers still leave in request order.
+public final class PendingReply {
+    private var deliver: ((Response) -> Void)?
+    private var early: Response?
+
+    public init() {}
+
+    /// Loop thread only. Completing twice is a programmer error.
+    public func complete(_ response: Response) {
+        if let deliver {
+            self.deliver = nil
+            deliver(response)
+        } else {
+            precondition(early == nil, "PendingReply completed twice")
+            early = response
+        }
+    }
+
+    func onComplete(_ deliver: @escaping (Response) -> Void) {
+        if let early {
+            self.early = nil
+            deliver(early)
+        } else {
+            self.deliver = deliver
+        }
+    }
+}

@@ -1,0 +1,32 @@
+/// Serialises a response into a connection's output buffer: status line, the few headers this server
+/// sends, then the body. Static byte strings only, so a heartbeat's answer costs no allocation.
+enum ResponseWriter {
+    static func write(_ response: Response, headOnly: Bool, close: Bool, keepAliveHTTP10: Bool, into out: inout ByteBuffer) {
+        out.append(StatusLine.line(response.status))
+        if let contentType = response.contentType { out.append(contentType.headerLine) }
+        if response.contentEncodingGzip { out.append("Content-Encoding: gzip\r\n") }
+        if let allow = response.allow {
+            out.append("Allow: ")
+            out.append(allow)
+            out.append("\r\n")
+        }
+        if close {
+            out.append("Connection: close\r\n")
+        } else if keepAliveHTTP10 {
+            out.append("Connection: keep-alive\r\n")
+        }
+        out.append("Content-Length: ")
+        out.append(decimal: response.body.count)
+        out.append("\r\n\r\n")
+        guard !headOnly else { return }
+        switch response.body {
+        case .empty: break
+        case .bytes(let bytes): out.append(bytes)
+        case .shared(let shared): out.append(shared.bytes)
+        }
+    }
+
+    static func writeContinue(into out: inout ByteBuffer) {
+        out.append("HTTP/1.1 100 Continue\r\n\r\n")
+    }
+}

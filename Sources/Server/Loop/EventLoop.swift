@@ -11,6 +11,8 @@ public final class EventLoop {
     private(set) var thread: pthread_t?
 
     public init() throws(UVError) {
+        // A write to a socket the peer already closed must fail with EPIPE, not kill the process.
+        signal(SIGPIPE, SIG_IGN)
         raw = .allocate(capacity: 1)
         readSlab = .allocate(byteCount: 64 * 1024, alignment: 16)
         let rc = uv_loop_init(raw)

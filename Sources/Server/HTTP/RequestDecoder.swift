@@ -157,6 +157,7 @@ public final class RequestDecoder {
 
     func messageComplete() -> Int32 {
         complete = true
+        isMidRequest = false
         http_parser_pause(parser, 1)
         return 0
     }

@@ -1,4 +1,5 @@
 import CLibUV
+import Glibc
 
 /// SIGINT and SIGTERM delivered on the loop thread (libuv turns the signal into a loop event),
 /// so the stop logic needs no async-signal-safety.
@@ -10,6 +11,13 @@ final class SignalWatcher {
 
     init(loop: EventLoop, _ action: @escaping (Int32) -> Void) {
         self.action = action
+        // A parent may have spawned us with these blocked (the mask survives exec); unblock them or
+        // the stop signal would never arrive.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         for (handle, number) in zip(signals, [SIGINT, SIGTERM]) {
             uv_signal_init(loop.raw, handle)
             handle.pointee.data = Unmanaged.passRetained(self).toOpaque()

@@ -3,7 +3,7 @@
 /// applications and the two values last (spec 3.9, 3.11).
 enum ApplicationsXML {
     static func append(_ apps: Applications, representation: Representation, to out: inout [UInt8]) {
-        out.appendOpenTag("applications")
+        out.appendStatic("<applications>")
         switch representation {
         case .full:
             appendVersionAndHash(apps, to: &out)
@@ -15,19 +15,19 @@ enum ApplicationsXML {
                 : "<registeredApplicationsEmpty>false</registeredApplicationsEmpty>")
             appendVersionAndHash(apps, to: &out)
         }
-        out.appendCloseTag("applications")
+        out.appendStatic("</applications>")
     }
 
     static func append(_ app: Application, representation: Representation, to out: inout [UInt8]) {
-        out.appendOpenTag("application")
-        out.appendXMLElement("name", text: app.name)
+        out.appendStatic("<application>")
+        out.appendXMLElement("<name>", "</name>", text: app.name)
         for instance in app.instances { InstanceXML.append(instance, representation: representation, to: &out) }
-        out.appendCloseTag("application")
+        out.appendStatic("</application>")
     }
 
     private static func appendVersionAndHash(_ apps: Applications, to out: inout [UInt8]) {
-        out.appendXMLElement("versions__delta", decimal: apps.versionsDelta)
-        out.appendXMLElement("apps__hashcode", text: apps.appsHashCode)
+        out.appendXMLElement("<versions__delta>", "</versions__delta>", decimal: apps.versionsDelta)
+        out.appendXMLElement("<apps__hashcode>", "</apps__hashcode>", text: apps.appsHashCode)
     }
 
     static func decode(_ root: XMLElementNode, now: Int64) throws(CodecError) -> Applications {

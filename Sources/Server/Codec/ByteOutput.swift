@@ -7,24 +7,20 @@ extension Array where Element == UInt8 {
         text.withUTF8Buffer { append(contentsOf: $0) }
     }
 
-    /// Decimal digits written in place; String interpolation would allocate per number.
+    /// Decimal digits formed on the stack and appended in one copy; String interpolation would
+    /// allocate per number.
     mutating func appendDecimal(_ value: Int64) {
-        if value < 0 { append(UInt8(ascii: "-")) }
-        var rest = value.magnitude
-        var digits = 1
-        var probe = rest
-        while probe >= 10 {
-            probe /= 10
-            digits += 1
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var rest = value.magnitude
+            var index = digits.count
+            repeat {
+                index -= 1
+                digits[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            } while rest > 0
+            if value < 0 { append(UInt8(ascii: "-")) }
+            append(contentsOf: UnsafeBufferPointer(rebasing: digits[index...]))
         }
-        let start = count
-        append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
-        var index = start + digits - 1
-        repeat {
-            self[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
-            rest /= 10
-            index -= 1
-        } while rest > 0
     }
 
     @inline(__always)
@@ -34,11 +30,24 @@ extension Array where Element == UInt8 {
 }
 
 extension String {
-    /// The string's UTF-8 bytes without copying a native string. `withUTF8` needs a mutable copy,
-    /// which costs nothing for the native strings the codecs see.
+    /// The string's UTF-8 bytes, in place for native strings (all the codecs see); others are
+    /// copied once.
     @inline(__always)
     func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        var copy = self
-        return copy.withUTF8(body)
+        if let result = utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(utf8).withUnsafeBufferPointer(body)
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// The status's wire spelling without building a String.
+    mutating func appendStatus(_ status: InstanceStatus) {
+        switch status {
+        case .up: appendStatic("UP")
+        case .down: appendStatic("DOWN")
+        case .starting: appendStatic("STARTING")
+        case .outOfService: appendStatic("OUT_OF_SERVICE")
+        case .unknown: appendStatic("UNKNOWN")
+        }
     }
 }

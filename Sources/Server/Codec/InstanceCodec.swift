@@ -50,21 +50,3 @@ public enum InstanceCodec {
         }
     }
 }
-
-/// The error body of spec 1.9.
-public enum ErrorBody {
-    public static func encode(message: String, format: WireFormat) -> [UInt8] {
-        var out: [UInt8] = []
-        switch format {
-        case .json:
-            out.appendStatic("{\"error\":")
-            out.appendJSONString(message)
-            out.append(UInt8(ascii: "}"))
-        case .xml:
-            out.appendOpenTag("error")
-            out.appendXMLElement("message", text: message)
-            out.appendCloseTag("error")
-        }
-        return out
-    }
-}

@@ -12,18 +12,7 @@ enum InstanceJSON {
     }
 
     private static func appendFull(_ info: InstanceInfo, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "{"))
-        if let instanceId = info.instanceId {
-            out.appendStatic("\"instanceId\":")
-            out.appendJSONString(instanceId)
-            out.append(UInt8(ascii: ","))
-        }
-        out.appendStatic("\"hostName\":")
-        out.appendJSONString(info.hostName)
-        out.appendStatic(",\"app\":")
-        out.appendJSONString(info.app)
-        out.appendStatic(",\"ipAddr\":")
-        out.appendJSONString(info.ipAddr)
+        appendIdentity(info, to: &out)
         // Netflix leaves out the deprecated sid at its two "no value" spellings.
         if info.sid != "na" && info.sid != "unknown" {
             out.appendStatic(",\"sid\":")
@@ -74,18 +63,7 @@ enum InstanceJSON {
     /// Netflix's mini codec: its fields, in the order its serializer emits them (spec 3.12.6), with
     /// `lastUpdatedTimestamp` a number.
     private static func appendCompact(_ info: InstanceInfo, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "{"))
-        if let instanceId = info.instanceId {
-            out.appendStatic("\"instanceId\":")
-            out.appendJSONString(instanceId)
-            out.append(UInt8(ascii: ","))
-        }
-        out.appendStatic("\"hostName\":")
-        out.appendJSONString(info.hostName)
-        out.appendStatic(",\"app\":")
-        out.appendJSONString(info.app)
-        out.appendStatic(",\"ipAddr\":")
-        out.appendJSONString(info.ipAddr)
+        appendIdentity(info, to: &out)
         out.appendStatic(",\"status\":\"")
         out.appendStatus(info.status)
         out.append(UInt8(ascii: "\""))
@@ -104,6 +82,22 @@ enum InstanceJSON {
         out.appendStatic(",\"securePort\":")
         appendPort(info.securePort, to: &out)
         out.append(UInt8(ascii: "}"))
+    }
+
+    /// The opening brace and the four identity fields both forms start with.
+    private static func appendIdentity(_ info: InstanceInfo, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        if let instanceId = info.instanceId {
+            out.appendStatic("\"instanceId\":")
+            out.appendJSONString(instanceId)
+            out.append(UInt8(ascii: ","))
+        }
+        out.appendStatic("\"hostName\":")
+        out.appendJSONString(info.hostName)
+        out.appendStatic(",\"app\":")
+        out.appendJSONString(info.app)
+        out.appendStatic(",\"ipAddr\":")
+        out.appendJSONString(info.ipAddr)
     }
 
     /// `{"$":8080,"@enabled":"true"}`: the number a JSON number, the flag a string (spec 3.3).
@@ -168,30 +162,6 @@ enum InstanceJSON {
         case .modified: out.appendStatic(",\"actionType\":\"MODIFIED\"")
         case .deleted: out.appendStatic(",\"actionType\":\"DELETED\"")
         case nil: break
-        }
-    }
-}
-
-/// The Amazon metadata keys Netflix's mini codecs keep (`MINI_AMAZON_INFO_INCLUDE_KEYS`, spec 3.11).
-enum AmazonCompactKeys {
-    static let kept: Set<String> = ["instance-id", "public-ipv4", "public-hostname", "local-ipv4", "availability-zone"]
-
-    static func filter(_ metadata: Metadata) -> Metadata {
-        var kept = Metadata()
-        for entry in metadata where Self.kept.contains(entry.key) { kept[entry.key] = entry.value }
-        return kept
-    }
-}
-
-extension Array where Element == UInt8 {
-    /// The status's wire spelling without building a String.
-    mutating func appendStatus(_ status: InstanceStatus) {
-        switch status {
-        case .up: appendStatic("UP")
-        case .down: appendStatic("DOWN")
-        case .starting: appendStatic("STARTING")
-        case .outOfService: appendStatic("OUT_OF_SERVICE")
-        case .unknown: appendStatic("UNKNOWN")
         }
     }
 }

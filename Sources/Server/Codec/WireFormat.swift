@@ -15,3 +15,14 @@ public enum Representation: Sendable {
 public enum CodecError: Error, Equatable {
     case unparseable(String)
 }
+
+/// The Amazon metadata keys Netflix's mini codecs keep (`MINI_AMAZON_INFO_INCLUDE_KEYS`, spec 3.11).
+enum AmazonCompactKeys {
+    static let kept: Set<String> = ["instance-id", "public-ipv4", "public-hostname", "local-ipv4", "availability-zone"]
+
+    static func filter(_ metadata: Metadata) -> Metadata {
+        var kept = Metadata()
+        for entry in metadata where Self.kept.contains(entry.key) { kept[entry.key] = entry.value }
+        return kept
+    }
+}

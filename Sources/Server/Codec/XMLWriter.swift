@@ -2,31 +2,18 @@
 /// (spec 3.6: `&amp; &lt; &gt;`, `&quot;` in attributes) and stripped of characters XML 1.0 forbids,
 /// so a stray control character in metadata cannot make the whole registry unreadable.
 extension Array where Element == UInt8 {
-    @inline(__always)
-    mutating func appendOpenTag(_ name: StaticString) {
-        append(UInt8(ascii: "<"))
-        appendStatic(name)
-        append(UInt8(ascii: ">"))
-    }
-
-    @inline(__always)
-    mutating func appendCloseTag(_ name: StaticString) {
-        appendStatic("</")
-        appendStatic(name)
-        append(UInt8(ascii: ">"))
-    }
-
-    /// `<name>text</name>`
-    mutating func appendXMLElement(_ name: StaticString, text: String) {
-        appendOpenTag(name)
+    /// `<name>text</name>`. Callers pass both tags as literals, so a fixed element costs two copies
+    /// of static bytes instead of six appends.
+    mutating func appendXMLElement(_ open: StaticString, _ close: StaticString, text: String) {
+        appendStatic(open)
         appendXMLText(text, inAttribute: false)
-        appendCloseTag(name)
+        appendStatic(close)
     }
 
-    mutating func appendXMLElement(_ name: StaticString, decimal: Int64) {
-        appendOpenTag(name)
+    mutating func appendXMLElement(_ open: StaticString, _ close: StaticString, decimal: Int64) {
+        appendStatic(open)
         appendDecimal(decimal)
-        appendCloseTag(name)
+        appendStatic(close)
     }
 
     /// Character data (or, with `inAttribute`, a double-quoted attribute value's content).

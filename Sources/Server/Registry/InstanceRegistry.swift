@@ -87,15 +87,16 @@ public final class InstanceRegistry {
         let status = StatusOverrideRule.effectiveStatus(input) { overrides.status(for: id, now: now) }
         // UNKNOWN (an override removed without a value) makes the client re-register with its real status.
         guard status != .unknown else { return .unknownInstance }
-        if status != stored {
+        let corrected = status != stored
+        if corrected {
             // OUR choice (4.5 step 3): a corrected status is a change like any other, so deltas and caches see it.
             lease.instance.status = status
             recordChange(lease, .modified, now: now)
-            if let onEvent { onEvent(.statusCorrected(decorated(lease))) }
         }
         preservation.recordRenew()
         lease.renew(now: now, exact: settings.exactLeaseExpiry)
         if let onEvent {
+            if corrected { onEvent(.statusCorrected(decorated(lease))) }
             onEvent(.heartbeat(RegistryEvent.Heartbeat(
                 app: app, id: id, status: lease.instance.status,
                 lastDirtyTimestamp: lease.instance.lastDirtyTimestamp,

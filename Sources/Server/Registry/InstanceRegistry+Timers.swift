@@ -45,6 +45,13 @@ extension InstanceRegistry {
     /// `!enable-self-preservation || (T > 0 && R > T)` (5.2).
     public var isLeaseExpirationEnabled: Bool { preservation.isLeaseExpirationEnabled }
 
+    /// The dashboard's and metrics' "below renew threshold" (5.2): R <= T once `graceMs`
+    /// (wait-time-in-ms-when-sync-empty) has passed since opening; false before opening.
+    public func isBelowRenewThreshold(graceMs: Int64) -> Bool {
+        guard let opened = openedForTrafficAt else { return false }
+        return preservation.renewsLastMinute <= preservation.threshold && time.nowMillis() - opened > graceMs
+    }
+
     /// E, T and R, for /status and metrics.
     public var selfPreservation: (expected: Int, threshold: Int, renewsLastMinute: Int) {
         (preservation.expectedClients, preservation.threshold, preservation.renewsLastMinute)

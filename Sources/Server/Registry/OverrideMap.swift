@@ -13,14 +13,15 @@ struct OverrideMap {
     private var entries: [String: Entry] = [:]
 
     /// Read and touch: a hit restarts the entry's hour.
+    /// One hash of `id` per call: renew reads this for every UP instance.
     mutating func status(for id: String, now: Int64) -> InstanceStatus? {
-        guard let entry = entries[id] else { return nil }
-        if isExpired(entry, now: now) {
-            entries[id] = nil
+        guard let index = entries.index(forKey: id) else { return nil }
+        if isExpired(entries.values[index], now: now) {
+            entries.remove(at: index)
             return nil
         }
-        entries[id]?.lastAccess = now
-        return entry.status
+        entries.values[index].lastAccess = now
+        return entries.values[index].status
     }
 
     /// Read without touching, for listings and replication items that only report the map.

@@ -86,3 +86,18 @@ import Testing
         #expect(h.registry.selfPreservation.expected == 3)
     }
 }
+
+@Suite struct RegistryRenewThresholdViewTests {
+    @Test func belowRenewThresholdOnlyAfterGraceSinceOpening() {
+        let h = RegistryHarness()
+        #expect(!h.registry.isBelowRenewThreshold(graceMs: 300_000))
+        h.registry.openForTraffic(count: 1)
+        #expect(!h.registry.isBelowRenewThreshold(graceMs: 300_000))
+        h.advance(300_001)
+        #expect(h.registry.isBelowRenewThreshold(graceMs: 300_000))
+        h.register(instance("a"))  // E 2, T 3
+        for _ in 0..<4 { _ = h.renew("a") }
+        h.registry.rotateRenewsPerMinute()
+        #expect(!h.registry.isBelowRenewThreshold(graceMs: 300_000))
+    }
+}

@@ -49,7 +49,7 @@ STARTED_PIDS=""
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-# Install what the suite needs when something is missing (Debian packages).
+# Install the Debian packages the suite needs when something is missing.
 ensure_deps() {
   local missing=""
   command -v wrk >/dev/null || missing="$missing wrk"
@@ -59,10 +59,8 @@ ensure_deps() {
   command -v curl >/dev/null || missing="$missing curl"
   command -v taskset >/dev/null || missing="$missing util-linux"
   [ -z "$missing" ] && return 0
-  log "installing:$missing"
-  local sudo=""
-  [ "$(id -u)" = 0 ] || sudo=sudo
-  $sudo apt-get update -qq && $sudo apt-get install -y $missing >/dev/null || die "apt-get install$missing failed"
+  log "missing:$missing; running install-deps.sh"
+  "$BENCH_DIR/install-deps.sh" || die "install-deps.sh failed"
 }
 
 build_tools() {

@@ -1,0 +1,52 @@
+/// Registry documents (spec 3.8, 3.9, 3.11): full fetch, delta, one application, VIP answers, and
+/// the peer's `GET /apps` read at start-up.
+public enum ApplicationsCodec {
+    /// Rough bytes per encoded instance; reserving up front keeps a 100,000-instance document
+    /// from being copied through a dozen reallocations.
+    static func estimatedSize(instances: Int, representation: Representation) -> Int {
+        512 + instances * (representation == .full ? 1280 : 640)
+    }
+
+    /// Root `applications`.
+    public static func encode(_ apps: Applications, format: WireFormat, representation: Representation) -> [UInt8] {
+        var out: [UInt8] = []
+        let instances = apps.applications.reduce(0) { $0 + $1.instances.count }
+        out.reserveCapacity(estimatedSize(instances: instances, representation: representation))
+        switch format {
+        case .json: ApplicationsJSON.append(apps, representation: representation, to: &out)
+        case .xml: ApplicationsXML.append(apps, representation: representation, to: &out)
+        }
+        return out
+    }
+
+    /// Root `application`.
+    public static func encode(_ app: Application, format: WireFormat, representation: Representation) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(estimatedSize(instances: app.instances.count, representation: representation))
+        switch format {
+        case .json:
+            out.appendStatic("{\"application\":")
+            ApplicationsJSON.append(app, representation: representation, to: &out)
+            out.append(UInt8(ascii: "}"))
+        case .xml:
+            ApplicationsXML.append(app, representation: representation, to: &out)
+        }
+        return out
+    }
+
+    /// A peer's registry document. `application` and `instance` may be single objects instead of
+    /// arrays (spec 3.7); an instance the register decoder refuses makes the document unparseable.
+    public static func decode(_ body: [UInt8], format: WireFormat, now: Int64) throws(CodecError) -> Applications {
+        switch format {
+        case .json:
+            guard let root = try JSONReader.parse(body)["applications"] else {
+                throw .unparseable("JSON root has no applications member")
+            }
+            return try ApplicationsJSON.decode(root, now: now)
+        case .xml:
+            let root = try XMLReader.parse(body)
+            guard root.name == "applications" else { throw .unparseable("XML root is <\(root.name)>, not <applications>") }
+            return try ApplicationsXML.decode(root, now: now)
+        }
+    }
+}

@@ -1,0 +1,84 @@
+/// Applications ↔ JSON. Full: `versions__delta`, `apps__hashcode` (both strings), `application`
+/// (always an array). Compact: `application`, `registeredApplicationsEmpty`, then the two strings
+/// (spec 3.9, 3.11).
+enum ApplicationsJSON {
+    static func append(_ apps: Applications, representation: Representation, to out: inout [UInt8]) {
+        out.appendStatic("{\"applications\":{")
+        switch representation {
+        case .full:
+            appendVersionAndHash(apps, to: &out)
+            out.appendStatic(",\"application\":")
+            appendApplications(apps.applications, representation: .full, to: &out)
+        case .compact:
+            out.appendStatic("\"application\":")
+            appendApplications(apps.applications, representation: .compact, to: &out)
+            out.appendStatic(apps.applications.isEmpty
+                ? ",\"registeredApplicationsEmpty\":true," : ",\"registeredApplicationsEmpty\":false,")
+            appendVersionAndHash(apps, to: &out)
+        }
+        out.appendStatic("}}")
+    }
+
+    /// `{"name":"ORDERS","instance":[…]}` without the `application` wrapper.
+    static func append(_ app: Application, representation: Representation, to out: inout [UInt8]) {
+        out.appendStatic("{\"name\":")
+        out.appendJSONString(app.name)
+        out.appendStatic(",\"instance\":[")
+        for (index, instance) in app.instances.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            InstanceJSON.append(instance, representation: representation, to: &out)
+        }
+        out.appendStatic("]}")
+    }
+
+    private static func appendApplications(_ apps: [Application], representation: Representation, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
+        for (index, app) in apps.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            append(app, representation: representation, to: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    private static func appendVersionAndHash(_ apps: Applications, to out: inout [UInt8]) {
+        out.appendStatic("\"versions__delta\":")
+        out.appendQuotedDecimal(apps.versionsDelta)
+        out.appendStatic(",\"apps__hashcode\":")
+        out.appendJSONString(apps.appsHashCode)
+    }
+
+    /// The object under the `applications` root.
+    static func decode(_ value: JSONValue, now: Int64) throws(CodecError) -> Applications {
+        guard case .object(let members) = value else { throw .unparseable("applications is not an object") }
+        var apps = Applications()
+        for member in members {
+            switch member.key {
+            case "versions__delta":
+                if let text = member.value.scalarText {
+                    apps.versionsDelta = try LenientInput.requiredInteger(text, field: "versions__delta")
+                }
+            case "apps__hashcode": apps.appsHashCode = member.value.scalarText ?? ""
+            case "application":
+                apps.applications = []
+                for item in member.value.elements { apps.applications.append(try decodeApplication(item, now: now)) }
+            default: continue
+            }
+        }
+        return apps
+    }
+
+    private static func decodeApplication(_ value: JSONValue, now: Int64) throws(CodecError) -> Application {
+        guard case .object(let members) = value else { throw .unparseable("application is not an object") }
+        var app = Application(name: "")
+        for member in members {
+            switch member.key {
+            case "name": app.name = member.value.scalarText ?? ""
+            case "instance":
+                app.instances = []
+                for item in member.value.elements { app.instances.append(try InstanceJSON.decode(item, now: now).info) }
+            default: continue
+            }
+        }
+        return app
+    }
+}

@@ -1,0 +1,58 @@
+/// Applications ↔ XML: `<applications>` with `<versions__delta>`, `<apps__hashcode>` (possibly
+/// empty) and zero or more `<application>`; compact puts `<registeredApplicationsEmpty>` after the
+/// applications and the two values last (spec 3.9, 3.11).
+enum ApplicationsXML {
+    static func append(_ apps: Applications, representation: Representation, to out: inout [UInt8]) {
+        out.appendStatic("<applications>")
+        switch representation {
+        case .full:
+            appendVersionAndHash(apps, to: &out)
+            for app in apps.applications { append(app, representation: .full, to: &out) }
+        case .compact:
+            for app in apps.applications { append(app, representation: .compact, to: &out) }
+            out.appendStatic(apps.applications.isEmpty
+                ? "<registeredApplicationsEmpty>true</registeredApplicationsEmpty>"
+                : "<registeredApplicationsEmpty>false</registeredApplicationsEmpty>")
+            appendVersionAndHash(apps, to: &out)
+        }
+        out.appendStatic("</applications>")
+    }
+
+    static func append(_ app: Application, representation: Representation, to out: inout [UInt8]) {
+        out.appendStatic("<application>")
+        out.appendXMLElement("<name>", "</name>", text: app.name)
+        for instance in app.instances { InstanceXML.append(instance, representation: representation, to: &out) }
+        out.appendStatic("</application>")
+    }
+
+    private static func appendVersionAndHash(_ apps: Applications, to out: inout [UInt8]) {
+        out.appendXMLElement("<versions__delta>", "</versions__delta>", decimal: apps.versionsDelta)
+        out.appendXMLElement("<apps__hashcode>", "</apps__hashcode>", text: apps.appsHashCode)
+    }
+
+    static func decode(_ root: XMLElementNode, now: Int64) throws(CodecError) -> Applications {
+        var apps = Applications()
+        for child in root.children {
+            switch child.name {
+            case "versions__delta":
+                apps.versionsDelta = try LenientInput.requiredInteger(child.text, field: "versions__delta")
+            case "apps__hashcode": apps.appsHashCode = child.text
+            case "application": apps.applications.append(try decodeApplication(child, now: now))
+            default: continue
+            }
+        }
+        return apps
+    }
+
+    private static func decodeApplication(_ element: XMLElementNode, now: Int64) throws(CodecError) -> Application {
+        var app = Application(name: "")
+        for child in element.children {
+            switch child.name {
+            case "name": app.name = child.text
+            case "instance": app.instances.append(try InstanceXML.decode(child, now: now).info)
+            default: continue
+            }
+        }
+        return app
+    }
+}

@@ -1,0 +1,53 @@
+/// Appending primitives shared by the JSON and XML writers. They work on a plain `[UInt8]` so a
+/// document of 100,000 instances is built in one growing buffer, with no String per field.
+extension Array where Element == UInt8 {
+    /// Literal syntax and key names: copied straight from the binary's read-only data.
+    @inline(__always)
+    mutating func appendStatic(_ text: StaticString) {
+        text.withUTF8Buffer { append(contentsOf: $0) }
+    }
+
+    /// Decimal digits formed on the stack and appended in one copy; String interpolation would
+    /// allocate per number.
+    mutating func appendDecimal(_ value: Int64) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var rest = value.magnitude
+            var index = digits.count
+            repeat {
+                index -= 1
+                digits[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            } while rest > 0
+            if value < 0 { append(UInt8(ascii: "-")) }
+            append(contentsOf: UnsafeBufferPointer(rebasing: digits[index...]))
+        }
+    }
+
+    @inline(__always)
+    mutating func appendDecimal(_ value: Int) {
+        appendDecimal(Int64(value))
+    }
+}
+
+extension String {
+    /// The string's UTF-8 bytes, in place for native strings (all the codecs see); others are
+    /// copied once.
+    @inline(__always)
+    func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let result = utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(utf8).withUnsafeBufferPointer(body)
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// The status's wire spelling without building a String.
+    mutating func appendStatus(_ status: InstanceStatus) {
+        switch status {
+        case .up: appendStatic("UP")
+        case .down: appendStatic("DOWN")
+        case .starting: appendStatic("STARTING")
+        case .outOfService: appendStatic("OUT_OF_SERVICE")
+        case .unknown: appendStatic("UNKNOWN")
+        }
+    }
+}

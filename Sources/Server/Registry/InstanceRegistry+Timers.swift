@@ -1,0 +1,59 @@
+/// The periodic work of spec 5. The node's timers decide when; these decide what, taking time from the
+/// injected source so tests drive them with a manual clock.
+extension InstanceRegistry {
+    /// 5.6 step 4: E = `count` (the caller substitutes default-open-for-traffic-count when nothing was synced).
+    public func openForTraffic(count: Int) {
+        preservation.open(count: count)
+        openedForTrafficAt = time.nowMillis()
+    }
+
+    /// 5.1: with lease expiration enabled, cancel up to the limit of expired leases, chosen at random, granting a
+    /// late run its delay as grace. Evictions fire `.evicted` (invalidate, never replicate).
+    public func evict() {
+        let now = time.nowMillis()
+        let extra = eviction.compensation(now: now)
+        overrides.removeExpired(now: now)  // piggybacks the minute tick so abandoned overrides do not pile up
+        guard preservation.isLeaseExpirationEnabled else { return }
+        var expired: [Lease] = []
+        for leases in apps.values {
+            for lease in leases.values where lease.isExpired(now: now, extraMs: extra) { expired.append(lease) }
+        }
+        guard !expired.isEmpty else { return }
+        let chosen = eviction.choose(from: expired, limit: eviction.limit(leaseCount: instanceCount), random: &random)
+        for lease in chosen {
+            guard let record = internalCancel(app: lease.instance.app, id: lease.id) else { continue }
+            evictedTotal += 1
+            onEvent?(.evicted(record))
+        }
+    }
+
+    /// The fixed 60 s timer of 5.2: the last minute's renewals become R.
+    public func rotateRenewsPerMinute() {
+        preservation.rotate()
+    }
+
+    /// 5.3, counting every lease of the local registry (OUR choice).
+    public func updateRenewalThreshold() {
+        preservation.updateThreshold(leaseCount: instanceCount)
+    }
+
+    /// 5.4 retention task. Invalidates nothing (6.4).
+    public func pruneRecentChanges() {
+        recentChanges.prune(now: time.nowMillis(), retentionMs: settings.retentionTimeInMSInDeltaQueue)
+    }
+
+    /// `!enable-self-preservation || (T > 0 && R > T)` (5.2).
+    public var isLeaseExpirationEnabled: Bool { preservation.isLeaseExpirationEnabled }
+
+    /// The dashboard's and metrics' "below renew threshold" (5.2): R <= T once `graceMs`
+    /// (wait-time-in-ms-when-sync-empty) has passed since opening; false before opening.
+    public func isBelowRenewThreshold(graceMs: Int64) -> Bool {
+        guard let opened = openedForTrafficAt else { return false }
+        return preservation.renewsLastMinute <= preservation.threshold && time.nowMillis() - opened > graceMs
+    }
+
+    /// E, T and R, for /status and metrics.
+    public var selfPreservation: (expected: Int, threshold: Int, renewsLastMinute: Int) {
+        (preservation.expectedClients, preservation.threshold, preservation.renewsLastMinute)
+    }
+}

@@ -1,0 +1,146 @@
+/// The registry (spec 4): application name -> instance id -> lease, plus the override map, the recently-changed
+/// list and the self-preservation counters. Loop-confined: a plain non-Sendable class used from one thread, so
+/// no locks (STYLE 5). It takes time from the injected source and never picks a status code.
+/// Application names and ids arrive as the API normalised them (app upper-cased, 1.2; id fallback, 2.1).
+public final class InstanceRegistry {
+    public let settings: RegistrySettings
+    /// Fired synchronously for every change to invalidate caches or to replicate; see `RegistryEvent`.
+    public var onEvent: ((RegistryEvent) -> Void)?
+
+    let time: any TimeSource
+    var random: any RandomSource
+    var apps: [String: [String: Lease]] = [:]
+    var overrides = OverrideMap()
+    var recentChanges = RecentChanges()
+    var preservation: SelfPreservation
+    var eviction: Eviction
+    var recentRegistrations = RecentActivity()
+    var recentCancellations = RecentActivity()
+    /// The delta version counter of 5.5: bumped by every delta document built.
+    var deltaVersion: Int64 = 0
+    public internal(set) var instanceCount = 0
+    public internal(set) var evictedTotal = 0
+    /// When the node opened for traffic (5.6), for the "below renew threshold" view; nil before.
+    public internal(set) var openedForTrafficAt: Int64?
+
+    public init(settings: RegistrySettings, time: any TimeSource, random: any RandomSource) {
+        self.settings = settings
+        self.time = time
+        self.random = random
+        preservation = SelfPreservation(settings: settings)
+        eviction = Eviction(settings: settings)
+    }
+
+    // MARK: register (4.4)
+
+    /// Registers `info` with a new lease and returns the record as stored: after the dirty-timestamp conflict
+    /// rule, the override intake and the status rule chain, decorated.
+    @discardableResult
+    public func register(_ info: InstanceInfo, leaseDurationSecs: Int, isReplication: Bool) -> InstanceInfo {
+        let now = time.nowMillis()
+        let app = info.app
+        let id = info.effectiveId
+        let existing = apps[app]?[id]
+        // Step 2: a peer or client holding an older copy must not overwrite a newer one.
+        var registrant = info
+        if let existing, existing.instance.lastDirtyTimestamp > info.lastDirtyTimestamp {
+            registrant = existing.instance
+        }
+        if existing == nil {
+            instanceCount += 1
+            preservation.leaseAdded()
+        }
+        recentRegistrations.record(time: now, app: app, id: id)
+        // Steps 6-7: an override travels inside a replicated or synced record; the map's entry is the truth.
+        if registrant.overriddenStatus != .unknown, overrides.status(for: id, now: now) == nil {
+            overrides.set(registrant.overriddenStatus, for: id, now: now)
+        }
+        if let override = overrides.status(for: id, now: now) {
+            registrant.overriddenStatus = override
+        }
+        let input = StatusOverrideRule.Input(
+            candidate: registrant.status, existing: existing?.instance.status, isReplication: isReplication)
+        registrant.status = StatusOverrideRule.effectiveStatus(input) { overrides.status(for: id, now: now) }
+        registrant.actionType = .added
+        registrant.lastUpdatedTimestamp = now
+
+        let lease = Lease(instance: registrant, id: id, durationSecs: leaseDurationSecs, now: now)
+        if let existing { lease.serviceUpTimestamp = existing.serviceUpTimestamp }
+        if registrant.status == .up { lease.serviceUp(now: now) }
+        apps[app, default: [:]][id] = lease
+        recentChanges.append(lease, now: now)
+
+        let stored = decorated(lease)
+        if let onEvent {
+            onEvent(.registered(stored, replaced: existing.map(decorated), isReplication: isReplication))
+        }
+        return stored
+    }
+
+    // MARK: renew (4.5), the hot path: dictionary lookups and integer arithmetic, no allocation.
+
+    public func renew(app: String, id: String, isReplication: Bool) -> RenewOutcome {
+        guard let lease = apps[app]?[id] else { return .unknownInstance }
+        let now = time.nowMillis()
+        let stored = lease.instance.status
+        let input = StatusOverrideRule.Input(candidate: stored, existing: stored, isReplication: isReplication)
+        let status = StatusOverrideRule.effectiveStatus(input) { overrides.status(for: id, now: now) }
+        // UNKNOWN (an override removed without a value) makes the client re-register with its real status.
+        guard status != .unknown else { return .unknownInstance }
+        let corrected = status != stored
+        if corrected {
+            // OUR choice (4.5 step 3): a corrected status is a change like any other, so deltas and caches see it.
+            lease.instance.status = status
+            recordChange(lease, .modified, now: now)
+        }
+        preservation.recordRenew()
+        lease.renew(now: now, exact: settings.exactLeaseExpiry)
+        if let onEvent {
+            if corrected { onEvent(.statusCorrected(decorated(lease))) }
+            onEvent(.heartbeat(RegistryEvent.Heartbeat(
+                app: app, id: id, status: lease.instance.status,
+                lastDirtyTimestamp: lease.instance.lastDirtyTimestamp,
+                overriddenStatus: isReplication ? nil : overrides.peek(id, now: now),
+                isReplication: isReplication)))
+        }
+        return .renewed(storedLastDirtyTimestamp: lease.instance.lastDirtyTimestamp)
+    }
+
+    // MARK: cancel (4.6)
+
+    /// True when a lease was removed.
+    public func cancel(app: String, id: String, isReplication: Bool) -> Bool {
+        guard let record = internalCancel(app: app, id: id) else { return false }
+        onEvent?(.cancelled(record, isReplication: isReplication))
+        return true
+    }
+
+    /// The cancel shared with eviction; returns the removed record (decorated, DELETED) or nil.
+    func internalCancel(app: String, id: String) -> InstanceInfo? {
+        let now = time.nowMillis()
+        let lease = apps[app]?.removeValue(forKey: id)
+        if apps[app]?.isEmpty == true { apps[app] = nil }  // an application exists only while it has a lease (3.8)
+        recentCancellations.record(time: now, app: app, id: id)
+        // Even without a lease: an override must not outlive the instance it was set for.
+        overrides.remove(id, now: now)
+        guard let lease else { return nil }
+        instanceCount -= 1
+        lease.cancel(now: now)
+        recordChange(lease, .deleted, now: now)
+        preservation.leaseRemoved()
+        return decorated(lease)
+    }
+
+    // MARK: shared steps
+
+    /// actionType, recently-changed entry and lastUpdatedTimestamp: the trio every recorded change sets (5.4).
+    func recordChange(_ lease: Lease, _ action: ActionType, now: Int64) {
+        lease.instance.actionType = action
+        lease.instance.lastUpdatedTimestamp = now
+        recentChanges.append(lease, now: now)
+    }
+
+    func decorated(_ lease: Lease) -> InstanceInfo {
+        lease.decoratedInstance(serverInstanceId: settings.serverInstanceId)
+    }
+}

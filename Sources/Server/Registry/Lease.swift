@@ -1,0 +1,68 @@
+/// One instance's lease (spec 4.1, 4.2; Netflix `core/lease/Lease`). A class because the recently-changed list
+/// points at it: a delta shows the lease's record in its current state, and a cancelled lease keeps its
+/// eviction timestamp for the DELETED entry after it left the registry map.
+final class Lease {
+    /// The key under which the registry stores it (the record's effective id), kept to avoid recomputing it.
+    let id: String
+    var instance: InstanceInfo
+    let registrationTimestamp: Int64
+    /// Netflix's "last update": after a renew it is renew time + duration (a time in the future), see `renew`.
+    private(set) var lastUpdateTimestamp: Int64
+    let durationMs: Int64
+    private(set) var evictionTimestamp: Int64 = 0
+    /// Carried over re-registrations by the registry (4.4 step 4).
+    var serviceUpTimestamp: Int64 = 0
+
+    static let defaultDurationSecs = 90
+
+    init(instance: InstanceInfo, id: String, durationSecs: Int, now: Int64) {
+        self.instance = instance
+        self.id = id
+        self.registrationTimestamp = now
+        self.lastUpdateTimestamp = now
+        self.durationMs = Int64(durationSecs > 0 ? durationSecs : Self.defaultDurationSecs) * 1000
+    }
+
+    /// Netflix sets `lastUpdateTimestamp = now + duration` and then tests `now > lastUpdate + duration`, so a
+    /// renewed lease lives 2 x duration. Upstream documents this as a bug kept for compatibility; we keep it by
+    /// default so mixed clusters agree on expiry. `exact` (eureka.node.exact-lease-expiry) is the fixed arithmetic.
+    func renew(now: Int64, exact: Bool) {
+        lastUpdateTimestamp = exact ? now : now + durationMs
+    }
+
+    /// Only the first cancel counts: the DELETED entry must show when the lease actually ended.
+    func cancel(now: Int64) {
+        if evictionTimestamp <= 0 { evictionTimestamp = now }
+    }
+
+    /// The first UP of this registration chain; later ones do not move it.
+    func serviceUp(now: Int64) {
+        if serviceUpTimestamp == 0 { serviceUpTimestamp = now }
+    }
+
+    /// `extraMs` is eviction's late-run compensation (5.1); reads pass 0.
+    func isExpired(now: Int64, extraMs: Int64 = 0) -> Bool {
+        evictionTimestamp > 0 || now > lastUpdateTimestamp + durationMs + extraMs
+    }
+
+    /// The record as every read writes it (4.11): leaseInfo rebuilt from this lease (3.5), and the coordinating
+    /// flag recomputed (3.2).
+    func decoratedInstance(serverInstanceId: String?) -> InstanceInfo {
+        var record = instance
+        var lease = LeaseInfo(
+            renewalIntervalInSecs: positive(instance.leaseInfo?.renewalIntervalInSecs, else: 30),
+            durationInSecs: positive(instance.leaseInfo?.durationInSecs, else: Self.defaultDurationSecs))
+        lease.registrationTimestamp = registrationTimestamp
+        lease.lastRenewalTimestamp = lastUpdateTimestamp
+        lease.evictionTimestamp = evictionTimestamp
+        lease.serviceUpTimestamp = serviceUpTimestamp
+        record.leaseInfo = lease
+        record.isCoordinatingDiscoveryServer = serverInstanceId == id
+        return record
+    }
+}
+
+private func positive(_ value: Int?, else fallback: Int) -> Int {
+    guard let value, value > 0 else { return fallback }
+    return value
+}

@@ -1,0 +1,108 @@
+/// What changed in the registry, fired synchronously by `InstanceRegistry.onEvent` so the response cache can
+/// invalidate (6.4) and replication can forward (4.12). Records are the stored records after the change,
+/// decorated as reads write them. Built only when someone listens; a heartbeat carries only scalars and the
+/// two strings the caller already owns, so it never allocates.
+public enum RegistryEvent: Sendable, Equatable {
+    /// register (4.4) or metadata update (4.9). `replaced` is the record of the lease this one replaced.
+    case registered(InstanceInfo, replaced: InstanceInfo?, isReplication: Bool)
+    /// A successful renew (4.5), with what a Heartbeat replication item carries (7.4).
+    case heartbeat(Heartbeat)
+    /// A lease removed by a cancel (4.6).
+    case cancelled(InstanceInfo, isReplication: Bool)
+    /// A lease removed by eviction (5.1): invalidates, never replicated.
+    case evicted(InstanceInfo)
+    /// statusUpdate succeeded (4.7); `changed` is false when the status already matched (nothing stored).
+    case statusUpdated(InstanceInfo, changed: Bool, isReplication: Bool)
+    /// deleteStatusOverride succeeded (4.8); `removed` is false when there was no override.
+    case statusOverrideDeleted(InstanceInfo, removed: Bool, isReplication: Bool)
+    /// A renew whose rule chain changed the stored status (4.5 step 3, OUR choice): invalidates only;
+    /// the heartbeat event that follows is what replicates.
+    case statusCorrected(InstanceInfo)
+
+    public struct Heartbeat: Sendable, Equatable {
+        public var app: String
+        public var id: String
+        public var status: InstanceStatus
+        public var lastDirtyTimestamp: Int64
+        /// The override map entry; read only for heartbeats that will be replicated, else nil.
+        public var overriddenStatus: InstanceStatus?
+        public var isReplication: Bool
+    }
+}
+
+/// What a peer must be sent for an event (4.12, 7.4); nil from `replication` means nothing.
+public enum ReplicationAction: Sendable, Equatable {
+    case register(InstanceInfo)
+    case heartbeat(status: InstanceStatus, lastDirtyTimestamp: Int64, overriddenStatus: InstanceStatus?)
+    case cancel
+    case statusUpdate(status: InstanceStatus, lastDirtyTimestamp: Int64)
+    case deleteStatusOverride(status: InstanceStatus, lastDirtyTimestamp: Int64)
+}
+
+extension RegistryEvent {
+    /// The changed (or removed) record; nil for a heartbeat.
+    public var record: InstanceInfo? {
+        switch self {
+        case .registered(let record, _, _), .cancelled(let record, _), .evicted(let record),
+             .statusUpdated(let record, _, _), .statusOverrideDeleted(let record, _, _), .statusCorrected(let record):
+            return record
+        case .heartbeat:
+            return nil
+        }
+    }
+
+    public var app: String {
+        if case .heartbeat(let beat) = self { return beat.app }
+        return record!.app
+    }
+
+    public var id: String {
+        if case .heartbeat(let beat) = self { return beat.id }
+        return record!.effectiveId
+    }
+
+    /// Whether cached documents are now stale (6.4): every change that appended a recently-changed entry.
+    /// Heartbeats, a status update that changed nothing and an override removal that found none do not.
+    public var invalidates: Bool {
+        switch self {
+        case .registered, .cancelled, .evicted, .statusCorrected: return true
+        case .heartbeat: return false
+        case .statusUpdated(_, let changed, _): return changed
+        case .statusOverrideDeleted(_, let removed, _): return removed
+        }
+    }
+
+    /// VIP names whose cache keys to invalidate: every comma-separated name of the record and of the record it
+    /// replaced (6.4, OUR choice), without repeats. Empty when `invalidates` is false.
+    public var vipNames: [Substring] { names(\.vipNames) }
+    public var secureVipNames: [Substring] { names(\.secureVipNames) }
+
+    private func names(_ list: (InstanceInfo) -> [Substring]) -> [Substring] {
+        guard invalidates, let record else { return [] }
+        var result = list(record)
+        if case .registered(_, let replaced?, _) = self {
+            for name in list(replaced) where !result.contains(name) { result.append(name) }
+        }
+        return result
+    }
+
+    /// What to send to peers: nothing for replicated calls (never forwarded), evictions and status corrections.
+    public var replication: ReplicationAction? {
+        switch self {
+        case .registered(let record, _, let isReplication):
+            return isReplication ? nil : .register(record)
+        case .heartbeat(let beat):
+            return beat.isReplication ? nil : .heartbeat(
+                status: beat.status, lastDirtyTimestamp: beat.lastDirtyTimestamp, overriddenStatus: beat.overriddenStatus)
+        case .cancelled(_, let isReplication):
+            return isReplication ? nil : .cancel
+        case .statusUpdated(let record, _, let isReplication):
+            return isReplication ? nil : .statusUpdate(status: record.status, lastDirtyTimestamp: record.lastDirtyTimestamp)
+        case .statusOverrideDeleted(let record, _, let isReplication):
+            return isReplication
+                ? nil : .deleteStatusOverride(status: record.status, lastDirtyTimestamp: record.lastDirtyTimestamp)
+        case .evicted, .statusCorrected:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,185 @@
+# Shared by run.sh, callgrind.sh, memory.sh and check.sh (sourced, not run).
+#
+# Conventions: targets (the reference and the server) run pinned to core 1 (TARGET_CORE), every load generator
+# pinned to core 0 (CLIENT_CORE); only 127.0.0.1 is ever addressed; every process started here is stopped by its
+# PID (stop_pid), also when a script fails half-way (the EXIT trap of the caller runs stop_all).
+
+# given_settings NAME...: "NAME=value " for each NAME set in the environment.
+given_settings() {
+  local v
+  for v in "$@"; do
+    if printenv "$v" >/dev/null; then printf '%s=%q ' "$v" "$(printenv "$v")"; fi
+  done
+}
+
+# Captured before any default below applies: the caller lists its knobs in SETTING_NAMES before sourcing.
+SETTINGS_GIVEN=$(given_settings ${SETTING_NAMES:-} SERVER_CMD SERVER_ARGS PLUMBING INSTANCES APPS)
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
+BIN="$BENCH_DIR/bin"
+
+TARGET_CORE=${TARGET_CORE:-1}
+CLIENT_CORE=${CLIENT_CORE:-0}
+FD_LIMIT=${FD_LIMIT:-20000}
+
+# The server under test: its command, and the settings it gets besides --server.port.
+SERVER_CMD=${SERVER_CMD:-$REPO_DIR/.build/release/eureka-server}
+SERVER_ARGS=${SERVER_ARGS:---server.address=127.0.0.1}
+REF_CMD="$BIN/ref_server"
+
+# PLUMBING=1: the reference stands in for the server too, to prove the suite itself (ratios must come out ~1.0).
+# The reference answers 200 to everything, so what the server must answer 204 to is expected as 200 then.
+PLUMBING=${PLUMBING:-0}
+if [ "$PLUMBING" = 1 ]; then
+  SERVER_CMD=$REF_CMD
+  REGISTER_STATUS=200
+else
+  REGISTER_STATUS=204
+fi
+
+INSTANCES=${INSTANCES:-10000}
+APPS=${APPS:-100}
+PREFIX=${PREFIX:-bench}
+DIRTY_TS=${DIRTY_TS:-1732440000000}
+export INSTANCES APPS PREFIX DIRTY_TS
+
+STARTED_PIDS=""
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# Install the Debian packages the suite needs when something is missing.
+ensure_deps() {
+  local missing=""
+  command -v wrk >/dev/null || missing="$missing wrk"
+  command -v valgrind >/dev/null || missing="$missing valgrind"
+  [ -e /usr/include/uv.h ] || missing="$missing libuv1-dev"
+  [ -e /usr/include/http_parser.h ] || missing="$missing libhttp-parser-dev"
+  command -v curl >/dev/null || missing="$missing curl"
+  command -v taskset >/dev/null || missing="$missing util-linux"
+  [ -z "$missing" ] && return 0
+  log "missing:$missing; running install-deps.sh"
+  "$BENCH_DIR/install-deps.sh" || die "install-deps.sh failed"
+}
+
+build_tools() {
+  make -s -C "$BENCH_DIR" tools || die "building bench/bin failed"
+}
+
+# `swift build -c release` of the server, unless BUILD_SERVER=0 or the reference stands in for it.
+build_server() {
+  if [ "$PLUMBING" = 1 ] || [ "${BUILD_SERVER:-1}" = 0 ]; then return 0; fi
+  log "swift build -c release"
+  (cd "$REPO_DIR" && swift build -c release) || die "swift build failed"
+}
+
+raise_fd_limit() {
+  ulimit -n "$FD_LIMIT" 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
+}
+
+# A port nobody listens on, below the ephemeral range so no client connection can be holding it.
+free_port() {
+  local p tries
+  for tries in $(seq 1 200); do
+    p=$((20000 + RANDOM % 12000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "$p"
+      return 0
+    fi
+  done
+  die "no free port found"
+}
+
+# start_target PORT LOGFILE CMD [ARGS...]: start CMD --server.port=PORT ARGS pinned to the target core, with the
+# fd limit raised; sets TARGET_PID. `exec` keeps the PID that of the target itself, not of a wrapper shell.
+start_target() {
+  local port=$1 logfile=$2
+  shift 2
+  (ulimit -n "$FD_LIMIT" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+   exec taskset -c "$TARGET_CORE" "$@" "--server.port=$port") >"$logfile" 2>&1 &
+  TARGET_PID=$!
+  STARTED_PIDS="$STARTED_PIDS $TARGET_PID"
+  wait_ready "$port" "$TARGET_PID" "$logfile"
+}
+
+# Wait (at most READY_TIMEOUT seconds) until GET /eureka/status answers 200.
+wait_ready() {
+  local port=$1 pid=$2 logfile=$3 deadline=$((SECONDS + ${READY_TIMEOUT:-60}))
+  while [ $SECONDS -lt $deadline ]; do
+    kill -0 "$pid" 2>/dev/null || die "target (pid $pid) exited at start-up; see $logfile"
+    if [ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:$port/eureka/status")" = 200 ]; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  die "target on port $port not ready after ${READY_TIMEOUT:-60} s; see $logfile"
+}
+
+# SIGTERM, then up to 30 s for a clean exit (valgrind needs it to write its output), then SIGKILL.
+stop_pid() {
+  local pid=$1 i
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for i in $(seq 1 300); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "pid $pid ignored SIGTERM for 30 s; killing it"
+    kill -KILL "$pid" 2>/dev/null
+  fi
+  wait "$pid" 2>/dev/null
+  STOP_STATUS=$?
+  STARTED_PIDS=$(echo "$STARTED_PIDS" | tr ' ' '\n' | grep -vx "$pid" | tr '\n' ' ')
+}
+
+stop_all() {
+  local pid
+  for pid in $STARTED_PIDS; do stop_pid "$pid"; done
+}
+
+# utime + stime of a process (all its threads), in clock ticks.
+cpu_ticks() {
+  # Fields after the ")" that ends the command name: state is field 3, utime 14 and stime 15 of the whole line.
+  sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+}
+
+CLK_TCK=$(getconf CLK_TCK)
+
+rss_kb() {
+  awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
+}
+
+# run_wrk PORT CONNS SECONDS SCRIPT [ENV=VALUE...]: wrk pinned to the client core, time-bounded twice (wrk -d and
+# `timeout`); prints wrk's BENCH_RESULT line (see lua/common.lua).
+run_wrk() {
+  local port=$1 conns=$2 seconds=$3 script=$4
+  shift 4
+  env "$@" timeout $((seconds + 30)) taskset -c "$CLIENT_CORE" \
+    wrk -t"${WRK_THREADS:-1}" -c"$conns" -d"${seconds}s" --timeout 5s -s "$BENCH_DIR/lua/$script" \
+    "http://127.0.0.1:$port/" | grep '^BENCH_RESULT'
+}
+
+# field NAME LINE: the value of NAME=value in a BENCH_RESULT line.
+field() {
+  echo "$2" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'
+}
+
+# preload PORT EXPECTED_STATUS [preload options...]: register the heartbeat instances, pinned to the client core.
+preload() {
+  local port=$1 expect=$2
+  shift 2
+  timeout 300 taskset -c "$CLIENT_CORE" "$BIN/preload" -p "$port" -n "$INSTANCES" -m "$APPS" -P "$PREFIX" \
+    -t "$DIRTY_TS" -e "$expect" -c 8 -d 16 -T 240 "$@" || die "preload to port $port failed"
+}
+
+machine_shape() {
+  echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM, $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
+}
+
+# What a results section records as "the command": the settings given in the environment (captured by the script
+# before its defaults applied, in SETTINGS_GIVEN) and the script, with this checkout's path written as <repo>.
+command_line() {
+  echo "${SETTINGS_GIVEN}bench/$1" | sed "s|$REPO_DIR|<repo>|g; s|$HOME|~|g"
+}

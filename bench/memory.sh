@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Memory of the server (and, for scale, the reference):
+#
+# 1. RSS per registered instance: a fresh process per size (MEM_SIZES="10000 100000"); VmRSS before and after
+#    preloading that many instances, delta / instances.
+# 2. RSS per idle keep-alive connection: a fresh process with INSTANCES preloaded; IDLE_CONNS connections (default
+#    19,000, held by two bin/holder processes, since one process may hold at most 20,000 fds here) each made real
+#    with one GET /eureka/status, then held idle; delta / connections. Meanwhile the heartbeat throughput on
+#    OTHER_CONNS other connections is measured with and without the idle ones (before, during, after), and the
+#    ratio during / mean(before, after) reported: idle connections should cost memory, not throughput.
+#    The server closes connections idle for 90 s (spec 1.8), so the held phase stays well under that.
+#
+# Settings (environment): MEM_SIZES, IDLE_CONNS=19000, DURATION=5, OTHER_CONNS=64, INSTANCES=10000 APPS=100;
+# SERVER_CMD, SERVER_ARGS, BUILD_SERVER, PLUMBING as in run.sh; RECORD=0 to skip RESULTS.md.
+set -euo pipefail
+
+SETTING_NAMES="MEM_SIZES IDLE_CONNS DURATION OTHER_CONNS BUILD_SERVER"
+. "$(dirname "$0")/lib.sh"
+
+MEM_SIZES=${MEM_SIZES:-10000 100000}
+IDLE_CONNS=${IDLE_CONNS:-19000}
+DURATION=${DURATION:-5}
+OTHER_CONNS=${OTHER_CONNS:-64}
+RECORD=${RECORD:-1}
+
+OUT="$BENCH_DIR/out/memory-$(date +%Y%m%d-%H%M%S)"
+mkdir -p "$OUT"
+trap stop_all EXIT
+
+ensure_deps
+build_tools
+build_server
+raise_fd_limit
+[ -x "${SERVER_CMD%% *}" ] || die "server command not found: $SERVER_CMD (set SERVER_CMD, or PLUMBING=1)"
+
+# start_named TARGET LOGNAME: start the reference or the server on a fresh port; sets PORT and TARGET_PID.
+start_named() {
+  PORT=$(free_port)
+  if [ "$1" = reference ]; then
+    start_target "$PORT" "$OUT/$2.log" $REF_CMD
+  else
+    # shellcheck disable=SC2086  # command lines
+    start_target "$PORT" "$OUT/$2.log" $SERVER_CMD $SERVER_ARGS
+  fi
+}
+
+# The RSS once it has settled: allocators and lazily touched pages can lag the last request by a moment.
+settled_rss_kb() {
+  sleep 1
+  rss_kb "$1"
+}
+
+per_unit() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.0f", (b - a) * 1024 / n }'; }
+
+REPORT="$OUT/report.md"
+{
+  echo "RSS per registered instance (fresh process per size; VmRSS after preload minus before, / instances):"
+  echo
+  echo "| target | instances | RSS before (KiB) | RSS after (KiB) | bytes per instance |"
+  echo "|---|---|---|---|---|"
+} >"$REPORT"
+
+for target in reference server; do
+  for n in $MEM_SIZES; do
+    start_named "$target" "$target-instances-$n"
+    before=$(settled_rss_kb "$TARGET_PID")
+    # The reference registers nothing; preloading it shows what the same traffic alone costs.
+    expect=$([ "$target" = reference ] && echo 200 || echo "$REGISTER_STATUS")
+    INSTANCES=$n preload "$PORT" "$expect" -n "$n"
+    after=$(settled_rss_kb "$TARGET_PID")
+    stop_pid "$TARGET_PID"
+    echo "| $target | $n | $before | $after | $(per_unit "$before" "$after" "$n") |" >>"$REPORT"
+    log "$target, $n instances: RSS $before -> $after KiB"
+  done
+done
+
+# heartbeat_rps PORT: req/s of one DURATION-second heartbeat run on OTHER_CONNS connections.
+heartbeat_rps() {
+  local line
+  line=$(run_wrk "$1" "$OTHER_CONNS" "$DURATION" heartbeat.lua PREFIX="$PREFIX") || die "wrk failed"
+  [ "$(field status_errors "$line")" = 0 ] || die "heartbeats failed: $line"
+  field rps "$line"
+}
+
+{
+  echo
+  echo "RSS per idle keep-alive connection ($IDLE_CONNS connections, each answered one GET /eureka/status, then"
+  echo "held idle), and heartbeat req/s on $OTHER_CONNS other connections without / with / after them:"
+  echo
+  echo "| target | RSS before (KiB) | RSS holding (KiB) | bytes per connection | req/s before | req/s holding | req/s after | holding / mean(before, after) |"
+  echo "|---|---|---|---|---|---|---|---|"
+} >>"$REPORT"
+
+for target in reference server; do
+  start_named "$target" "$target-idle"
+  srv=$TARGET_PID
+  expect=$([ "$target" = reference ] && echo 200 || echo "$REGISTER_STATUS")
+  preload "$PORT" "$expect"
+  rps_before=$(heartbeat_rps "$PORT")
+  rss_before=$(settled_rss_kb "$srv")
+  holders=""
+  half=$((IDLE_CONNS / 2))
+  for count in "$half" $((IDLE_CONNS - half)); do
+    (ulimit -n "$FD_LIMIT" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+     exec taskset -c "$CLIENT_CORE" "$BIN/holder" "$PORT" "$count" 300) >"$OUT/holder.$count.$target.$RANDOM.out" 2>&1 &
+    holders="$holders $!"
+    STARTED_PIDS="$STARTED_PIDS $!"
+  done
+  # Wait (at most 120 s) until both holders report every connection established and answered.
+  deadline=$((SECONDS + 120))
+  while [ "$(cat "$OUT"/holder.*."$target".*.out 2>/dev/null | grep -c '^held')" -lt 2 ]; do
+    for h in $holders; do kill -0 "$h" 2>/dev/null || die "a holder failed; see $OUT/holder.*.$target.*.out"; done
+    [ $SECONDS -lt $deadline ] || die "holders not ready after 120 s"
+    sleep 0.5
+  done
+  rss_holding=$(settled_rss_kb "$srv")
+  rps_holding=$(heartbeat_rps "$PORT")
+  for h in $holders; do stop_pid "$h"; done
+  sleep 1
+  rps_after=$(heartbeat_rps "$PORT")
+  stop_pid "$srv"
+  ratio=$(awk -v b="$rps_before" -v h="$rps_holding" -v a="$rps_after" 'BEGIN { printf "%.2f", h / ((b + a) / 2) }')
+  echo "| $target | $rss_before | $rss_holding | $(per_unit "$rss_before" "$rss_holding" "$IDLE_CONNS") |" \
+       "$rps_before | $rps_holding | $rps_after | $ratio |" >>"$REPORT"
+  log "$target, $IDLE_CONNS idle connections: RSS $rss_before -> $rss_holding KiB; req/s $rps_before / $rps_holding / $rps_after"
+done
+
+cat "$REPORT"
+if [ "$RECORD" = 1 ]; then
+  {
+    echo
+    echo "## $(date '+%Y-%m-%d %H:%M %Z') memory.sh$([ "$PLUMBING" = 1 ] && echo ' (plumbing check: the reference as both targets)')"
+    echo
+    echo "- Machine: $(machine_shape)"
+    echo "- Command: \`$(command_line memory.sh)\`"
+    echo
+    cat "$REPORT"
+  } >>"$BENCH_DIR/RESULTS.md"
+  log "appended to bench/RESULTS.md"
+fi

@@ -1,12 +1,31 @@
 /// The Responder of the node: routes each request and answers it. Endpoint groups live in their own
-/// files as extensions; this file holds only dispatch and the method checks of spec 2.18.
+/// files as extensions; this file holds dispatch and the method checks of spec 2.18. The API picks
+/// status codes; the registry applies the rules.
 final class EurekaAPI: Responder {
-    let router: Router
-    let status: StatusPage
+    struct Settings {
+        var syncWhenTimestampDiffers = true
+        var disableDelta = false
+        var maxBodyBytes = 1024 * 1024
+    }
 
-    init(router: Router, status: StatusPage) {
+    let router: Router
+    let registry: InstanceRegistry
+    let cache: ResponseCache
+    let status: StatusPage
+    let settings: Settings
+    let time: TimeSource
+    /// False while the start-up sync runs or the empty-sync window is open (spec 5.6): cached reads get 403.
+    var readsOpen: () -> Bool = { true }
+    /// The operational pages (spec 10), rendered by their own types.
+    var operationalPage: (Endpoint, Request) -> Response = { _, _ in .empty(404) }
+
+    init(router: Router, registry: InstanceRegistry, cache: ResponseCache, status: StatusPage, settings: Settings, time: TimeSource) {
         self.router = router
+        self.registry = registry
+        self.cache = cache
         self.status = status
+        self.settings = settings
+        self.time = time
     }
 
     func respond(to request: Request) -> Reply {
@@ -26,31 +45,37 @@ final class EurekaAPI: Responder {
     }
 
     private func answer(_ endpoint: Endpoint, _ request: Request, _ query: Query) -> Response {
+        let isGet = request.method == .get || request.method == .head
         switch endpoint {
-        case .status:
-            return status.render(json: Negotiation.prefersJSON(request))
-        case .health:
-            return Response(status: 200, contentType: .json, body: .bytes(Array(#"{"status":"UP"}"#.utf8)))
-        default:
-            return .empty(404)
+        case .instance(let app, let id):
+            switch request.method {
+            case .put: return renew(app: app, id: id, request, query)
+            case .delete: return cancel(app: app, id: id, request)
+            default: return instance(registry.visibleInstance(app: app, id: id), request)
+            }
+        case .app(let app):
+            return isGet ? cachedRead(.app(app), request) : register(app: app, request)
+        case .apps: return cachedRead(.allApps, request)
+        case .delta: return settings.disableDelta ? .empty(403) : cachedRead(.delta, request)
+        case .vip(let name): return cachedRead(.vip(name), request)
+        case .svip(let name): return cachedRead(.svip(name), request)
+        case .instanceById(let id): return instance(registry.visibleInstance(id: id), request)
+        case .instanceStatus(let app, let id):
+            return request.method == .put
+                ? statusUpdate(app: app, id: id, request, query)
+                : deleteStatusOverride(app: app, id: id, request, query)
+        case .instanceMetadata(let app, let id): return updateMetadata(app: app, id: id, query)
+        case .status: return status.render(json: Negotiation.prefersJSON(request))
+        case .statusOverrides: return statusOverrides()
+        case .asgStatus: return .empty(400)  // a non-AWS registry answers 400 to every ASG request (spec 2.17)
+        case .peerReplicationBatch: return .empty(404)
+        case .health, .metrics, .dashboard: return operationalPage(endpoint, request)
         }
     }
 
     /// Error bodies (spec 1.9): `{"error":"..."}` or `<error><message>...</message></error>`.
     static func error(_ status: Int, _ message: String, json: Bool) -> Response {
-        let escaped = message.replacingAll("&", "&amp;").replacingAll("<", "&lt;").replacingAll(">", "&gt;")
-        let body = json
-            ? #"{"error":""# + message.replacingAll("\\", "\\\\").replacingAll("\"", "\\\"") + #""}"#
-            : "<error><message>" + escaped + "</message></error>"
-        return Response(status: status, contentType: json ? .json : .xml, body: .bytes(Array(body.utf8)))
-    }
-}
-
-extension String {
-    func replacingAll(_ target: Character, _ replacement: String) -> String {
-        guard contains(target) else { return self }
-        var out = ""
-        for character in self { if character == target { out += replacement } else { out.append(character) } }
-        return out
+        Response(status: status, contentType: json ? .json : .xml,
+                 body: .bytes(ErrorBody.encode(message: message, format: json ? .json : .xml)))
     }
 }

@@ -2,12 +2,17 @@ import Glibc
 
 /// `GET /status` (spec 2.15): general stats, replicas and this server's own instance.
 final class StatusPage {
-    private let startedAtSeconds: Int64
-    private let environment: String
+    private let config: ServerConfig
+    private let identity: NodeIdentity
+    private let startedAtMillis: Int64
+    private let time: TimeSource
+    var boundPort = 0
 
-    init(environment: String, startedAtSeconds: Int64) {
-        self.environment = environment
-        self.startedAtSeconds = startedAtSeconds
+    init(config: ServerConfig, identity: NodeIdentity, startedAtMillis: Int64, time: TimeSource) {
+        self.config = config
+        self.identity = identity
+        self.startedAtMillis = startedAtMillis
+        self.time = time
     }
 
     /// `HH:MM`, prefixed with `1 day ` / `N days ` from a day on.
@@ -23,20 +28,104 @@ final class StatusPage {
         }
     }
 
-    func render(json: Bool) -> Response {
-        let stats: [(String, String)] = [
-            ("server-uptime", Self.uptime(seconds: max(0, Int64(time(nil)) - startedAtSeconds))),
-            ("environment", environment),
+    private var generalStats: [(String, String)] {
+        let now = time.nowMillis()
+        let totalMB = Int64(sysconf(Int32(_SC_PHYS_PAGES))) * Int64(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
+        let usedMB = ProcessMemory.residentBytes() / 1_048_576
+        return [
+            ("server-uptime", Self.uptime(seconds: max(0, (now - startedAtMillis) / 1_000))),
+            ("environment", config.environment),
             ("num-of-cpus", "\(sysconf(Int32(_SC_NPROCESSORS_ONLN)))"),
+            ("total-avail-memory", "\(totalMB)mb"),
+            ("current-memory-usage", "\(usedMB)mb (\(totalMB > 0 ? usedMB * 100 / totalMB : 0)%)"),
         ]
+    }
+
+    /// Standalone: no peers, so every list is empty (replication fills them).
+    private var applicationStats: [(String, String)] {
+        let peers = config.serviceUrlDefaultZone
+        return [
+            ("registered-replicas", peers.joined(separator: ", ")),
+            ("available-replicas", ""),
+            ("unavailable-replicas", peers.map { $0 + "," }.joined()),
+        ]
+    }
+
+    func render(json: Bool) -> Response {
+        let own = identity.instance(port: boundPort, status: .up, now: startedAtMillis)
+        var out: [UInt8] = []
         if json {
-            let fields = stats.map { "\"\($0.0)\":\"\($0.1)\"" }.joined(separator: ",")
-            let body = #"{"generalStats":{"# + fields + #"},"applicationStats":{},"healthy":true}"#
-            return Response(status: 200, contentType: .json, body: .bytes(Array(body.utf8)))
+            out.appendStatic(#"{"generalStats":"#)
+            Self.appendJSONObject(generalStats, to: &out)
+            out.appendStatic(#","applicationStats":"#)
+            Self.appendJSONObject(applicationStats, to: &out)
+            out.appendStatic(#","instanceInfo":"#)
+            InstanceCodec.append(own, format: .json, representation: .full, to: &out)
+            out.appendStatic(#","healthy":true}"#)
+        } else {
+            out.appendStatic("<com.netflix.eureka.util.StatusInfo><generalStats>")
+            Self.appendXMLFields(generalStats, to: &out)
+            out.appendStatic("</generalStats><applicationStats>")
+            Self.appendXMLFields(applicationStats, to: &out)
+            out.appendStatic("</applicationStats>")
+            var instance = InstanceCodec.encode(own, format: .xml)  // <instance>...</instance>
+            instance.replaceSubrange(0..<"<instance>".utf8.count, with: Array("<instanceInfo>".utf8))
+            instance.replaceSubrange((instance.count - "</instance>".utf8.count)..., with: Array("</instanceInfo>".utf8))
+            out += instance
+            out.appendStatic("<isHeathly>true</isHeathly></com.netflix.eureka.util.StatusInfo>")
         }
-        let fields = stats.map { "<\($0.0)>\($0.1)</\($0.0)>" }.joined()
-        let body = "<com.netflix.eureka.util.StatusInfo><generalStats>" + fields
-            + "</generalStats><applicationStats/><isHeathly>true</isHeathly></com.netflix.eureka.util.StatusInfo>"
-        return Response(status: 200, contentType: .xml, body: .bytes(Array(body.utf8)))
+        return Response(status: 200, contentType: json ? .json : .xml, body: .bytes(out))
+    }
+
+    private static func appendJSONObject(_ fields: [(String, String)], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        for (index, (key, value)) in fields.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.appendJSONString(key)
+            out.append(UInt8(ascii: ":"))
+            out.appendJSONString(value)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    private static func appendXMLFields(_ fields: [(String, String)], to out: inout [UInt8]) {
+        for (key, value) in fields {
+            out += Array("<\(key)>".utf8)
+            out += Array(value.replacingAll("&", "&amp;").replacingAll("<", "&lt;").utf8)
+            out += Array("</\(key)>".utf8)
+        }
+    }
+}
+
+extension String {
+    func replacingAll(_ target: Character, _ replacement: String) -> String {
+        guard contains(target) else { return self }
+        var out = ""
+        for character in self { if character == target { out += replacement } else { out.append(character) } }
+        return out
+    }
+}
+
+/// Resident memory of this process, from /proc/self/statm.
+enum ProcessMemory {
+    static func residentBytes() -> Int64 {
+        guard let file = fopen("/proc/self/statm", "r") else { return 0 }
+        defer { fclose(file) }
+        var size: Int64 = 0
+        var resident: Int64 = 0
+        guard withUnsafeMutablePointer(to: &size, { s in withUnsafeMutablePointer(to: &resident) { r in
+            vfscanf_statm(file, s, r) } }) else { return 0 }
+        return resident * Int64(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    private static func vfscanf_statm(_ file: UnsafeMutablePointer<FILE>, _ size: UnsafeMutablePointer<Int64>,
+                                      _ resident: UnsafeMutablePointer<Int64>) -> Bool {
+        var line = [CChar](repeating: 0, count: 256)
+        guard fgets(&line, Int32(line.count), file) != nil else { return false }
+        let fields = String(cString: line).split(separator: " ")
+        guard fields.count >= 2, let s = Int64(fields[0]), let r = Int64(fields[1]) else { return false }
+        size.pointee = s
+        resident.pointee = r
+        return true
     }
 }

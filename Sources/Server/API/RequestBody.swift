@@ -1,0 +1,33 @@
+/// Turns a request body into decodable bytes and a format (spec 1.4): Content-Type picks JSON or XML,
+/// `Content-Encoding: gzip` is inflated, anything else is 415.
+enum RequestBody {
+    enum Failure: Error { case unsupportedMediaType, tooLarge, undecodable }
+
+    static func read(_ request: Request, maxBytes: Int) -> Result<(bytes: [UInt8], format: WireFormat), Failure> {
+        guard let contentType = request.header("Content-Type") else { return .failure(.unsupportedMediaType) }
+        let format: WireFormat
+        if ASCII.contains(contentType, "json") {
+            format = .json
+        } else if ASCII.contains(contentType, "xml") {
+            format = .xml
+        } else {
+            return .failure(.unsupportedMediaType)
+        }
+        if ASCII.contains(contentType, "charset"), !ASCII.contains(contentType, "utf-8"), !ASCII.contains(contentType, "iso-8859-1") {
+            return .failure(.unsupportedMediaType)
+        }
+        guard let encoding = request.header("Content-Encoding"), !ASCII.equalsIgnoringCase(encoding, "identity") else {
+            return .success((request.body, format))
+        }
+        guard ASCII.equalsIgnoringCase(encoding, "gzip") else { return .failure(.unsupportedMediaType) }
+        guard let inflated = Gzip.decompress(request.body, limit: maxBytes) else {
+            return .failure(.undecodable)
+        }
+        return .success((inflated, format))
+    }
+
+    /// The error format of a body problem follows the request's Content-Type (spec 1.9).
+    static func errorIsJSON(_ request: Request) -> Bool {
+        request.header("Content-Type", contains: "json") || (request.header("Content-Type") == nil && Negotiation.prefersJSON(request))
+    }
+}

@@ -1,0 +1,31 @@
+/// The Prometheus text format of the node's counters and gauges (spec 10).
+enum MetricsText {
+    static func render(_ node: EurekaNode) -> String {
+        let registry = node.registry
+        let preservation = registry.selfPreservation
+        let http = node.httpMetrics
+        let cache = node.cacheMetrics
+        var lines: [String] = []
+        func metric(_ name: String, _ type: String, _ help: String, _ value: Int) {
+            lines.append("# HELP \(name) \(help)")
+            lines.append("# TYPE \(name) \(type)")
+            lines.append("\(name) \(value)")
+        }
+        metric("eureka_registry_instances", "gauge", "Registered instances (leases).", registry.instanceCount)
+        metric("eureka_renews_last_minute", "gauge", "Renewals counted in the last complete minute.", preservation.renewsLastMinute)
+        metric("eureka_renew_threshold", "gauge", "Self-preservation renewal threshold.", preservation.threshold)
+        metric("eureka_expected_clients", "gauge", "Expected number of clients sending renews.", preservation.expected)
+        metric("eureka_lease_expiration_enabled", "gauge", "1 when eviction may expire leases.", registry.isLeaseExpirationEnabled ? 1 : 0)
+        metric("eureka_evictions_total", "counter", "Leases evicted.", registry.evictedTotal)
+        metric("eureka_http_connections", "gauge", "Open client connections.", node.connectionCount)
+        metric("eureka_http_requests_total", "counter", "Requests decoded.", http.requests)
+        metric("eureka_http_refused_total", "counter", "Connections refused over the limit.", http.refused)
+        metric("eureka_http_decode_failures_total", "counter", "Requests rejected as malformed or too large.", http.decodeFailures)
+        metric("eureka_cache_hits_total", "counter", "Response cache hits.", cache.hits)
+        metric("eureka_cache_misses_total", "counter", "Response cache misses.", cache.misses)
+        metric("eureka_cache_generations_total", "counter", "Cached payloads generated.", cache.generations)
+        metric("eureka_cache_generated_bytes_total", "counter", "Bytes of cached payloads generated.", cache.generatedBytes)
+        metric("eureka_cache_generation_microseconds_total", "counter", "Time spent generating payloads.", cache.generationMicros)
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# End-to-end tests with real clients against the built server (debug build of `make test`).
+# Creates a Python virtualenv with py-eureka-client and pytest from PyPI on first use.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+venv="$root/.build/e2e-venv"
+if [ ! -x "$venv/bin/pytest" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q -r "$here/requirements.txt"
+fi
+export EUREKA_SERVER_BIN="${EUREKA_SERVER_BIN:-$root/.build/debug/eureka-server}"
+exec "$venv/bin/pytest" -q "$here"

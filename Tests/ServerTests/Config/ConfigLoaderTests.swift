@@ -1,0 +1,54 @@
+@testable import Server
+import Testing
+
+@Suite struct ConfigLoaderTests {
+    @Test func defaultsAreNetflixOrOurs() throws {
+        let config = try ConfigLoader.load(arguments: [])
+        #expect(config.port == 8761)
+        #expect(config.evictionIntervalTimerInMs == 60_000)
+        #expect(config.renewalPercentThreshold == 0.85)
+        #expect(config.responseCacheUpdateIntervalMs == 30_000)
+        #expect(config.registrySyncRetries == 5)
+        #expect(config.peerNodeReadTimeoutMs == 5_000)
+        #expect(config.defaultOpenForTrafficCount == 1)
+        #expect(config.maxRequestBodyBytes == 1_048_576)
+    }
+
+    @Test func kebabAndCamelCaseNameTheSameSetting() throws {
+        let kebab = try ConfigLoader.load(arguments: ["--eureka.server.retention-time-in-m-s-in-delta-queue=3000"])
+        let camel = try ConfigLoader.load(arguments: ["--eureka.server.retentionTimeInMSInDeltaQueue=3000"])
+        #expect(kebab.retentionTimeInMSInDeltaQueue == 3_000)
+        #expect(kebab == camel)
+        let zone = try ConfigLoader.load(arguments: ["--eureka.client.serviceUrl.defaultZone=http://a:1/eureka/, http://b:2/eureka/"])
+        #expect(zone.serviceUrlDefaultZone == ["http://a:1/eureka/", "http://b:2/eureka/"])
+    }
+
+    @Test func everyIssueListedSettingIsKnown() throws {
+        let arguments = [
+            "--server.port=1", "--eureka.server.eviction-interval-timer-in-ms=1", "--eureka.server.enable-self-preservation=FALSE",
+            "--eureka.server.renewal-percent-threshold=1", "--eureka.server.renewal-threshold-update-interval-ms=5",
+            "--eureka.server.expected-client-renewal-interval-seconds=0", "--eureka.server.delta-retention-timer-interval-in-ms=7",
+            "--eureka.server.retention-time-in-m-s-in-delta-queue=0", "--eureka.server.response-cache-update-interval-ms=9",
+            "--eureka.server.response-cache-auto-expiration-in-seconds=10", "--eureka.server.use-read-only-response-cache=false",
+            "--eureka.server.wait-time-in-ms-when-sync-empty=0", "--eureka.client.service-url.defaultZone=http://x:1/eureka/",
+            "--eureka.client.register-with-eureka=false", "--eureka.client.fetch-registry=false",
+        ]
+        let config = try ConfigLoader.load(arguments: arguments)
+        #expect(config.port == 1)
+        #expect(config.enableSelfPreservation == false)
+        #expect(config.useReadOnlyResponseCache == false)
+        #expect(config.renewalThresholdUpdateIntervalMs == 5)
+    }
+
+    @Test(arguments: [
+        ("--eureka.server.no-such-setting=1", ConfigError.unknownSetting("eureka.server.no-such-setting")),
+        ("--eureka.server.eviction-interval-timer-in-ms=0", ConfigError.badValue(name: "eureka.server.eviction-interval-timer-in-ms", value: "0")),
+        ("--eureka.server.renewal-percent-threshold=1.5", ConfigError.badValue(name: "eureka.server.renewal-percent-threshold", value: "1.5")),
+        ("--eureka.server.enable-self-preservation=yes", ConfigError.badValue(name: "eureka.server.enable-self-preservation", value: "yes")),
+        ("--server.port=70000", ConfigError.badValue(name: "server.port", value: "70000")),
+        ("server.port=1", ConfigError.malformedArgument("server.port=1")),
+    ])
+    func badInputNamesItself(argument: String, error: ConfigError) {
+        #expect(throws: error) { try ConfigLoader.load(arguments: [argument]) }
+    }
+}

@@ -17,6 +17,7 @@ run: build
 	./.build/release/eureka-server --server.port=$(PORT) $(ARGS)
 
 test: deps
+	./scripts/check-layers.sh
 	swift build --build-tests
 	swift test --skip-build
 	$(MAKE) test-e2e

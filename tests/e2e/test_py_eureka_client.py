@@ -1,0 +1,249 @@
+"""End-to-end tests with the real py-eureka-client (0.13.3, from PyPI) against the built server.
+
+Each application is a real HTTP service on 127.0.0.1 whose port is the registered instance port; the client
+registers it, renews it, fetches the registry (XML, full then deltas) and calls other applications through
+`EurekaClient.do_service`.
+"""
+import asyncio
+import threading
+import time
+
+import pytest
+import requests
+from py_eureka_client import ERROR_DISCOVER, ERROR_REGISTER
+from py_eureka_client.eureka_client import EurekaClient, WalkNodeException
+
+from conftest import FAST_SETTINGS
+from e2e_util import LOCALHOST, TinyService, instance_json, instance_status, registry_json
+
+TEST_TIMEOUT_S = 60
+
+
+class _HeartbeatLoop(threading.Thread):
+    """Replacement for py-eureka-client 0.13.3's heartbeat `threading.Timer`, with the same body.
+
+    In 0.13.3 the Timer callback is `while True: heartbeat(); sleep(interval)`, so `Timer.cancel()` in
+    `EurekaClient.stop()` does nothing once the first heartbeat has run: the thread keeps going and, finding the
+    client no longer alive after the cancel, registers the instance again a second later. That is a client bug
+    which would make "the registry ends empty" untestable. This loop does exactly what the Timer does (wait one
+    interval, then heartbeat + registry fetch every interval, each in its own event loop) but `cancel()` really
+    ends it and waits for an in-flight heartbeat to finish. The wire traffic is the client's own."""
+
+    def __init__(self, interval, heartbeat):
+        super().__init__(name="HeartbeatThread", daemon=True)
+        self.interval = interval
+        self.heartbeat = heartbeat
+        self.halted = threading.Event()
+
+    def run(self):
+        loop = asyncio.new_event_loop()
+        try:
+            while not self.halted.wait(self.interval):
+                loop.run_until_complete(self.heartbeat())
+        finally:
+            loop.close()
+
+    def cancel(self):
+        self.halted.set()
+        if self.is_alive() and threading.current_thread() is not self:
+            self.join(timeout=15)
+
+
+class Client(EurekaClient):
+    """The real EurekaClient with a stoppable heartbeat thread and an error log."""
+
+    def __init__(self, eureka_url, app_name, port, **kwargs):
+        self.errors = []
+        kwargs.setdefault("renewal_interval_in_secs", 1)
+        super().__init__(eureka_server=eureka_url, app_name=app_name, instance_port=port,
+                         instance_host=LOCALHOST, instance_ip=LOCALHOST,
+                         on_error=lambda kind, exc: self.errors.append((kind, repr(exc))), **kwargs)
+        self._EurekaClient__heartbeat_timer = _HeartbeatLoop(kwargs["renewal_interval_in_secs"],
+                                                             self._EurekaClient__heartbeat)
+        self.instance_id = f"{LOCALHOST}:{app_name.lower()}:{port}"
+
+    def halt_heartbeats(self):
+        """Stops renewing and fetching without unregistering, as if the process had died."""
+        self._EurekaClient__heartbeat_timer.cancel()
+
+    def fatal_errors(self):
+        return [e for e in self.errors if e[0] in (ERROR_DISCOVER, ERROR_REGISTER)]
+
+    def seen(self, app, instance_id):
+        """The instance as this client's last registry fetch has it, or None."""
+        apps = self._EurekaClient__applications
+        if apps is None:
+            return None
+        application = apps.get_application(app)
+        return application.get_instance(instance_id) if application else None
+
+
+async def poll(predicate, timeout, interval=0.2, message="condition"):
+    """Bounded asynchronous polling (time and iterations); predicate is sync."""
+    deadline = time.monotonic() + timeout
+    last = None
+    for _ in range(int(timeout / interval) + 2):
+        last = predicate()
+        if last:
+            return last
+        if time.monotonic() >= deadline:
+            break
+        await asyncio.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s waiting for {message}; last value: {last!r}")
+
+
+@pytest.fixture
+def services():
+    """Factory of TinyService instances, all closed at teardown."""
+    made = []
+
+    def make(name):
+        svc = TinyService(name)
+        made.append(svc)
+        return svc
+
+    yield make
+    for svc in made:
+        svc.close()
+
+
+@pytest.fixture
+def clients():
+    """Factory of Client instances; their heartbeat threads are always halted at teardown."""
+    made = []
+
+    def make(*args, **kwargs):
+        c = Client(*args, **kwargs)
+        made.append(c)
+        return c
+
+    yield make
+    for c in made:
+        c.halt_heartbeats()
+
+
+def run(coro):
+    return asyncio.run(asyncio.wait_for(coro, TEST_TIMEOUT_S))
+
+
+def test_discover_call_override_and_unregister(eureka_server, services, clients):
+    base = eureka_server.base_url
+    svc_a, svc_b = services("alpha"), services("beta")
+    a = clients(eureka_server.eureka_url, "e2e-alpha", svc_a.port)
+    b = clients(eureka_server.eureka_url, "e2e-beta", svc_b.port, metadata={"team": "blue"})
+
+    async def scenario():
+        await a.start()
+        await b.start()
+        try:
+            # Both registered, UP, as the server sees them.
+            reg = await poll(lambda: (lambda r: r if {"E2E-ALPHA", "E2E-BETA"} <= r.keys() else None)(
+                registry_json(base)), 5, message="both applications in GET /eureka/apps")
+            assert reg["E2E-ALPHA"][a.instance_id]["status"] == "UP"
+            beta = reg["E2E-BETA"][b.instance_id]
+            assert beta["status"] == "UP"
+            assert beta["port"]["$"] == svc_b.port and beta["hostName"] == LOCALHOST
+            assert beta["metadata"]["team"] == "blue"
+
+            # alpha learns about beta through its own registry fetches (full then deltas) and calls it.
+            seen = await poll(lambda: a.seen("E2E-BETA", b.instance_id), 10, message="alpha's fetch showing beta")
+            assert seen.status == "UP" and seen.port.port == svc_b.port and seen.port.enabled
+            assert seen.metadata.get("team") == "blue"
+            answer = await a.do_service("E2E-BETA", "/hello?from=alpha", return_type="json", timeout=5)
+            assert answer == {"app": "beta", "port": svc_b.port, "path": "/hello?from=alpha"}
+            assert "/hello?from=alpha" in svc_b.requests
+
+            # ... and the other way round.
+            await poll(lambda: b.seen("E2E-ALPHA", a.instance_id), 10, message="beta's fetch showing alpha")
+            answer = await b.do_service("e2e-alpha", "/hello?from=beta", return_type="json", timeout=5)
+            assert answer == {"app": "alpha", "port": svc_a.port, "path": "/hello?from=beta"}
+
+            # An operator takes beta out of service; alpha sees it after its next fetch and stops calling it.
+            url = f"{base}/eureka/apps/E2E-BETA/{b.instance_id}/status"
+            r = requests.put(url, params={"value": "OUT_OF_SERVICE"}, timeout=5)
+            assert r.status_code == 200, (r.status_code, r.text[:300])
+            assert instance_status(base, "E2E-BETA", b.instance_id) == "OUT_OF_SERVICE"
+            await poll(lambda: (a.seen("E2E-BETA", b.instance_id) or None) and
+                       a.seen("E2E-BETA", b.instance_id).status == "OUT_OF_SERVICE",
+                       10, message="alpha seeing beta OUT_OF_SERVICE")
+            with pytest.raises(WalkNodeException):
+                await a.do_service("E2E-BETA", "/hello?from=alpha-again", return_type="json", timeout=5)
+            assert "/hello?from=alpha-again" not in svc_b.requests
+
+            # The override survives beta's own heartbeats (which claim UP). Renewals do not invalidate the
+            # response cache (Netflix), so the lease is watched through the uncached single-instance read.
+            renewed_at = instance_json(base, "E2E-BETA", b.instance_id)["leaseInfo"]["lastRenewalTimestamp"]
+            await poll(lambda: instance_json(base, "E2E-BETA", b.instance_id)["leaseInfo"]["lastRenewalTimestamp"]
+                       != renewed_at, 10, message="a heartbeat from beta while overridden")
+            assert instance_json(base, "E2E-BETA", b.instance_id)["status"] == "OUT_OF_SERVICE"
+            assert instance_status(base, "E2E-BETA", b.instance_id) == "OUT_OF_SERVICE"
+
+            # Removing the override the way the clients do (no value): status UNKNOWN, beta's next heartbeat is
+            # answered 404, beta re-registers UP, and alpha can call it again.
+            r = requests.delete(url, timeout=5)
+            assert r.status_code == 200, (r.status_code, r.text[:300])
+            await poll(lambda: instance_status(base, "E2E-BETA", b.instance_id) == "UP", 10,
+                       message="beta UP again on the server after re-registering")
+            await poll(lambda: (a.seen("E2E-BETA", b.instance_id) or None) and
+                       a.seen("E2E-BETA", b.instance_id).status == "UP", 10, message="alpha seeing beta UP again")
+            answer = await a.do_service("E2E-BETA", "/hello?from=alpha-3", return_type="json", timeout=5)
+            assert answer["path"] == "/hello?from=alpha-3"
+        finally:
+            # beta leaves first (DOWN re-register, then DELETE), alpha watches it go, then alpha leaves too.
+            await b.stop()
+        await poll(lambda: b.instance_id not in registry_json(base).get("E2E-BETA", {}), 5,
+                   message="beta gone from GET /eureka/apps")
+        await poll(lambda: a.seen("E2E-BETA", b.instance_id) is None, 10, message="alpha's fetch dropping beta")
+        with pytest.raises(WalkNodeException):
+            await a.do_service("E2E-BETA", "/hello", timeout=5)
+        await a.stop()
+
+    run(scenario())
+
+    r = requests.get(f"{base}/eureka/apps", headers={"Accept": "application/json"}, timeout=5)
+    assert r.status_code == 200
+    assert r.json()["applications"].get("application", []) == [], r.text[:500]
+    delta = requests.get(f"{base}/eureka/apps/delta", headers={"Accept": "application/json"}, timeout=5).json()
+    actions = {i["instanceId"]: i["actionType"] for app in delta["applications"].get("application", [])
+               for i in (app["instance"] if isinstance(app["instance"], list) else [app["instance"]])}
+    assert actions.get(a.instance_id) == "DELETED" and actions.get(b.instance_id) == "DELETED", actions
+    assert a.fatal_errors() == [] and b.fatal_errors() == [], (a.errors, b.errors)
+
+
+def test_heartbeats_keep_lease_and_silent_instance_is_evicted(start_server, services, clients):
+    lease_s = 3
+    server = start_server(*FAST_SETTINGS,
+                          "--eureka.server.eviction-interval-timer-in-ms=1000",
+                          "--eureka.server.enable-self-preservation=false")
+    base = server.base_url
+    keeper = clients(server.eureka_url, "e2e-keeper", services("keeper").port,
+                     duration_in_secs=lease_s, should_discover=False)
+    silent = clients(server.eureka_url, "e2e-silent", services("silent").port,
+                     duration_in_secs=lease_s, should_discover=False)
+
+    async def scenario():
+        await keeper.start()
+        await silent.start()
+        started = time.monotonic()
+        await poll(lambda: {"E2E-KEEPER", "E2E-SILENT"} <= registry_json(base).keys(), 5,
+                   message="both registered")
+        lease = registry_json(base)["E2E-KEEPER"][keeper.instance_id]["leaseInfo"]
+        assert lease["durationInSecs"] == lease_s and lease["renewalIntervalInSecs"] == 1
+
+        silent.halt_heartbeats()  # a crash: no more heartbeats, no cancel
+
+        # The silent instance must be evicted (a renewed lease expires 2 x duration after its last renewal,
+        # Netflix-compatible default, plus one eviction period); the keeper must stay registered throughout,
+        # and for well past 2 x its lease since registering.
+        def check():
+            reg = registry_json(base)
+            assert keeper.instance_id in reg.get("E2E-KEEPER", {}), f"keeper evicted despite heartbeats: {reg}"
+            assert reg["E2E-KEEPER"][keeper.instance_id]["status"] == "UP"
+            return silent.instance_id not in reg.get("E2E-SILENT", {}) and \
+                time.monotonic() - started > 2 * lease_s + 2
+        await poll(check, 2 * lease_s + 10, interval=0.25, message="silent evicted while keeper stays")
+        await keeper.stop()
+        await poll(lambda: registry_json(base) == {}, 5, message="registry empty after keeper's stop")
+
+    run(scenario())
+    assert keeper.fatal_errors() == [], keeper.errors

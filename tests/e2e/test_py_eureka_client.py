@@ -5,77 +5,17 @@ registers it, renews it, fetches the registry (XML, full then deltas) and calls 
 `EurekaClient.do_service`.
 """
 import asyncio
-import threading
+import json
 import time
 
 import pytest
 import requests
-from py_eureka_client import ERROR_DISCOVER, ERROR_REGISTER
-from py_eureka_client.eureka_client import EurekaClient, WalkNodeException
+from py_eureka_client.eureka_client import WalkNodeException
 
 from conftest import FAST_SETTINGS
-from e2e_util import LOCALHOST, TinyService, instance_json, instance_status, registry_json
+from e2e_util import LOCALHOST, RECORDER, Client, TinyService, instance_json, instance_status, registry_json
 
 TEST_TIMEOUT_S = 60
-
-
-class _HeartbeatLoop(threading.Thread):
-    """Replacement for py-eureka-client 0.13.3's heartbeat `threading.Timer`, with the same body.
-
-    In 0.13.3 the Timer callback is `while True: heartbeat(); sleep(interval)`, so `Timer.cancel()` in
-    `EurekaClient.stop()` does nothing once the first heartbeat has run: the thread keeps going and, finding the
-    client no longer alive after the cancel, registers the instance again a second later. That is a client bug
-    which would make "the registry ends empty" untestable. This loop does exactly what the Timer does (wait one
-    interval, then heartbeat + registry fetch every interval, each in its own event loop) but `cancel()` really
-    ends it and waits for an in-flight heartbeat to finish. The wire traffic is the client's own."""
-
-    def __init__(self, interval, heartbeat):
-        super().__init__(name="HeartbeatThread", daemon=True)
-        self.interval = interval
-        self.heartbeat = heartbeat
-        self.halted = threading.Event()
-
-    def run(self):
-        loop = asyncio.new_event_loop()
-        try:
-            while not self.halted.wait(self.interval):
-                loop.run_until_complete(self.heartbeat())
-        finally:
-            loop.close()
-
-    def cancel(self):
-        self.halted.set()
-        if self.is_alive() and threading.current_thread() is not self:
-            self.join(timeout=15)
-
-
-class Client(EurekaClient):
-    """The real EurekaClient with a stoppable heartbeat thread and an error log."""
-
-    def __init__(self, eureka_url, app_name, port, **kwargs):
-        self.errors = []
-        kwargs.setdefault("renewal_interval_in_secs", 1)
-        super().__init__(eureka_server=eureka_url, app_name=app_name, instance_port=port,
-                         instance_host=LOCALHOST, instance_ip=LOCALHOST,
-                         on_error=lambda kind, exc: self.errors.append((kind, repr(exc))), **kwargs)
-        self._EurekaClient__heartbeat_timer = _HeartbeatLoop(kwargs["renewal_interval_in_secs"],
-                                                             self._EurekaClient__heartbeat)
-        self.instance_id = f"{LOCALHOST}:{app_name.lower()}:{port}"
-
-    def halt_heartbeats(self):
-        """Stops renewing and fetching without unregistering, as if the process had died."""
-        self._EurekaClient__heartbeat_timer.cancel()
-
-    def fatal_errors(self):
-        return [e for e in self.errors if e[0] in (ERROR_DISCOVER, ERROR_REGISTER)]
-
-    def seen(self, app, instance_id):
-        """The instance as this client's last registry fetch has it, or None."""
-        apps = self._EurekaClient__applications
-        if apps is None:
-            return None
-        application = apps.get_application(app)
-        return application.get_instance(instance_id) if application else None
 
 
 async def poll(predicate, timeout, interval=0.2, message="condition"):
@@ -208,6 +148,21 @@ def test_discover_call_override_and_unregister(eureka_server, services, clients)
                for i in (app["instance"] if isinstance(app["instance"], list) else [app["instance"]])}
     assert actions.get(a.instance_id) == "DELETED" and actions.get(b.instance_id) == "DELETED", actions
     assert a.fatal_errors() == [] and b.fatal_errors() == [], (a.errors, b.errors)
+
+    # beta's own wire exchanges, as the client sent them and the server answered them.
+    ex = [(m, url, body, status) for (m, url, body, status) in RECORDER.exchanges(b.instance_id)]
+    heartbeats = [e for e in ex if e[0] == "PUT" and "/status" not in e[1]]
+    assert heartbeats and all(e[3] in (200, 404) for e in heartbeats), heartbeats
+    # after the override removal: a heartbeat answered 404 (the client retries it once against the same URL,
+    # cached server then "all servers"), then a re-registration answered 204
+    i = next(k for k, e in enumerate(ex) if e[0] == "PUT" and "/status" not in e[1] and e[3] == 404)
+    while i + 1 < len(ex) and ex[i + 1][0] == "PUT" and ex[i + 1][3] == 404:
+        i += 1
+    assert ex[i + 1][0] == "POST" and ex[i + 1][3] == 204, ex[i:i + 2]
+    assert json.loads(ex[i + 1][2])["instance"]["status"] == "UP"
+    # stop(): re-register DOWN (204), then DELETE (200)
+    assert [(e[0], e[3]) for e in ex[-2:]] == [("POST", 204), ("DELETE", 200)], ex[-2:]
+    assert json.loads(ex[-2][2])["instance"]["status"] == "DOWN"
 
 
 def test_heartbeats_keep_lease_and_silent_instance_is_evicted(start_server, services, clients):

@@ -13,7 +13,8 @@ import requests
 from py_eureka_client.eureka_client import WalkNodeException
 
 from conftest import FAST_SETTINGS
-from e2e_util import LOCALHOST, RECORDER, Client, TinyService, instance_json, instance_status, registry_json
+from e2e_util import (LOCALHOST, RECORDER, Client, TinyService, instance_json, instance_status, registry_json,
+                      wait_until)
 
 TEST_TIMEOUT_S = 60
 
@@ -66,8 +67,14 @@ def run(coro):
     return asyncio.run(asyncio.wait_for(coro, TEST_TIMEOUT_S))
 
 
-def test_discover_call_override_and_unregister(eureka_server, services, clients):
+@pytest.mark.parametrize("cache_settings", [
+    pytest.param(FAST_SETTINGS, id="read-write-cache-only"),
+    pytest.param(("--eureka.server.response-cache-update-interval-ms=500",), id="read-only-cache-500ms"),
+])
+def test_discover_call_override_and_unregister(start_server, services, clients, cache_settings):
+    eureka_server = start_server(*cache_settings)
     base = eureka_server.base_url
+    RECORDER.records.clear()
     svc_a, svc_b = services("alpha"), services("beta")
     a = clients(eureka_server.eureka_url, "e2e-alpha", svc_a.port)
     b = clients(eureka_server.eureka_url, "e2e-beta", svc_b.port, metadata={"team": "blue"})
@@ -102,7 +109,8 @@ def test_discover_call_override_and_unregister(eureka_server, services, clients)
             url = f"{base}/eureka/apps/E2E-BETA/{b.instance_id}/status"
             r = requests.put(url, params={"value": "OUT_OF_SERVICE"}, timeout=5)
             assert r.status_code == 200, (r.status_code, r.text[:300])
-            assert instance_status(base, "E2E-BETA", b.instance_id) == "OUT_OF_SERVICE"
+            await poll(lambda: instance_status(base, "E2E-BETA", b.instance_id) == "OUT_OF_SERVICE", 5,
+                       message="OUT_OF_SERVICE in GET /eureka/apps")
             await poll(lambda: (a.seen("E2E-BETA", b.instance_id) or None) and
                        a.seen("E2E-BETA", b.instance_id).status == "OUT_OF_SERVICE",
                        10, message="alpha seeing beta OUT_OF_SERVICE")
@@ -140,13 +148,19 @@ def test_discover_call_override_and_unregister(eureka_server, services, clients)
 
     run(scenario())
 
-    r = requests.get(f"{base}/eureka/apps", headers={"Accept": "application/json"}, timeout=5)
-    assert r.status_code == 200
-    assert r.json()["applications"].get("application", []) == [], r.text[:500]
-    delta = requests.get(f"{base}/eureka/apps/delta", headers={"Accept": "application/json"}, timeout=5).json()
-    actions = {i["instanceId"]: i["actionType"] for app in delta["applications"].get("application", [])
-               for i in (app["instance"] if isinstance(app["instance"], list) else [app["instance"]])}
-    assert actions.get(a.instance_id) == "DELETED" and actions.get(b.instance_id) == "DELETED", actions
+    def registry_empty():
+        r = requests.get(f"{base}/eureka/apps", headers={"Accept": "application/json"}, timeout=5)
+        assert r.status_code == 200, (r.status_code, r.text[:300])
+        return r.json()["applications"].get("application", []) == []
+    wait_until(registry_empty, 5, message="no application in GET /eureka/apps (JSON)")
+
+    def delta_actions():
+        r = requests.get(f"{base}/eureka/apps/delta", headers={"Accept": "application/json"}, timeout=5)
+        assert r.status_code == 200, (r.status_code, r.text[:300])
+        return {i["instanceId"]: i["actionType"] for app in r.json()["applications"].get("application", [])
+                for i in (app["instance"] if isinstance(app["instance"], list) else [app["instance"]])}
+    wait_until(lambda: (lambda d: d.get(a.instance_id) == "DELETED" and d.get(b.instance_id) == "DELETED")(
+        delta_actions()), 5, message="DELETED entries for both in GET /eureka/apps/delta")
     assert a.fatal_errors() == [] and b.fatal_errors() == [], (a.errors, b.errors)
 
     # beta's own wire exchanges, as the client sent them and the server answered them.

@@ -5,9 +5,11 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 venv="$root/.build/e2e-venv"
+# Prometheus (Debian package) for test_prometheus_sd.py; that test skips, saying why, if it cannot be installed.
+"$root/scripts/install-deps.sh" prometheus || echo "warning: could not install prometheus; its e2e test will be skipped" >&2
 if [ ! -x "$venv/bin/pytest" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q -r "$here/requirements.txt"
 fi
 export EUREKA_SERVER_BIN="${EUREKA_SERVER_BIN:-$root/.build/debug/eureka-server}"
-exec "$venv/bin/pytest" -q "$here"
+exec "$venv/bin/pytest" -q "$here" "$@"

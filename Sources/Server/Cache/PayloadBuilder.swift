@@ -42,11 +42,12 @@ struct BuildResult: Sendable {
 
 /// snapshot -> Payload: pure, so it runs inline for small snapshots and on the pool for large ones.
 enum PayloadBuilder {
-    /// Instances (summed over the keys of an order) above which encoding moves off the loop. Measured
-    /// (bench/RESULTS.md, "cache crossover"): JSON + gzip costs ~9 us per instance per key on this machine
-    /// and a pool round trip ~60 us plus a deferred reply, so below ~50 instance-keys (~0.5 ms) inline is
-    /// cheaper for everyone, and a heartbeat never waits more than that behind a generation.
-    static let defaultOffLoopThreshold = 50
+    /// Instances (summed over the keys of an order) above which encoding moves off the loop. Measured here
+    /// (bench/RESULTS.md, cache.sh metrics; CachePoolRunnerTests): encoding + gzip costs ~30 us per instance
+    /// per key on this shared 2-core machine, a pool round trip ~55 us. By cost alone the crossover is ~2
+    /// instances, but a pool hop also defers the reply; 32 instance-keys bound the loop stall to ~1 ms while
+    /// the common small reads (one app, one VIP) stay inline and answer at once.
+    static let defaultOffLoopThreshold = 32
 
     static func make(_ order: BuildOrder) -> BuildResult {
         let started = Monotonic.micros()

@@ -1,13 +1,35 @@
 /// The cached reads (spec 2.4-2.6, 2.12, 2.13) and the override map (2.16).
 extension EurekaAPI {
-    func cachedRead(_ entity: CacheEntity, _ request: Request) -> Response {
-        guard readsOpen() else { return .empty(403) }
+    /// A cached read: the value at once, or a `.later` reply completed when its generation finishes off
+    /// the loop (spec 6.7.1), so a large registry never stalls heartbeats behind a reader.
+    func cachedReply(_ entity: CacheEntity, _ request: Request) -> Reply {
+        guard readsOpen() else { return .now(.empty(403)) }
         let json = Negotiation.prefersJSON(request)
+        let gzip = Negotiation.acceptsGzip(request)
         let key = CacheKey(entity, json ? .json : .xml, Negotiation.wantsCompact(request) ? .compact : .full)
-        let payload = cache.read(key)
+        switch cache.read(key) {
+        case .ready(let payload):
+            return .now(Self.response(payload, json: json, gzip: gzip))
+        case .pending(let build):
+            let reply = PendingReply()
+            build.whenReady(key) { reply.complete(Self.response($0, json: json, gzip: gzip)) }
+            return .later(reply)
+        }
+    }
+
+    /// What `answer` calls: reached only when CachedReadResponder is not in front, where a pending value
+    /// cannot be waited for, so the answer is 503 rather than a stalled loop.
+    func cachedRead(_ entity: CacheEntity, _ request: Request) -> Response {
+        switch cachedReply(entity, request) {
+        case .now(let response): response
+        case .later: .empty(503)
+        }
+    }
+
+    private static func response(_ payload: Payload, json: Bool, gzip: Bool) -> Response {
         guard let body = payload.body else { return .empty(404) }
         var response = Response(status: 200, contentType: json ? .json : .xml, body: .shared(body))
-        if let gzipped = payload.gzipped, Negotiation.acceptsGzip(request) {
+        if let gzipped = payload.gzipped, gzip {
             response.body = .shared(gzipped)
             response.contentEncodingGzip = true
         }
@@ -26,20 +48,42 @@ extension EurekaAPI {
         return Response(status: 200, contentType: .json, body: .bytes(out))
     }
 
-    /// Generates the document of a cache key from the registry as it is now; nil = no such application.
-    static func document(for key: CacheKey, in registry: InstanceRegistry) -> [UInt8]? {
-        switch key.entity {
-        case .allApps:
-            return ApplicationsCodec.encode(registry.fullApplications(), format: key.format, representation: key.representation)
-        case .delta:
-            return ApplicationsCodec.encode(registry.deltaApplications(), format: key.format, representation: key.representation)
-        case .app(let name):
-            guard let application = registry.application(named: name) else { return nil }
-            return ApplicationsCodec.encode(application, format: key.format, representation: key.representation)
-        case .vip(let name):
-            return ApplicationsCodec.encode(registry.vipApplications(name, secure: false), format: key.format, representation: key.representation)
-        case .svip(let name):
-            return ApplicationsCodec.encode(registry.vipApplications(name, secure: true), format: key.format, representation: key.representation)
+    /// The registry's answer for a cache entity as it is now, copied (the snapshot the cache encodes).
+    static func snapshot(of entity: CacheEntity, in registry: InstanceRegistry) -> CacheDocument {
+        switch entity {
+        case .allApps: return .applications(registry.fullApplications())
+        case .delta: return .applications(registry.deltaApplications())
+        case .app(let name): return registry.application(named: name).map(CacheDocument.application) ?? .empty
+        case .vip(let name): return .applications(registry.vipApplications(name, secure: false))
+        case .svip(let name): return .applications(registry.vipApplications(name, secure: true))
+        }
+    }
+}
+
+/// Sits in front of EurekaAPI so cached reads may answer `.later`: EurekaAPI.respond answers everything
+/// `.now` (its file is not this to change; folding this into its dispatch is the better home).
+/// Only GET and HEAD are looked at twice, so heartbeats and registrations pay one method comparison.
+final class CachedReadResponder: Responder {
+    private let api: EurekaAPI
+
+    init(api: EurekaAPI) { self.api = api }
+
+    func respond(to request: Request) -> Reply {
+        guard request.method == .get || request.method == .head,
+              let entity = cachedEntity(api.router.route(Query.split(request.url).path)) else {
+            return api.respond(to: request)
+        }
+        return api.cachedReply(entity, request)
+    }
+
+    private func cachedEntity(_ endpoint: Endpoint?) -> CacheEntity? {
+        switch endpoint {
+        case .apps: .allApps
+        case .delta: api.settings.disableDelta ? nil : .delta
+        case .app(let name): .app(name)
+        case .vip(let name): .vip(name)
+        case .svip(let name): .svip(name)
+        default: nil
         }
     }
 }

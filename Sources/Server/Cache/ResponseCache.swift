@@ -1,80 +1,174 @@
-/// The two-level response cache of spec 6: a read-write level filled on demand, invalidated by
-/// registry changes and expiring `autoExpirationMs` after generation, and (optionally) a read-only
-/// level in front of it that only the refresh tick updates. Loop thread only.
+/// The two-level response cache of spec 6: a read-write level filled on demand, invalidated by registry
+/// changes and expiring `autoExpirationMs` after generation, and (optionally) a read-only level in front
+/// of it that only refreshes update: the wall-clock tick, or with immediate propagation (spec 10) the end
+/// of the loop turn that invalidated it. Loop thread only.
+///
+/// A value is generated from a snapshot taken on the loop (`snapshot`); small snapshots are encoded at
+/// once, large ones on the pool through `runner`, and meanwhile readers get the previous read-only value
+/// or wait (`.pending`) without blocking the loop (spec 6.7).
 public final class ResponseCache {
     public struct Settings: Sendable {
         public var useReadOnlyLevel = true
         public var autoExpirationMs: Int64 = 180_000
-        /// Beyond Netflix (spec 10): regenerate invalidated read-only entries on the next loop turn.
+        /// Beyond Netflix (spec 10): regenerate invalidated read-only entries at the end of the loop turn.
         public var immediatePropagation = false
+        /// Instance-keys of one generation above which it runs off the loop (see PayloadBuilder).
+        public var offLoopThreshold = PayloadBuilder.defaultOffLoopThreshold
         public init() {}
     }
 
     public struct Metrics: Sendable {
         public var hits = 0
         public var misses = 0
+        /// Readers that got `.pending` and were answered when the generation finished.
+        public var waits = 0
         public var generations = 0
+        public var offLoopGenerations = 0
         public var generatedBytes = 0
+        /// Encoding + gzip, wherever it ran; snapshots are taken on the loop and counted apart.
         public var generationMicros = 0
+        public var snapshotMicros = 0
+    }
+
+    public enum Lookup {
+        case ready(Payload)
+        /// Being generated: `build.whenReady(key)` delivers the value on the loop.
+        case pending(PendingBuild)
     }
 
     private let settings: Settings
     private let time: TimeSource
-    private let generate: (CacheKey) -> [UInt8]?
+    private let runner: OffLoopRunner
+    private let snapshot: (CacheEntity) -> CacheDocument
     private var readWrite: [CacheKey: Payload] = [:]
     private var readOnly: [CacheKey: Payload] = [:]
+    /// The newest generation of each key not invalidated since it started: later readers join it.
+    private var building: [CacheKey: PendingBuild] = [:]
+    /// Read-only keys to regenerate; one refresh in flight at a time, the next takes whatever piled up.
+    private var refreshWanted: Set<CacheKey> = []
+    private var refreshInFlight = false
+    private var propagationScheduled = false
+    private var lastSequence: UInt64 = 0
     public private(set) var metrics = Metrics()
+    /// Immediate propagation: asks the loop to call `propagate()` once at the end of this turn (Node wires
+    /// a zero-delay timer); called at most once until `propagate()` runs, so invalidations coalesce.
+    public var schedulePropagation: (() -> Void)?
 
-    /// `generate` encodes the document of a key from the registry as it is now; nil means "empty" (404).
-    public init(settings: Settings, time: TimeSource, generate: @escaping (CacheKey) -> [UInt8]?) {
+    /// `snapshot` copies the registry's answer for an entity as it is now.
+    public init(settings: Settings, time: TimeSource, runner: OffLoopRunner,
+                snapshot: @escaping (CacheEntity) -> CacheDocument) {
         self.settings = settings
         self.time = time
-        self.generate = generate
+        self.runner = runner
+        self.snapshot = snapshot
     }
 
-    /// The value a reader of `key` gets now (spec 6.5, 6.6).
-    public func read(_ key: CacheKey) -> Payload {
-        guard settings.useReadOnlyLevel else { return readWriteValue(key) }
-        if let value = readOnly[key] {
+    /// The value a reader of `key` gets now, or the generation to wait for (spec 6.5, 6.6, 6.7.1).
+    public func read(_ key: CacheKey) -> Lookup {
+        if settings.useReadOnlyLevel, let value = readOnly[key] {
             metrics.hits += 1
-            return value
+            return .ready(value)
         }
-        let value = readWriteValue(key)
-        readOnly[key] = value
-        return value
-    }
-
-    /// Deletes the read-write entries a change touches (spec 6.4); readers of the read-only level see
-    /// the change at the next refresh tick, or at once with immediate propagation.
-    public func invalidate(app: String, vips: [Substring], svips: [Substring]) {
-        for key in CacheKey.invalidated(app: app, vips: vips, svips: svips) {
-            readWrite[key] = nil
-            if settings.immediatePropagation, readOnly[key] != nil { readOnly[key] = nil }
-        }
-    }
-
-    /// The refresh tick (spec 6.5): every read-only key takes the current read-write value.
-    public func refreshReadOnly() {
-        guard settings.useReadOnlyLevel else { return }
-        for key in Array(readOnly.keys) {
-            readOnly[key] = readWriteValue(key)
-        }
-    }
-
-    private func readWriteValue(_ key: CacheKey) -> Payload {
-        let now = time.nowMillis()
-        if let value = readWrite[key], now - value.generatedAt < settings.autoExpirationMs {
+        if let value = readWrite[key], !isExpired(value) {
             metrics.hits += 1
-            return value
+            if settings.useReadOnlyLevel { readOnly[key] = value }
+            return .ready(value)
         }
         metrics.misses += 1
+        let build = building[key] ?? start([key], isRefresh: false)
+        if let value = build.results?[key] { return .ready(value) }
+        metrics.waits += 1
+        return .pending(build)
+    }
+
+    /// Deletes the read-write entries a change touches (spec 6.4) and marks generations in flight for them
+    /// stale. Readers of the read-only level see the change at the next refresh tick, or with immediate
+    /// propagation once the end-of-turn regeneration finishes.
+    public func invalidate(app: String, vips: [Substring], svips: [Substring]) {
+        let propagate = settings.useReadOnlyLevel && settings.immediatePropagation
+        for key in CacheKey.invalidated(app: app, vips: vips, svips: svips) {
+            readWrite[key] = nil
+            if let build = building.removeValue(forKey: key) { build.stale.insert(key) }
+            if propagate, readOnly[key] != nil { refreshWanted.insert(key) }
+        }
+        if propagate, !refreshWanted.isEmpty, !propagationScheduled {
+            propagationScheduled = true
+            schedulePropagation?()
+        }
+    }
+
+    /// End of the turn that invalidated (immediate propagation): regenerate what piled up, from one snapshot.
+    public func propagate() {
+        propagationScheduled = false
+        startRefreshIfIdle()
+    }
+
+    /// The refresh tick (spec 6.5): every read-only key takes the current read-write value, regenerating it
+    /// if it was invalidated or expired. Those regenerations share one snapshot and install together.
+    public func refreshReadOnly() {
+        guard settings.useReadOnlyLevel else { return }
+        for (key, current) in readOnly {
+            if let value = readWrite[key], !isExpired(value) {
+                if value.sequence > current.sequence { readOnly[key] = value }
+            } else if building[key] == nil {
+                refreshWanted.insert(key)
+            }
+        }
+        startRefreshIfIdle()
+    }
+
+    private func startRefreshIfIdle() {
+        guard !refreshInFlight, !refreshWanted.isEmpty else { return }
+        let keys = refreshWanted
+        refreshWanted = []
+        refreshInFlight = true
+        start(keys, isRefresh: true)
+    }
+
+    /// Takes the snapshots now, on the loop, and encodes them inline or on the pool.
+    @discardableResult
+    private func start(_ keys: some Collection<CacheKey>, isRefresh: Bool) -> PendingBuild {
+        lastSequence += 1
+        let build = PendingBuild(sequence: lastSequence, isRefresh: isRefresh)
         let started = Monotonic.micros()
-        let body = generate(key)
-        let value = Payload(body: body, compress: key.isCompressible, generatedAt: now)
-        metrics.generations += 1
-        metrics.generatedBytes += body?.count ?? 0
-        metrics.generationMicros += Monotonic.micros() - started
-        readWrite[key] = value
-        return value
+        var order = BuildOrder(generatedAt: time.nowMillis(), sequence: lastSequence)
+        for (entity, entityKeys) in Dictionary(grouping: keys, by: \.entity) {
+            order.documents.append((snapshot(entity), entityKeys))
+        }
+        metrics.snapshotMicros += Monotonic.micros() - started
+        for key in keys { building[key] = build }
+        if order.instanceCount <= settings.offLoopThreshold {
+            finish(build, PayloadBuilder.make(order))
+        } else {
+            metrics.offLoopGenerations += 1
+            runner.run({ [order] in PayloadBuilder.make(order) }, then: { [self] result in finish(build, result) })
+        }
+        return build
+    }
+
+    private func finish(_ build: PendingBuild, _ result: BuildResult) {
+        metrics.generations += result.payloads.count
+        metrics.generationMicros += result.micros
+        for (key, value) in result.payloads {
+            metrics.generatedBytes += value.byteCount
+            if building[key] === build { building[key] = nil }
+            if !build.stale.contains(key) { install(value, key, in: &readWrite) }
+            if settings.useReadOnlyLevel, build.isRefresh || readOnly[key] == nil { install(value, key, in: &readOnly) }
+        }
+        build.finish(result.payloads)
+        if build.isRefresh {
+            refreshInFlight = false
+            startRefreshIfIdle()
+        }
+    }
+
+    /// Never replaces a value with one from an older snapshot (two generations of a key may overlap).
+    private func install(_ value: Payload, _ key: CacheKey, in level: inout [CacheKey: Payload]) {
+        if let current = level[key], current.sequence > value.sequence { return }
+        level[key] = value
+    }
+
+    private func isExpired(_ value: Payload) -> Bool {
+        time.nowMillis() - value.generatedAt >= settings.autoExpirationMs
     }
 }

@@ -23,9 +23,12 @@ enum MetricsText {
         metric("eureka_http_decode_failures_total", "counter", "Requests rejected as malformed or too large.", http.decodeFailures)
         metric("eureka_cache_hits_total", "counter", "Response cache hits.", cache.hits)
         metric("eureka_cache_misses_total", "counter", "Response cache misses.", cache.misses)
+        metric("eureka_cache_waits_total", "counter", "Cache reads answered once a generation finished.", cache.waits)
         metric("eureka_cache_generations_total", "counter", "Cached payloads generated.", cache.generations)
-        metric("eureka_cache_generated_bytes_total", "counter", "Bytes of cached payloads generated.", cache.generatedBytes)
-        metric("eureka_cache_generation_microseconds_total", "counter", "Time spent generating payloads.", cache.generationMicros)
+        metric("eureka_cache_offloop_generations_total", "counter", "Generations run on the thread pool.", cache.offLoopGenerations)
+        metric("eureka_cache_generated_bytes_total", "counter", "Bytes of cached payloads generated (plain + gzip).", cache.generatedBytes)
+        metric("eureka_cache_generation_microseconds_total", "counter", "Time spent encoding and compressing payloads.", cache.generationMicros)
+        metric("eureka_cache_snapshot_microseconds_total", "counter", "Loop time spent copying registry snapshots.", cache.snapshotMicros)
         return lines.joined(separator: "\n") + "\n"
     }
 }

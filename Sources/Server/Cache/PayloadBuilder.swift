@@ -1,0 +1,65 @@
+/// The registry's answer for one cache entity, taken on the loop: an immutable Sendable copy, so the
+/// encoding and gzip that follow may run on a pool thread while the loop keeps changing the registry.
+public enum CacheDocument: Sendable {
+    case applications(Applications)
+    case application(Application)
+    /// No lease for the application: the "empty" value answered 404 (spec 6.2).
+    case empty
+
+    var instanceCount: Int {
+        switch self {
+        case .applications(let apps): apps.applications.reduce(0) { $0 + $1.instances.count }
+        case .application(let app): app.instances.count
+        case .empty: 0
+        }
+    }
+
+    func encode(_ format: WireFormat, _ representation: Representation) -> [UInt8]? {
+        switch self {
+        case .applications(let apps): ApplicationsCodec.encode(apps, format: format, representation: representation)
+        case .application(let app): ApplicationsCodec.encode(app, format: format, representation: representation)
+        case .empty: nil
+        }
+    }
+}
+
+/// Everything one generation needs, Sendable: the snapshots of one loop turn and the keys to make from each.
+/// Keys of one entity share its snapshot, and the full registry and the delta of one refresh are taken in
+/// the same turn, so a client applying that delta reaches the full document's hash code (spec 6.7.3).
+struct BuildOrder: Sendable {
+    var documents: [(document: CacheDocument, keys: [CacheKey])] = []
+    var generatedAt: Int64
+    var sequence: UInt64
+
+    var instanceCount: Int { documents.reduce(0) { $0 + $1.document.instanceCount * $1.keys.count } }
+}
+
+/// What a generation produced, and what it cost (measured where it ran).
+struct BuildResult: Sendable {
+    var payloads: [CacheKey: Payload] = [:]
+    var micros = 0
+}
+
+/// snapshot -> Payload: pure, so it runs inline for small snapshots and on the pool for large ones.
+enum PayloadBuilder {
+    /// Instances (summed over the keys of an order) above which encoding moves off the loop. Measured here
+    /// (bench/RESULTS.md, cache.sh metrics; CachePoolRunnerTests): encoding + gzip costs ~30 us per instance
+    /// per key on this shared 2-core machine, a pool round trip ~55 us. By cost alone the crossover is ~2
+    /// instances, but a pool hop also defers the reply; 32 instance-keys bound the loop stall to ~1 ms while
+    /// the common small reads (one app, one VIP) stay inline and answer at once.
+    static let defaultOffLoopThreshold = 32
+
+    static func make(_ order: BuildOrder) -> BuildResult {
+        let started = Monotonic.micros()
+        var result = BuildResult()
+        for (document, keys) in order.documents {
+            for key in keys {
+                result.payloads[key] = Payload(body: document.encode(key.format, key.representation),
+                                               compress: key.isCompressible, generatedAt: order.generatedAt,
+                                               sequence: order.sequence)
+            }
+        }
+        result.micros = Monotonic.micros() - started
+        return result
+    }
+}

@@ -1,0 +1,46 @@
+import CLibUV
+
+/// One uv_work_t: pure work on libuv's thread pool, its completion back on the loop thread.
+/// Non-generic, because a C callback cannot capture a generic parameter.
+class PoolJobBase {
+    private let request = UnsafeMutablePointer<uv_work_t>.allocate(capacity: 1)
+    deinit { request.deallocate() }
+    func runOnPool() {}
+    func finishOnLoop(cancelled: Bool) {}
+
+    /// The +1 taken here is dropped in the after-work callback, which libuv always calls (also when
+    /// the request was cancelled), so the job lives exactly as long as libuv holds the request.
+    final func submit(to loop: EventLoop) throws(UVError) {
+        request.pointee.data = Unmanaged.passRetained(self).toOpaque()
+        let rc = uv_queue_work(loop.raw, request, { r in
+            Unmanaged<PoolJobBase>.fromOpaque(r!.pointee.data).takeUnretainedValue().runOnPool()
+        }, { r, status in
+            Unmanaged<PoolJobBase>.fromOpaque(r!.pointee.data).takeRetainedValue()
+                .finishOnLoop(cancelled: status == UV_ECANCELED.rawValue)
+        })
+        if rc < 0 {
+            Unmanaged.passUnretained(self).release()
+            throw UVError(code: rc)
+        }
+    }
+}
+
+/// `work` runs on a pool thread and may capture only Sendable values (checked); `completion` runs on the
+/// loop. libuv's hand-off (the pool thread's done-queue lock, then uv_async_send) orders the write of
+/// `output` before its read on the loop: hence @unchecked, and this is the only class that needs it here.
+final class PoolJob<Output: Sendable>: PoolJobBase, @unchecked Sendable {
+    private let work: @Sendable () -> Output
+    private let completion: (Output) -> Void
+    private var output: Output?
+
+    init(work: @escaping @Sendable () -> Output, completion: @escaping (Output) -> Void) {
+        self.work = work
+        self.completion = completion
+    }
+
+    override func runOnPool() { output = work() }
+
+    /// Nothing here calls uv_cancel; if something ever does, the work runs on the loop instead, so a
+    /// completion (and whoever waits for it) is never lost.
+    override func finishOnLoop(cancelled: Bool) { completion(output ?? work()) }
+}

@@ -121,4 +121,46 @@ import Testing
         #expect(try node.request(method: "PUT", path: "/eureka/apps/BILLING/\(Self.id)/metadata?a=b").status == 404)
         #expect(try node.instanceJSON("ORDERS", Self.id)?["metadata"] as? [String: String] == ["management.port": "8080"])
     }
+
+    @Test func statusUpdateAdoptsANewerDirtyTimestampOnly() throws {
+        let node = try TestNode()
+        defer { node.stop() }
+        try node.register(Registrant())
+        let dirty = Registrant().lastDirtyTimestamp
+        #expect(try node.request(method: "PUT", path: Self.statusPath + "?value=DOWN&lastDirtyTimestamp=\(dirty - 100)").status == 200)
+        #expect(try node.instanceJSON("ORDERS", Self.id)?["lastDirtyTimestamp"] as? String == String(dirty))
+        #expect(try node.request(method: "PUT", path: Self.statusPath + "?value=OUT_OF_SERVICE&lastDirtyTimestamp=\(dirty + 100)").status == 200)
+        #expect(try node.instanceJSON("ORDERS", Self.id)?["lastDirtyTimestamp"] as? String == String(dirty + 100))
+    }
+
+    @Test func statusUpdateToTheCurrentStatusStoresNoOverride() throws {
+        let node = try TestNode()
+        defer { node.stop() }
+        try node.register(Registrant())
+        #expect(try node.request(method: "PUT", path: Self.statusPath + "?value=UP").status == 200)
+        #expect(try Self.overrides(node) == [:])
+        #expect(try node.instanceJSON("ORDERS", Self.id)?["overriddenStatus"] as? String == "UNKNOWN")
+    }
+
+    @Test func removingAnAbsentOverrideIs200AndChangesNothing() throws {
+        let node = try TestNode()
+        defer { node.stop() }
+        try node.register(Registrant())
+        #expect(try node.request(method: "DELETE", path: Self.statusPath).status == 200)
+        #expect(try node.status(of: "ORDERS", Self.id) == "UP")
+        #expect(try node.heartbeat("ORDERS", Self.id).status == 200)
+    }
+
+    @Test func metadataUpdateWithoutParametersReRegistersTheInstance() throws {
+        let node = try TestNode()
+        defer { node.stop() }
+        try node.register(Registrant())
+        #expect(try node.request(method: "PUT", path: Self.statusPath + "?value=OUT_OF_SERVICE").status == 200)
+        #expect(try node.instanceJSON("ORDERS", Self.id)?["actionType"] as? String == "MODIFIED")
+        #expect(try node.request(method: "PUT", path: "/eureka/apps/ORDERS/\(Self.id)/metadata").status == 200)
+        let instance = try #require(try node.instanceJSON("ORDERS", Self.id))
+        #expect(instance["actionType"] as? String == "ADDED")
+        #expect(instance["status"] as? String == "OUT_OF_SERVICE")  // the override holds through the re-registration
+        #expect(instance["metadata"] as? [String: String] == ["management.port": "8080"])
+    }
 }

@@ -80,14 +80,18 @@ import Testing
         #expect(xml.contains(#"<metadata class="java.util.Collections$EmptyMap"/>"#))
     }
 
-    @Test func xmlRegistrationReadsBackInJSONWithTheSameFields() throws {
+    @Test func xmlRegistrationWithCodedMetadataNamesReadsBackDecodedAndIsWrittenCoded() throws {
         let node = try TestNode()
         defer { node.stop() }
         var registrant = Registrant()
-        registrant.metadata = [("my_key", "v1"), ("zone", "a")]
+        registrant.metadata = [("my_key", "v1"), ("prometheus.io/scrape", "true"), ("a$b", "c")]
         try node.register(registrant, .xml)
         let instance = try #require(try node.instanceJSON("ORDERS", Self.id))
-        #expect(instance["metadata"] as? [String: String] == ["my_key": "v1", "zone": "a"])
+        #expect(instance["metadata"] as? [String: String] == ["my_key": "v1", "prometheus.io/scrape": "true", "a$b": "c"])
+        let xml = try node.get("/eureka/apps/ORDERS/\(Self.id)", .xml).text
+        for element in ["<my__key>v1</my__key>", "<prometheus.io_.002fscrape>true</prometheus.io_.002fscrape>", "<a_-b>c</a_-b>"] {
+            #expect(xml.contains(element), "\(element)")
+        }
         #expect((instance["port"] as? [String: Any])?["$"] as? Int == 8080)
         #expect(instance["lastDirtyTimestamp"] as? String == "1732440000000")
     }

@@ -84,13 +84,19 @@ struct Registrant: Sendable {
         }
         out += "<leaseInfo><renewalIntervalInSecs>30</renewalIntervalInSecs><durationInSecs>90</durationInSecs></leaseInfo>"
         out += metadata.isEmpty ? "<metadata class=\"java.util.Collections$EmptyMap\"/>"
-                                : "<metadata>" + metadata.map { "<\($0.0)>\($0.1)</\($0.0)>" }.joined() + "</metadata>"
+                                : "<metadata>" + metadata.map { "<\(Self.coded($0.0))>\($0.1)</\(Self.coded($0.0))>" }.joined() + "</metadata>"
         out += "<homePageUrl>http://\(hostName ?? ""):\(port)/</homePageUrl>"
         out += "<vipAddress>\(vipAddress)</vipAddress><secureVipAddress>\(secureVipAddress)</secureVipAddress>"
         out += "<isCoordinatingDiscoveryServer>false</isCoordinatingDiscoveryServer>"
         out += "<lastUpdatedTimestamp>\(lastDirtyTimestamp)</lastUpdatedTimestamp>"
         out += "<lastDirtyTimestamp>\(lastDirtyTimestamp)</lastDirtyTimestamp></instance>"
         return out
+    }
+
+    /// XStream's element-name coding as the Java client applies it (spec 3.6), for the keys the tests use.
+    static func coded(_ key: String) -> String {
+        key.replacingOccurrences(of: "_", with: "__").replacingOccurrences(of: "$", with: "_-")
+            .replacingOccurrences(of: "/", with: "_.002f")
     }
 
     private static func quoted(_ text: String) -> String {

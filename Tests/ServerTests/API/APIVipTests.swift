@@ -55,4 +55,16 @@ import Testing
         let empty = try node.get("/eureka/vips/none", .xml)
         #expect(empty.status == 200 && XMLText.values(empty.text, "instanceId").isEmpty)
     }
+
+    @Test func compactVipAnswersCarryRegisteredApplicationsEmpty() throws {
+        let node = try Self.node()
+        defer { node.stop() }
+        let compact = [("X-Eureka-Accept", "compact")]
+        let found = try node.applications("/eureka/vips/orders", headers: compact)
+        #expect(found["registeredApplicationsEmpty"] as? Bool == false && found["versions__delta"] as? String == "-1")
+        #expect(JSON.instances(found).allSatisfy { $0["leaseInfo"] == nil && JSON.isNumber($0["lastUpdatedTimestamp"]) })
+        let empty = try node.applications("/eureka/svips/nothing", headers: compact)
+        #expect(empty["registeredApplicationsEmpty"] as? Bool == true)
+        #expect(!JSON.isString(empty["registeredApplicationsEmpty"]))
+    }
 }

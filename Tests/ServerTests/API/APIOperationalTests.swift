@@ -45,15 +45,26 @@ import Testing
         #expect(try JSON.object(reply.body) as? [String: String] == ["status": "UP"])
     }
 
+    @Test func dashboardIsServedAtTheRoot() throws {
+        let node = try TestNode()
+        defer { node.stop() }
+        let reply = try node.request(path: "/")
+        #expect(reply.status == 200)
+        #expect(reply.header("Content-Type")?.hasPrefix("text/html") == true)
+        #expect(!reply.body.isEmpty)
+    }
+
     @Test func metricsCountRegisteredInstances() throws {
         let node = try TestNode()
         defer { node.stop() }
         try node.register(.orders(1))
         try node.register(.orders(2))
-        let reply = try node.request(path: "/metrics")
-        #expect(reply.status == 200)
-        let sample = reply.text.split(separator: "\n").first { $0.hasPrefix("eureka_registry_instances") }
-        #expect(sample?.split(separator: " ").last == "2")
+        for path in ["/metrics", "/actuator/prometheus"] {
+            let reply = try node.request(path: path)
+            #expect(reply.status == 200)
+            let sample = reply.text.split(separator: "\n").first { $0.hasPrefix("eureka_registry_instances") }
+            #expect(sample?.split(separator: " ").last == "2", "\(path)")
+        }
     }
 
     @Test(arguments: ["ENABLED", "DISABLED", "BOGUS"])

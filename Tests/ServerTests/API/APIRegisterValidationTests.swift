@@ -25,29 +25,20 @@ struct ValidationCase: Sendable, CustomStringConvertible {
 
 /// Register validation (spec 2.1 #0-#7, 1.9): 400, the exact message in the body's format, nothing registered.
 @Suite(.serialized) struct APIRegisterValidationTests {
-    @Test(arguments: ValidationCase.all)
-    func validationFailureInJSONAnswers400WithJSONErrorAndRegistersNothing(_ failure: ValidationCase) throws {
+    @Test(arguments: ValidationCase.all, BodyFormat.allCases)
+    func validationFailureAnswers400WithTheMessageInTheBodysFormatAndRegistersNothing(_ failure: ValidationCase, format: BodyFormat) throws {
         let node = try TestNode(TestNode.liveReads)
         defer { node.stop() }
         var registrant = Registrant()
         failure.breakBody(&registrant)
-        let reply = try node.register(registrant, .json, path: "/eureka/apps/ORDERS")
+        let reply = try node.register(registrant, format, path: "/eureka/apps/ORDERS")
         #expect(reply.status == 400)
-        #expect(reply.header("Content-Type") == "application/json")
-        #expect(try JSON.object(reply.body) as? [String: String] == ["error": failure.message])
-        #expect(try JSON.instances(node.applications()).isEmpty)
-    }
-
-    @Test(arguments: ValidationCase.all)
-    func validationFailureInXMLAnswers400WithXMLErrorAndRegistersNothing(_ failure: ValidationCase) throws {
-        let node = try TestNode(TestNode.liveReads)
-        defer { node.stop() }
-        var registrant = Registrant()
-        failure.breakBody(&registrant)
-        let reply = try node.register(registrant, .xml, path: "/eureka/apps/ORDERS")
-        #expect(reply.status == 400)
-        #expect(reply.header("Content-Type") == "application/xml")
-        #expect(reply.text == "<error><message>\(failure.message)</message></error>")
+        #expect(reply.header("Content-Type") == format.contentType)
+        if format == .json {
+            #expect(try JSON.object(reply.body) as? [String: String] == ["error": failure.message])
+        } else {
+            #expect(reply.text == "<error><message>\(failure.message)</message></error>")
+        }
         #expect(try JSON.instances(node.applications()).isEmpty)
     }
 

@@ -163,4 +163,15 @@ import Testing
         #expect(instance["status"] as? String == "OUT_OF_SERVICE")  // the override holds through the re-registration
         #expect(instance["metadata"] as? [String: String] == ["management.port": "8080"])
     }
+
+    @Test func cancelRemovesTheOverride() throws {
+        let node = try TestNode()
+        defer { node.stop() }
+        try node.register(Registrant())
+        #expect(try node.request(method: "PUT", path: Self.statusPath + "?value=OUT_OF_SERVICE").status == 200)
+        #expect(try node.request(method: "DELETE", path: "/eureka/apps/ORDERS/\(Self.id)").status == 200)
+        #expect(try Self.overrides(node) == [:])
+        try node.register(Registrant())
+        #expect(try node.status(of: "ORDERS", Self.id) == "UP")
+    }
 }

@@ -79,7 +79,7 @@ import Testing
         try node.register(.orders(2))
         for (original, extreme) in Self.extremeNumbers {
             let json = Registrant().json
-            precondition(json.contains(original), original)
+            try #require(json.contains(original), "\(original)")
             let body = Array(json.replacingOccurrences(of: original, with: extreme).utf8)
             let reply = try node.request(method: "POST", path: "/eureka/apps/ORDERS", headers: [("Content-Type", "application/json")], body: body)
             #expect(reply.status == 204 || reply.status == 400, "\(extreme)")

@@ -10,7 +10,7 @@ import Testing
         let node = try TestNode(TestNode.liveReads)
         for n in 1...3 { try node.register(.orders(n)) }
         let reply = try node.request(method: "PUT", path: "/eureka/apps/ORDERS/orders-2:orders:8080/status?value=DOWN")
-        precondition(reply.status == 200)
+        try #require(reply.status == 200)
         return node
     }
 

@@ -24,7 +24,11 @@ public struct Query {
         var result: Int64 = 0
         for byte in value {
             guard byte >= 48, byte <= 57 else { return value.contains(UInt8(ascii: "%")) ? Int64(self.value(name)!) : nil }
-            result = result * 10 + Int64(byte - 48)
+            // 19 digits can exceed Int64.max: such a value is not a number, never a trap.
+            let (times10, overflowed) = result.multipliedReportingOverflow(by: 10)
+            let (sum, carried) = times10.addingReportingOverflow(Int64(byte - 48))
+            guard !overflowed, !carried else { return nil }
+            result = sum
         }
         return result
     }

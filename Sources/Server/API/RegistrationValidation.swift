@@ -4,6 +4,11 @@ enum RegistrationValidation {
     /// Returns the record to register, or the message of the first failed check.
     static func prepare(_ decoded: DecodedInstance, pathApp: String) -> Result<InstanceInfo, ValidationFailure> {
         var info = decoded.info
+        // Netflix reads the intervals into Java ints, so a larger value is unparseable there (#0); here it
+        // would overflow the lease arithmetic.
+        if let lease = info.leaseInfo, lease.renewalIntervalInSecs > Int32.max || lease.durationInSecs > Int32.max {
+            return .failure("cannot parse request body")
+        }
         if info.instanceId == nil || info.instanceId == "", let fromMetadata = info.metadata["instanceId"], !fromMetadata.isEmpty {
             // Spring's CloudJacksonJson rule: prefix the host name unless the id already starts with it.
             info.instanceId = fromMetadata.hasPrefix(info.hostName) ? fromMetadata : info.hostName + ":" + fromMetadata

@@ -20,10 +20,11 @@ enum RequestBody {
             return .success((request.body, format))
         }
         guard ASCII.equalsIgnoringCase(encoding, "gzip") else { return .failure(.unsupportedMediaType) }
-        guard let inflated = Gzip.decompress(request.body, limit: maxBytes) else {
-            return .failure(.undecodable)
+        switch Gzip.inflate(request.body, limit: maxBytes) {
+        case .bytes(let inflated): return .success((inflated, format))
+        case .tooLarge: return .failure(.tooLarge)
+        case .invalid: return .failure(.undecodable)
         }
-        return .success((inflated, format))
     }
 
     /// The error format of a body problem follows the request's Content-Type (spec 1.9).

@@ -24,15 +24,29 @@ public enum Gzip {
         return output
     }
 
+    public enum Inflated: Equatable {
+        case bytes([UInt8])
+        /// Valid so far but larger than the limit once inflated (a 413, not a 400).
+        case tooLarge
+        case invalid
+    }
+
     /// Inflates a gzip (or zlib) body; nil when it is not valid or inflates past `limit` bytes.
     public static func decompress(_ input: [UInt8], limit: Int) -> [UInt8]? {
+        if case .bytes(let bytes) = inflate(input, limit: limit) { return bytes }
+        return nil
+    }
+
+    /// Inflates a gzip (or zlib) body, stopping as soon as it grows past `limit` bytes.
+    public static func inflate(_ input: [UInt8], limit: Int) -> Inflated {
         var stream = z_stream()
         // windowBits 15 + 32: detect gzip or zlib headers automatically.
-        guard inflateInit2_(&stream, 47, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
+        guard inflateInit2_(&stream, 47, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return .invalid }
         defer { inflateEnd(&stream) }
         var output: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         var status: Int32 = Z_OK
+        var overLimit = false
         input.withUnsafeBufferPointer { inBuffer in
             stream.next_in = UnsafeMutablePointer(mutating: inBuffer.baseAddress)
             stream.avail_in = UInt32(inBuffer.count)
@@ -40,14 +54,15 @@ public enum Gzip {
                 let produced: Int = chunk.withUnsafeMutableBufferPointer { outBuffer in
                     stream.next_out = outBuffer.baseAddress
                     stream.avail_out = UInt32(outBuffer.count)
-                    status = inflate(&stream, Z_NO_FLUSH)
+                    status = CZlib.inflate(&stream, Z_NO_FLUSH)
                     return outBuffer.count - Int(stream.avail_out)
                 }
                 output.append(contentsOf: chunk[..<produced])
-                if output.count > limit { status = Z_BUF_ERROR; break }
+                if output.count > limit { overLimit = true; break }
                 if produced == 0 && stream.avail_in == 0 && status == Z_OK { status = Z_BUF_ERROR }
             }
         }
-        return status == Z_STREAM_END ? output : nil
+        if overLimit { return .tooLarge }
+        return status == Z_STREAM_END ? .bytes(output) : .invalid
     }
 }

@@ -20,7 +20,10 @@ final class Lease {
         self.id = id
         self.registrationTimestamp = now
         self.lastUpdateTimestamp = now
-        self.durationMs = Int64(durationSecs > 0 ? durationSecs : Self.defaultDurationSecs) * 1000
+        // Clamped to Java's int range (what Netflix reads these as), so the ms arithmetic below cannot
+        // overflow whatever a peer or a synced document carries.
+        let seconds = durationSecs > 0 ? min(durationSecs, Int(Int32.max)) : Self.defaultDurationSecs
+        self.durationMs = Int64(seconds) * 1000
     }
 
     /// Netflix sets `lastUpdateTimestamp = now + duration` and then tests `now > lastUpdate + duration`, so a

@@ -72,14 +72,18 @@ extension InstanceRegistry {
         return lease
     }
 
+    /// Byte order of the names and ids: the same order as String's for ASCII, several times cheaper
+    /// (no Unicode comparison), which matters because the full document is built on the loop.
     private func document(_ byApp: [String: [String: Lease]]) -> [Application] {
-        byApp.keys.sorted().compactMap { name in
-            guard let leases = byApp[name], !leases.isEmpty else { return nil }
+        byApp.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.compactMap { name, leases in
+            guard !leases.isEmpty else { return nil }
             return Application(name: name, instances: sortedInstances(leases))
         }
     }
 
     private func sortedInstances(_ leases: [String: Lease]) -> [InstanceInfo] {
-        leases.keys.sorted().map { decorated(leases[$0]!) }
+        var ordered = Array(leases.values)
+        ordered.sort { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
+        return ordered.map(decorated)
     }
 }

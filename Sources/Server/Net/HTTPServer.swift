@@ -10,11 +10,15 @@ public struct HTTPMetrics: Sendable {
 /// A listener plus its live connections: limits, timeouts and graceful stop.
 /// Loop thread only, like everything it owns.
 public final class HTTPServer {
+    // Exclusivity: every property below marked `@exclusivity(unchecked)` is touched only on the loop thread,
+    // and never through an inout access that overlaps another (no property is passed inout to code that can
+    // reach this object again). The dynamic checks cost ~40 runtime calls per heartbeat (callgrind, bench/
+    // RESULTS.md), so the hot per-request state opts out of them; the static checks still apply.
     let settings: HTTPServerSettings
     let responder: Responder
     let errorResponse: (Int) -> Response
-    public internal(set) var metrics = HTTPMetrics()
-    public private(set) var isStopping = false
+    @exclusivity(unchecked) public internal(set) var metrics = HTTPMetrics()
+    @exclusivity(unchecked) public private(set) var isStopping = false
     private unowned let loop: EventLoop
     private var listener: TCPListener?
     private var connections: [ObjectIdentifier: ServerConnection] = [:]

@@ -23,8 +23,8 @@ final class TCPStream {
     /// The loop outlives every handle on it (its deinit runs the close callbacks), hence unowned(unsafe).
     unowned(unsafe) let loop: EventLoop
     weak var delegate: TCPStreamDelegate?
-    private let writeRequest = UnsafeMutablePointer<uv_write_t>.allocate(capacity: 1)
-    private let shutdownRequest = UnsafeMutablePointer<uv_shutdown_t>.allocate(capacity: 1)
+    // No uv_write_t or uv_shutdown_t of its own: a write borrows one from the loop until its callback, and a
+    // shutdown (rare: `Connection: close`) allocates one freed in its callback, so idle streams hold neither.
     @exclusivity(unchecked) private var inFlight = ByteBuffer()  // libuv's from uv_write to the callback; never touched meanwhile
     @exclusivity(unchecked) private var pending = ByteBuffer()   // responses produced meanwhile, in request order
     @exclusivity(unchecked) private(set) var isClosing = false
@@ -35,13 +35,10 @@ final class TCPStream {
         self.loop = loop
         uv_tcp_init(loop.raw, tcp)
         tcp.pointee.data = Unmanaged.passRetained(self).toOpaque()
-        writeRequest.pointee.data = Unmanaged.passUnretained(self).toOpaque()  // the handle's +1 covers it
     }
 
     deinit {
         tcp.deallocate()
-        writeRequest.deallocate()
-        shutdownRequest.deallocate()
     }
 
     var pendingBytes: Int { pending.count + inFlight.count }
@@ -82,11 +79,16 @@ final class TCPStream {
         swap(&inFlight, &pending)
         var buf = uv_buf_init(UnsafeMutableRawPointer(inFlight.base!).assumingMemoryBound(to: CChar.self),
                               UInt32(inFlight.count))  // libuv copies the descriptor, not the bytes
+        let writeRequest = loop.takeWriteRequest()
+        writeRequest.pointee.data = Unmanaged.passUnretained(self).toOpaque()  // the handle's +1 covers it
         let rc = uv_write(writeRequest, asStream(tcp), &buf, 1) { request, status in
+            // Runs before the close callback (cancelled writes too), so the handle's +1 still holds the stream.
             let stream = Unmanaged<TCPStream>.fromOpaque(request!.pointee.data).takeUnretainedValue()
+            stream.loop.recycle(request!)
             stream.didWrite(status: status)
         }
         if rc < 0 {
+            loop.recycle(writeRequest)  // a refused uv_write never calls back
             inFlight.removeAll()
             close()
         }
@@ -122,8 +124,11 @@ final class TCPStream {
 
     private func shutdownNow() {
         shutdownAfterDrain = false
+        let shutdownRequest = UnsafeMutablePointer<uv_shutdown_t>.allocate(capacity: 1)
         shutdownRequest.pointee.data = Unmanaged.passUnretained(self).toOpaque()
-        _ = uv_shutdown(shutdownRequest, asStream(tcp)) { _, _ in }
+        // The callback runs once, also when the stream closes first (ECANCELED): it frees the request.
+        let rc = uv_shutdown(shutdownRequest, asStream(tcp)) { request, _ in request!.deallocate() }
+        if rc < 0 { shutdownRequest.deallocate() }  // refused: no callback will come
     }
 
     func close() {

@@ -28,12 +28,22 @@ public struct Query {
     /// A decimal integer parameter; nil when absent, empty or not a number.
     public func int64(_ name: StaticString) -> Int64? {
         guard let value = raw(name), !value.isEmpty, value.count <= 19 else { return nil }
-        var result: Int64 = 0
-        for byte in value {
-            guard byte >= 48, byte <= 57 else { return value.contains(UInt8(ascii: "%")) ? Int64(self.value(name)!) : nil }
-            result = result * 10 + Int64(byte - 48)
+        var overflow = false
+        let digits: Int64? = value.withUnsafeBufferPointer { bytes in
+            var result: Int64 = 0
+            for byte in bytes {
+                guard byte >= 48, byte <= 57 else { return nil }
+                // 19 digits can exceed Int64.max: that is "not a number" (it used to trap the whole server).
+                let (times10, o1) = result.multipliedReportingOverflow(by: 10)
+                let (sum, o2) = times10.addingReportingOverflow(Int64(byte &- 48))
+                if o1 || o2 { overflow = true; return nil }
+                result = sum
+            }
+            return result
         }
-        return result
+        if let digits { return digits }
+        if overflow { return nil }
+        return value.contains(UInt8(ascii: "%")) ? Int64(self.value(name)!) : nil
     }
 
     /// Every parameter in order, decoded; the first value of a repeated name wins.

@@ -12,7 +12,7 @@ public final class EventLoop {
     /// uv_write_t is needed only from uv_write to its callback (one write in flight per stream), so streams
     /// borrow one here instead of owning one each: an idle keep-alive connection holds none (~200 bytes
     /// saved per connection at 19,000 connections). Bounded so a burst does not pin memory forever.
-    private var spareWriteRequests: [UnsafeMutablePointer<uv_write_t>] = []
+    @exclusivity(unchecked) private var spareWriteRequests: [UnsafeMutablePointer<uv_write_t>] = []
     private static let maxSpareWriteRequests = 1_024
 
     public init() throws(UVError) {

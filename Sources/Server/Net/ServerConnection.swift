@@ -87,15 +87,16 @@ final class ServerConnection: TCPStreamDelegate {
     }
 
     private func handleRequest() {
-        let request = decoder.request
-        let headOnly = request.method == .head
-        let keepAlive = request.keepAlive && !server.isStopping
+        // The request is read in place, not copied out of the decoder (a copy retains and releases its arrays).
+        let headOnly = decoder.request.method == .head
+        let keepAlive = decoder.request.keepAlive && !server.isStopping
+        let http10 = decoder.request.isHTTP10
         server.metrics.requests += 1
-        switch server.responder.respond(to: request) {
+        switch server.responder.respond(to: decoder.request) {
         case .now(let response):
-            send(response, headOnly: headOnly, keepAlive: keepAlive, http10: request.isHTTP10)
+            send(response, headOnly: headOnly, keepAlive: keepAlive, http10: http10)
         case .later(let reply):
-            awaiting = (reply, headOnly, keepAlive, request.isHTTP10)
+            awaiting = (reply, headOnly, keepAlive, http10)
             reply.onComplete { [weak self] response in self?.lateReply(response) }
         }
     }

@@ -14,6 +14,10 @@ public final class EventLoop {
     /// saved per connection at 19,000 connections). Bounded so a burst does not pin memory forever.
     @exclusivity(unchecked) private var spareWriteRequests: [UnsafeMutablePointer<uv_write_t>] = []
     private static let maxSpareWriteRequests = 1_024
+    /// Output buffer memory likewise: a stream holds a buffer from its first queued byte until the write callback.
+    @exclusivity(unchecked) private var spareBuffers: [(base: UnsafeMutablePointer<UInt8>, capacity: Int)] = []
+    private static let maxSpareBuffers = 1_024
+    private static let maxSpareBufferBytes = 64 * 1024
 
     public init() throws(UVError) {
         // A write to a socket the peer already closed must fail with EPIPE, not kill the process.
@@ -33,6 +37,7 @@ public final class EventLoop {
         uv_run(raw, UV_RUN_NOWAIT)
         _ = uv_loop_close(raw)
         for request in spareWriteRequests { request.deallocate() }
+        for buffer in spareBuffers { free(buffer.base) }
         raw.deallocate()
         readSlab.deallocate()
     }
@@ -47,6 +52,16 @@ public final class EventLoop {
             spareWriteRequests.append(request)
         } else {
             request.deallocate()
+        }
+    }
+
+    func takeBuffer() -> (base: UnsafeMutablePointer<UInt8>, capacity: Int)? { spareBuffers.popLast() }
+
+    func recycle(_ buffer: (base: UnsafeMutablePointer<UInt8>, capacity: Int)) {
+        if spareBuffers.count < Self.maxSpareBuffers, buffer.capacity <= Self.maxSpareBufferBytes {
+            spareBuffers.append(buffer)
+        } else {
+            free(buffer.base)
         }
     }
 

@@ -69,6 +69,7 @@ final class TCPStream {
     /// Queues bytes; they leave with the next flush().
     func queue(_ fill: (inout ByteBuffer) -> Void) {
         guard !isClosing else { return }
+        if pending.capacity == 0, let storage = loop.takeBuffer() { pending.adopt(storage) }
         fill(&pending)
     }
 
@@ -95,7 +96,7 @@ final class TCPStream {
     }
 
     private func didWrite(status: Int32) {
-        inFlight.removeAll()  // keeps its capacity for the next turn
+        if let storage = inFlight.surrender() { loop.recycle(storage) }  // the next write takes it from the loop
         if status < 0 || isClosing {
             close()
             return

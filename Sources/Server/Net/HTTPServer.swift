@@ -17,6 +17,8 @@ public final class HTTPServer {
     let settings: HTTPServerSettings
     let responder: Responder
     let errorResponse: (Int) -> Response
+    /// Request buffers lent to connections only while a request is in progress.
+    let requestBuffers = RequestBufferPool()
     @exclusivity(unchecked) public internal(set) var metrics = HTTPMetrics()
     @exclusivity(unchecked) public private(set) var isStopping = false
     private unowned let loop: EventLoop

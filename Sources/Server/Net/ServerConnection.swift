@@ -31,7 +31,8 @@ final class ServerConnection: TCPStreamDelegate {
     init(stream: TCPStream, server: HTTPServer) {
         self.stream = stream
         self.server = server
-        decoder = RequestDecoder(maxHeaderBytes: server.settings.maxHeaderBytes, maxBodyBytes: server.settings.maxBodyBytes)
+        decoder = RequestDecoder(maxHeaderBytes: server.settings.maxHeaderBytes, maxBodyBytes: server.settings.maxBodyBytes,
+                                 pool: server.requestBuffers)
         lastActivity = stream.loop.nowMillis
         stream.delegate = self
     }
@@ -56,6 +57,7 @@ final class ServerConnection: TCPStreamDelegate {
         }
         stream.flush()
         applyBackpressure()
+        if awaiting == nil, spill.isEmpty { decoder.recycleBuffers() }  // idle until the next request: hold none
     }
 
     /// Decodes and answers requests until the input is used up, a reply is pending, or the connection ends.

@@ -256,5 +256,11 @@ extension RequestDecoder {
         }
         pool.spare.append(Request())
         swap(&request, &pool.spare[pool.spare.count - 1])
+        // Whatever state the decoder was in, the next borrower must start from an empty request.
+        let last = pool.spare.count - 1
+        pool.spare[last].head.removeAll(keepingCapacity: true)
+        pool.spare[last].headers.removeAll()
+        pool.spare[last].body.removeAll(keepingCapacity: true)
+        pool.spare[last].urlRange = 0..<0
     }
 }

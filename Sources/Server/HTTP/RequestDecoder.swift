@@ -248,7 +248,8 @@ extension RequestDecoder {
     /// The answered request was passed to the responder by value, so nothing here still needs them.
     public func recycleBuffers() {
         guard let pool, !isMidRequest, request.head.capacity > 0 else { return }
-        if complete { resetForNextRequest() }
+        let wasComplete = complete
+        if wasComplete { resetForNextRequest() }  // empties the request too
         // Big bodies are not kept: the pool holds at most `limit` ordinary requests' worth of memory.
         guard pool.spare.count < pool.limit, request.body.capacity <= 64 * 1024 else {
             request = Request()
@@ -257,6 +258,7 @@ extension RequestDecoder {
         pool.spare.append(Request())
         swap(&request, &pool.spare[pool.spare.count - 1])
         // Whatever state the decoder was in, the next borrower must start from an empty request.
+        guard !wasComplete else { return }
         let last = pool.spare.count - 1
         pool.spare[last].head.removeAll(keepingCapacity: true)
         pool.spare[last].headers.removeAll()

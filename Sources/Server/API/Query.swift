@@ -1,3 +1,5 @@
+import Glibc
+
 /// A query string read on demand: each lookup scans the bytes, so a heartbeat that needs one
 /// parameter pays for one scan and no dictionary (spec 1.2: form decoding, first value wins,
 /// case-sensitive names).
@@ -8,7 +10,12 @@ public struct Query {
 
     /// Splits a URL into its path and query.
     public static func split(_ url: ArraySlice<UInt8>) -> (path: ArraySlice<UInt8>, query: Query) {
-        guard let mark = url.firstIndex(of: UInt8(ascii: "?")) else { return (url, Query(url[url.endIndex...])) }
+        // memchr over the contiguous bytes: the generic firstIndex(of:) costs several times more per byte.
+        let mark: Int? = url.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, let hit = memchr(base, Int32(UInt8(ascii: "?")), raw.count) else { return nil }
+            return url.startIndex + (UnsafeRawPointer(hit) - base)
+        }
+        guard let mark else { return (url, Query(url[url.endIndex...])) }
         return (url[..<mark], Query(url[(mark + 1)...]))
     }
 
@@ -21,16 +28,22 @@ public struct Query {
     /// A decimal integer parameter; nil when absent, empty or not a number.
     public func int64(_ name: StaticString) -> Int64? {
         guard let value = raw(name), !value.isEmpty, value.count <= 19 else { return nil }
-        var result: Int64 = 0
-        for byte in value {
-            guard byte >= 48, byte <= 57 else { return value.contains(UInt8(ascii: "%")) ? Int64(self.value(name)!) : nil }
-            // 19 digits can exceed Int64.max: such a value is not a number, never a trap.
-            let (times10, overflowed) = result.multipliedReportingOverflow(by: 10)
-            let (sum, carried) = times10.addingReportingOverflow(Int64(byte - 48))
-            guard !overflowed, !carried else { return nil }
-            result = sum
+        var overflow = false
+        let digits: Int64? = value.withUnsafeBufferPointer { bytes in
+            var result: Int64 = 0
+            for byte in bytes {
+                guard byte >= 48, byte <= 57 else { return nil }
+                // 19 digits can exceed Int64.max: that is "not a number" (it used to trap the whole server).
+                let (times10, o1) = result.multipliedReportingOverflow(by: 10)
+                let (sum, o2) = times10.addingReportingOverflow(Int64(byte &- 48))
+                if o1 || o2 { overflow = true; return nil }
+                result = sum
+            }
+            return result
         }
-        return result
+        if let digits { return digits }
+        if overflow { return nil }
+        return value.contains(UInt8(ascii: "%")) ? Int64(self.value(name)!) : nil
     }
 
     /// Every parameter in order, decoded; the first value of a repeated name wins.
@@ -49,23 +62,22 @@ public struct Query {
     private func raw(_ name: StaticString) -> ArraySlice<UInt8>? {
         let nameLength = name.utf8CodeUnitCount
         let nameBytes = name.utf8Start
-        var start = bytes.startIndex
-        while start < bytes.endIndex {
-            var end = start
-            while end < bytes.endIndex, bytes[end] != UInt8(ascii: "&") { end += 1 }
-            if end - start >= nameLength {
-                var matches = true
-                for i in 0..<nameLength where bytes[start + i] != nameBytes[i] {
-                    matches = false
-                    break
+        // Offsets into the contiguous bytes, without the slice's per-byte bounds checks.
+        let found: Range<Int>? = bytes.withUnsafeBufferPointer { buffer in
+            let count = buffer.count
+            var start = 0
+            while start < count {
+                var end = start
+                while end < count, buffer[end] != UInt8(ascii: "&") { end += 1 }
+                if end - start >= nameLength, memcmp(buffer.baseAddress! + start, nameBytes, nameLength) == 0 {
+                    if end - start == nameLength { return end..<end }
+                    if buffer[start + nameLength] == UInt8(ascii: "=") { return (start + nameLength + 1)..<end }
                 }
-                if matches {
-                    if end - start == nameLength { return bytes[end..<end] }
-                    if bytes[start + nameLength] == UInt8(ascii: "=") { return bytes[(start + nameLength + 1)..<end] }
-                }
+                start = end + 1
             }
-            start = end + 1
+            return nil
         }
-        return nil
+        guard let found else { return nil }
+        return bytes[(bytes.startIndex + found.lowerBound)..<(bytes.startIndex + found.upperBound)]
     }
 }

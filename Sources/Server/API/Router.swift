@@ -87,6 +87,10 @@ public struct Router: Sendable {
     }
 
     private static func appName(_ path: ArraySlice<UInt8>, _ range: Range<Int>) -> String {
+        // The common case (an upper-case ASCII name, nothing escaped) makes one String and no second pass.
+        if !path[range].contains(where: { $0 == UInt8(ascii: "%") || $0 >= 97 && $0 <= 122 || $0 >= 128 }) {
+            return String(decoding: path[range], as: UTF8.self)
+        }
         let name = decoded(path, range)
         return name.utf8.contains(where: { $0 >= 97 && $0 <= 122 || $0 >= 128 }) ? name.uppercased() : name
     }

@@ -1,47 +1,51 @@
 /// Header name and value positions inside a request's `head` bytes, in arrival order.
 /// Requests carry a handful of headers, so a linear scan beats any hashing.
 public struct HeaderFields {
-    private var names: [Range<Int>] = []
-    private var values: [Range<Int>] = []
+    /// One entry per header: a single array, so a header costs one append (not one per range).
+    private var fields: [(name: Range<Int>, value: Range<Int>)] = []
 
     public init() {}
 
-    public var count: Int { names.count }
+    public var count: Int { fields.count }
 
     mutating func append(name: Range<Int>, value: Range<Int>) {
-        names.append(name)
-        values.append(value)
+        fields.append((name, value))
     }
 
     /// A header value that arrived in several pieces grows in place (the pieces are contiguous in `head`).
     mutating func extendLastValue(to end: Int) {
-        values[values.count - 1] = values[values.count - 1].lowerBound..<end
+        fields[fields.count - 1].value = fields[fields.count - 1].value.lowerBound..<end
     }
 
     mutating func setLastValue(_ range: Range<Int>) {
-        values[values.count - 1] = range
+        fields[fields.count - 1].value = range
     }
 
     mutating func extendLastName(to end: Int) {
-        names[names.count - 1] = names[names.count - 1].lowerBound..<end
+        fields[fields.count - 1].name = fields[fields.count - 1].name.lowerBound..<end
     }
 
     mutating func removeAll() {
-        names.removeAll(keepingCapacity: true)
-        values.removeAll(keepingCapacity: true)
+        fields.removeAll(keepingCapacity: true)
     }
 
     func value(named name: StaticString, in head: [UInt8]) -> ArraySlice<UInt8>? {
-        for index in names.indices where ASCII.equalsIgnoringCase(head[names[index]], name) {
-            return head[values[index]]
+        // Lengths first, then bytes through one pointer: no slice (and no retain of `head`) per header.
+        let length = name.utf8CodeUnitCount
+        let index: Int? = head.withUnsafeBufferPointer { bytes in
+            for (i, field) in fields.enumerated() where field.name.count == length && field.name.upperBound <= bytes.count {
+                if ASCII.equalsIgnoringCase(UnsafeBufferPointer(rebasing: bytes[field.name]), name) { return i }
+            }
+            return nil
         }
-        return nil
+        guard let index else { return nil }
+        return head[fields[index].value]
     }
 
     /// Every (name, value) pair, decoded; for logging and tests.
     func pairs(in head: [UInt8]) -> [(String, String)] {
-        names.indices.map {
-            (String(decoding: head[names[$0]], as: UTF8.self), String(decoding: head[values[$0]], as: UTF8.self))
+        fields.map {
+            (String(decoding: head[$0.name], as: UTF8.self), String(decoding: head[$0.value], as: UTF8.self))
         }
     }
 }
@@ -59,6 +63,13 @@ enum ASCII {
             if lower(byte) != lower(other[i]) { return false }
             i += 1
         }
+        return true
+    }
+
+    static func equalsIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
+        guard bytes.count == text.utf8CodeUnitCount else { return false }
+        let other = text.utf8Start
+        for i in 0..<bytes.count where lower(bytes[i]) != lower(other[i]) { return false }
         return true
     }
 

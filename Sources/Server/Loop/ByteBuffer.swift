@@ -58,6 +58,24 @@ struct ByteBuffer: ~Copyable {
         count -= n
     }
 
+    /// Gives the memory away (to a pool), leaving the buffer empty and without storage.
+    mutating func surrender() -> (base: UnsafeMutablePointer<UInt8>, capacity: Int)? {
+        guard let base else { return nil }
+        let storage = (base: base, capacity: capacity)
+        self.base = nil
+        count = 0
+        capacity = 0
+        return storage
+    }
+
+    /// Takes memory from a pool; the buffer must have none.
+    mutating func adopt(_ storage: (base: UnsafeMutablePointer<UInt8>, capacity: Int)) {
+        precondition(base == nil)
+        base = storage.base
+        capacity = storage.capacity
+        count = 0
+    }
+
     /// Releases the memory too: idle connections should hold none.
     mutating func release() {
         free(base)

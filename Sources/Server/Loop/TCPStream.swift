@@ -15,28 +15,30 @@ protocol TCPStreamDelegate: AnyObject {
 /// cannot die while libuv still knows the handle. One write is in flight at a time: bytes produced
 /// meanwhile collect in `pending` and leave together in the next uv_write.
 final class TCPStream {
+    // Exclusivity: every property below marked `@exclusivity(unchecked)` is touched only on the loop thread,
+    // and never through an inout access that overlaps another (no property is passed inout to code that can
+    // reach this object again). The dynamic checks cost ~40 runtime calls per heartbeat (callgrind, bench/
+    // RESULTS.md), so the hot per-request state opts out of them; the static checks still apply.
     let tcp = UnsafeMutablePointer<uv_tcp_t>.allocate(capacity: 1)
-    unowned let loop: EventLoop
+    /// The loop outlives every handle on it (its deinit runs the close callbacks), hence unowned(unsafe).
+    unowned(unsafe) let loop: EventLoop
     weak var delegate: TCPStreamDelegate?
-    private let writeRequest = UnsafeMutablePointer<uv_write_t>.allocate(capacity: 1)
-    private let shutdownRequest = UnsafeMutablePointer<uv_shutdown_t>.allocate(capacity: 1)
-    private var inFlight = ByteBuffer()  // libuv's from uv_write to the callback; never touched meanwhile
-    private var pending = ByteBuffer()   // responses produced meanwhile, in request order
-    private(set) var isClosing = false
-    private(set) var isReading = false
-    private var shutdownAfterDrain = false
+    // No uv_write_t or uv_shutdown_t of its own: a write borrows one from the loop until its callback, and a
+    // shutdown (rare: `Connection: close`) allocates one freed in its callback, so idle streams hold neither.
+    @exclusivity(unchecked) private var inFlight = ByteBuffer()  // libuv's from uv_write to the callback; never touched meanwhile
+    @exclusivity(unchecked) private var pending = ByteBuffer()   // responses produced meanwhile, in request order
+    @exclusivity(unchecked) private(set) var isClosing = false
+    @exclusivity(unchecked) private(set) var isReading = false
+    @exclusivity(unchecked) private var shutdownAfterDrain = false
 
     init(loop: EventLoop) {
         self.loop = loop
         uv_tcp_init(loop.raw, tcp)
         tcp.pointee.data = Unmanaged.passRetained(self).toOpaque()
-        writeRequest.pointee.data = Unmanaged.passUnretained(self).toOpaque()  // the handle's +1 covers it
     }
 
     deinit {
         tcp.deallocate()
-        writeRequest.deallocate()
-        shutdownRequest.deallocate()
     }
 
     var pendingBytes: Int { pending.count + inFlight.count }
@@ -67,6 +69,7 @@ final class TCPStream {
     /// Queues bytes; they leave with the next flush().
     func queue(_ fill: (inout ByteBuffer) -> Void) {
         guard !isClosing else { return }
+        if pending.capacity == 0, let storage = loop.takeBuffer() { pending.adopt(storage) }
         fill(&pending)
     }
 
@@ -77,18 +80,23 @@ final class TCPStream {
         swap(&inFlight, &pending)
         var buf = uv_buf_init(UnsafeMutableRawPointer(inFlight.base!).assumingMemoryBound(to: CChar.self),
                               UInt32(inFlight.count))  // libuv copies the descriptor, not the bytes
+        let writeRequest = loop.takeWriteRequest()
+        writeRequest.pointee.data = Unmanaged.passUnretained(self).toOpaque()  // the handle's +1 covers it
         let rc = uv_write(writeRequest, asStream(tcp), &buf, 1) { request, status in
+            // Runs before the close callback (cancelled writes too), so the handle's +1 still holds the stream.
             let stream = Unmanaged<TCPStream>.fromOpaque(request!.pointee.data).takeUnretainedValue()
+            stream.loop.recycle(request!)
             stream.didWrite(status: status)
         }
         if rc < 0 {
+            loop.recycle(writeRequest)  // a refused uv_write never calls back
             inFlight.removeAll()
             close()
         }
     }
 
     private func didWrite(status: Int32) {
-        inFlight.removeAll()  // keeps its capacity for the next turn
+        if let storage = inFlight.surrender() { loop.recycle(storage) }  // the next write takes it from the loop
         if status < 0 || isClosing {
             close()
             return
@@ -117,8 +125,11 @@ final class TCPStream {
 
     private func shutdownNow() {
         shutdownAfterDrain = false
+        let shutdownRequest = UnsafeMutablePointer<uv_shutdown_t>.allocate(capacity: 1)
         shutdownRequest.pointee.data = Unmanaged.passUnretained(self).toOpaque()
-        _ = uv_shutdown(shutdownRequest, asStream(tcp)) { _, _ in }
+        // The callback runs once, also when the stream closes first (ECANCELED): it frees the request.
+        let rc = uv_shutdown(shutdownRequest, asStream(tcp)) { request, _ in request!.deallocate() }
+        if rc < 0 { shutdownRequest.deallocate() }  // refused: no callback will come
     }
 
     func close() {

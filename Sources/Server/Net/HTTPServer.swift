@@ -10,11 +10,17 @@ public struct HTTPMetrics: Sendable {
 /// A listener plus its live connections: limits, timeouts and graceful stop.
 /// Loop thread only, like everything it owns.
 public final class HTTPServer {
+    // Exclusivity: every property below marked `@exclusivity(unchecked)` is touched only on the loop thread,
+    // and never through an inout access that overlaps another (no property is passed inout to code that can
+    // reach this object again). The dynamic checks cost ~40 runtime calls per heartbeat (callgrind, bench/
+    // RESULTS.md), so the hot per-request state opts out of them; the static checks still apply.
     let settings: HTTPServerSettings
     let responder: Responder
     let errorResponse: (Int) -> Response
-    public internal(set) var metrics = HTTPMetrics()
-    public private(set) var isStopping = false
+    /// Request buffers lent to connections only while a request is in progress.
+    let requestBuffers = RequestBufferPool()
+    @exclusivity(unchecked) public internal(set) var metrics = HTTPMetrics()
+    @exclusivity(unchecked) public private(set) var isStopping = false
     private unowned let loop: EventLoop
     private var listener: TCPListener?
     private var connections: [ObjectIdentifier: ServerConnection] = [:]

@@ -2,6 +2,15 @@
 /// sends, then the body. Static byte strings only, so a heartbeat's answer costs no allocation.
 enum ResponseWriter {
     static func write(_ response: Response, headOnly: Bool, close: Bool, keepAliveHTTP10: Bool, into out: inout ByteBuffer) {
+        // The heartbeat's answer (and every other bare keep-alive 200/404) in one append: same bytes as below.
+        if response.contentType == nil, !response.contentEncodingGzip, response.allow == nil, !close, !keepAliveHTTP10,
+           case .empty = response.body {
+            switch response.status {
+            case 200: return out.append("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+            case 404: return out.append("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+            default: break
+            }
+        }
         out.append(StatusLine.line(response.status))
         if let contentType = response.contentType { out.append(contentType.headerLine) }
         if response.contentEncodingGzip { out.append("Content-Encoding: gzip\r\n") }

@@ -7,12 +7,14 @@ public final class InstanceRegistry {
     /// Fired synchronously for every change to invalidate caches or to replicate; see `RegistryEvent`.
     public var onEvent: ((RegistryEvent) -> Void)?
 
+    // Loop-confined and never passed inout to code that reaches the registry again, so the maps a heartbeat
+    // touches skip the dynamic exclusivity checks (a runtime call per access on the hot path).
     let time: any TimeSource
     var random: any RandomSource
-    var apps: [String: [String: Lease]] = [:]
-    var overrides = OverrideMap()
+    @exclusivity(unchecked) var apps: [String: [String: Lease]] = [:]
+    @exclusivity(unchecked) var overrides = OverrideMap()
     var recentChanges = RecentChanges()
-    var preservation: SelfPreservation
+    @exclusivity(unchecked) var preservation: SelfPreservation
     var eviction: Eviction
     var recentRegistrations = RecentActivity()
     var recentCancellations = RecentActivity()

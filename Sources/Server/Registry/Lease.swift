@@ -2,12 +2,13 @@
 /// points at it: a delta shows the lease's record in its current state, and a cancelled lease keeps its
 /// eviction timestamp for the DELETED entry after it left the registry map.
 final class Lease {
+    // Loop-confined like the registry: the fields a heartbeat touches skip the dynamic exclusivity checks.
     /// The key under which the registry stores it (the record's effective id), kept to avoid recomputing it.
     let id: String
-    var instance: InstanceInfo
+    @exclusivity(unchecked) var instance: InstanceInfo
     let registrationTimestamp: Int64
     /// Netflix's "last update": after a renew it is renew time + duration (a time in the future), see `renew`.
-    private(set) var lastUpdateTimestamp: Int64
+    @exclusivity(unchecked) private(set) var lastUpdateTimestamp: Int64
     let durationMs: Int64
     private(set) var evictionTimestamp: Int64 = 0
     /// Carried over re-registrations by the registry (4.4 step 4).

@@ -15,6 +15,7 @@ struct OverrideMap {
     /// Read and touch: a hit restarts the entry's hour.
     /// One hash of `id` per call: renew reads this for every UP instance.
     mutating func status(for id: String, now: Int64) -> InstanceStatus? {
+        guard !entries.isEmpty else { return nil }  // usually no override at all: skip hashing the id
         guard let index = entries.index(forKey: id) else { return nil }
         if isExpired(entries.values[index], now: now) {
             entries.remove(at: index)
@@ -26,6 +27,7 @@ struct OverrideMap {
 
     /// Read without touching, for listings and replication items that only report the map.
     func peek(_ id: String, now: Int64) -> InstanceStatus? {
+        guard !entries.isEmpty else { return nil }
         guard let entry = entries[id], !isExpired(entry, now: now) else { return nil }
         return entry.status
     }

@@ -83,4 +83,24 @@ import Testing
         #expect(input.withUnsafeBytes { decoder.decode($0) } == .needMore)
         #expect(decoder.continueRequested)
     }
+
+    /// Two decoders sharing a buffer pool, recycling after every request, see only their own requests.
+    @Test func pooledBuffersCarryNothingOver() {
+        let pool = RequestBufferPool()
+        let first = RequestDecoder(pool: pool)
+        let second = RequestDecoder(pool: pool)
+        let one = Array("PUT /eureka/apps/A/1?status=UP HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n\r\n".utf8)
+        let two = Array("POST /eureka/apps/B HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc".utf8)
+        for _ in 0..<3 {
+            #expect(one.withUnsafeBytes { first.decode($0) } == .request(consumed: one.count))
+            #expect(String(decoding: first.request.url, as: UTF8.self) == "/eureka/apps/A/1?status=UP")
+            #expect(first.request.headers.pairs(in: first.request.head).map(\.0) == ["Host", "Accept"])
+            first.recycleBuffers()
+            #expect(two.withUnsafeBytes { second.decode($0) } == .request(consumed: two.count))
+            #expect(String(decoding: second.request.url, as: UTF8.self) == "/eureka/apps/B")
+            #expect(second.request.headers.pairs(in: second.request.head).map(\.0) == ["Content-Length"])
+            #expect(second.request.body == Array("abc".utf8))
+            second.recycleBuffers()
+        }
+    }
 }

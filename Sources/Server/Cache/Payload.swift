@@ -18,5 +18,5 @@ public struct Payload: Sendable {
     }
 
     /// Bytes held: the plain body plus its gzip form.
-    var byteCount: Int { (body?.bytes.count ?? 0) + (gzipped?.bytes.count ?? 0) }
+    var byteCount: Int { (body?.count ?? 0) + (gzipped?.count ?? 0) }
 }

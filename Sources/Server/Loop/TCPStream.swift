@@ -30,6 +30,17 @@ final class TCPStream {
     @exclusivity(unchecked) private(set) var isClosing = false
     @exclusivity(unchecked) private(set) var isReading = false
     @exclusivity(unchecked) private var shutdownAfterDrain = false
+    /// Bytes sent by reference (large immutable payloads), each placed at an offset of `pending`/`inFlight`
+    /// and kept alive by its owner until the write that carries it calls back.
+    @exclusivity(unchecked) private var pendingSplices: [Splice] = []
+    @exclusivity(unchecked) private var inFlightSplices: [Splice] = []
+    @exclusivity(unchecked) private var splicedBytes = 0
+
+    private struct Splice {
+        var offset: Int
+        var bytes: UnsafeRawBufferPointer
+        var owner: AnyObject
+    }
 
     init(loop: EventLoop) {
         self.loop = loop
@@ -41,7 +52,7 @@ final class TCPStream {
         tcp.deallocate()
     }
 
-    var pendingBytes: Int { pending.count + inFlight.count }
+    var pendingBytes: Int { pending.count + inFlight.count + splicedBytes }
 
     func startReading() {
         guard !isReading, !isClosing else { return }
@@ -73,16 +84,24 @@ final class TCPStream {
         fill(&pending)
     }
 
+    /// Queues `bytes` by reference after everything queued so far: no copy, `owner` keeps them alive until
+    /// the write that carries them calls back.
+    func queue(reference bytes: UnsafeRawBufferPointer, owner: AnyObject) {
+        guard !isClosing, !bytes.isEmpty else { return }
+        pendingSplices.append(Splice(offset: pending.count, bytes: bytes, owner: owner))
+        splicedBytes += bytes.count
+    }
+
     /// Called once at the end of each read callback and when a late response lands, so pipelined
     /// responses leave in one uv_write.
     func flush() {
-        guard inFlight.isEmpty, !pending.isEmpty, !isClosing else { return }
+        guard inFlight.isEmpty, inFlightSplices.isEmpty, !pending.isEmpty || !pendingSplices.isEmpty, !isClosing else { return }
         swap(&inFlight, &pending)
-        var buf = uv_buf_init(UnsafeMutableRawPointer(inFlight.base!).assumingMemoryBound(to: CChar.self),
-                              UInt32(inFlight.count))  // libuv copies the descriptor, not the bytes
+        swap(&inFlightSplices, &pendingSplices)
+        var buffers = descriptors()  // libuv copies the descriptors, not the bytes
         let writeRequest = loop.takeWriteRequest()
         writeRequest.pointee.data = Unmanaged.passUnretained(self).toOpaque()  // the handle's +1 covers it
-        let rc = uv_write(writeRequest, asStream(tcp), &buf, 1) { request, status in
+        let rc = uv_write(writeRequest, asStream(tcp), &buffers, UInt32(buffers.count)) { request, status in
             // Runs before the close callback (cancelled writes too), so the handle's +1 still holds the stream.
             let stream = Unmanaged<TCPStream>.fromOpaque(request!.pointee.data).takeUnretainedValue()
             stream.loop.recycle(request!)
@@ -91,17 +110,43 @@ final class TCPStream {
         if rc < 0 {
             loop.recycle(writeRequest)  // a refused uv_write never calls back
             inFlight.removeAll()
+            dropInFlightSplices()
             close()
         }
     }
 
+    /// The in-flight bytes in order: stretches of the owned buffer with the referenced payloads between them.
+    private func descriptors() -> [uv_buf_t] {
+        func owned(_ range: Range<Int>) -> uv_buf_t {
+            uv_buf_init(UnsafeMutableRawPointer(inFlight.base! + range.lowerBound).assumingMemoryBound(to: CChar.self),
+                        UInt32(range.count))
+        }
+        guard !inFlightSplices.isEmpty else { return [owned(0..<inFlight.count)] }
+        var buffers: [uv_buf_t] = []
+        var cursor = 0
+        for splice in inFlightSplices {
+            if splice.offset > cursor { buffers.append(owned(cursor..<splice.offset)) }
+            buffers.append(uv_buf_init(UnsafeMutableRawPointer(mutating: splice.bytes.baseAddress!).assumingMemoryBound(to: CChar.self),
+                                       UInt32(splice.bytes.count)))
+            cursor = splice.offset
+        }
+        if cursor < inFlight.count { buffers.append(owned(cursor..<inFlight.count)) }
+        return buffers
+    }
+
+    private func dropInFlightSplices() {
+        for splice in inFlightSplices { splicedBytes -= splice.bytes.count }
+        inFlightSplices.removeAll(keepingCapacity: true)
+    }
+
     private func didWrite(status: Int32) {
         if let storage = inFlight.surrender() { loop.recycle(storage) }  // the next write takes it from the loop
+        dropInFlightSplices()
         if status < 0 || isClosing {
             close()
             return
         }
-        if !pending.isEmpty {
+        if !pending.isEmpty || !pendingSplices.isEmpty {
             flush()
         } else {
             if shutdownAfterDrain { shutdownNow() }
@@ -135,6 +180,8 @@ final class TCPStream {
     func close() {
         guard !isClosing else { return }  // a second uv_close is undefined behaviour
         isClosing = true
+        for splice in pendingSplices { splicedBytes -= splice.bytes.count }
+        pendingSplices.removeAll()
         isReading = false
         uv_close(asHandle(tcp)) { handle in
             // libuv has run the cancelled write callbacks and will not touch the handle again.

@@ -125,9 +125,11 @@ final class ServerConnection: TCPStreamDelegate {
 
     private func send(_ response: Response, headOnly: Bool, keepAlive: Bool, http10: Bool) {
         let close = response.closeConnection || !keepAlive
+        var byReference: SharedBytes?
         stream.queue { out in
-            ResponseWriter.write(response, headOnly: headOnly, close: close, keepAliveHTTP10: http10 && !close, into: &out)
+            byReference = ResponseWriter.write(response, headOnly: headOnly, close: close, keepAliveHTTP10: http10 && !close, into: &out)
         }
+        if let byReference { stream.queue(reference: byReference.raw, owner: byReference) }
         if close {
             state = .lingering(since: stream.loop.nowMillis)
             spill.release()

@@ -41,11 +41,26 @@ final class EurekaAPI: Responder {
             response.allow = endpoint.allowedMethods
             return .now(response)
         }
+        if request.method == .get || request.method == .head, let entity = Self.cachedEntity(endpoint) {
+            if case .delta = entity, settings.disableDelta { return .now(.empty(403)) }
+            return cachedReply(entity, request)  // may answer later: a large payload is built off the loop
+        }
         return .now(answer(endpoint, request, query))
     }
 
+    /// The endpoints served from the response cache (spec 6.1).
+    private static func cachedEntity(_ endpoint: Endpoint) -> CacheEntity? {
+        switch endpoint {
+        case .apps: .allApps
+        case .delta: .delta
+        case .app(let name): .app(name)
+        case .vip(let name): .vip(name)
+        case .svip(let name): .svip(name)
+        default: nil
+        }
+    }
+
     private func answer(_ endpoint: Endpoint, _ request: Request, _ query: Query) -> Response {
-        let isGet = request.method == .get || request.method == .head
         switch endpoint {
         case .instance(let app, let id):
             switch request.method {
@@ -53,12 +68,8 @@ final class EurekaAPI: Responder {
             case .delete: return cancel(app: app, id: id, request)
             default: return instance(registry.visibleInstance(app: app, id: id), request)
             }
-        case .app(let app):
-            return isGet ? cachedRead(.app(app), request) : register(app: app, request)
-        case .apps: return cachedRead(.allApps, request)
-        case .delta: return settings.disableDelta ? .empty(403) : cachedRead(.delta, request)
-        case .vip(let name): return cachedRead(.vip(name), request)
-        case .svip(let name): return cachedRead(.svip(name), request)
+        case .app(let app): return register(app: app, request)  // GET and HEAD went to the cache above
+        case .apps, .delta, .vip, .svip: return .empty(404)     // unreachable: GET and HEAD only, cached above
         case .instanceById(let id): return instance(registry.visibleInstance(id: id), request)
         case .instanceStatus(let app, let id):
             return request.method == .put

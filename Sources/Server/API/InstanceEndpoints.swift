@@ -27,24 +27,14 @@ extension EurekaAPI {
 
     /// The heartbeat (spec 2.2): renew first, then the dirty-timestamp table.
     func renew(app: String, id: String, _ request: Request, _ query: Query) -> Response {
-        let isReplication = Negotiation.isReplication(request)
-        guard case .renewed(let stored) = registry.renew(app: app, id: id, isReplication: isReplication) else {
-            return .empty(404)
-        }
         // An empty or non-numeric lastDirtyTimestamp is treated as absent (OUR choice, spec 2.2).
-        guard settings.syncWhenTimestampDiffers, let sent = query.int64("lastDirtyTimestamp"), sent != stored else {
-            return .empty(200)
-        }
-        if sent > stored {
-            if isReplication, let text = query.value("overriddenstatus"), let status = InstanceStatus(rawValue: text), status != .unknown {
-                registry.storeOverriddenStatusIfRequired(app: app, id: id, status: status)
-            }
-            return .empty(404)
-        }
-        guard isReplication, let record = registry.storedInstance(app: app, id: id) else { return .empty(200) }
+        let (status, conflict) = heartbeat(
+            app: app, id: id, isReplication: Negotiation.isReplication(request), lastDirtyTimestamp: query.int64("lastDirtyTimestamp"),
+            overriddenStatus: query.value("overriddenstatus").flatMap { InstanceStatus(rawValue: $0) })
+        guard let conflict else { return .empty(status) }
         let json = Negotiation.prefersJSON(request)
-        return Response(status: 409, contentType: json ? .json : .xml,
-                        body: .bytes(InstanceCodec.encode(record, format: json ? .json : .xml)))
+        return Response(status: status, contentType: json ? .json : .xml,
+                        body: .bytes(InstanceCodec.encode(conflict, format: json ? .json : .xml)))
     }
 
     func cancel(app: String, id: String, _ request: Request) -> Response {

@@ -60,12 +60,13 @@ extension EurekaAPI {
 
     /// The heartbeat rules of spec 2.2, shared by the individual request and the batch item:
     /// renew first, then the dirty-timestamp table. Returns the status code and, for a 409, the stored record.
+    /// `overriddenStatus` is read only on the rare path that stores it (a heartbeat parses no more than it needs).
     func heartbeat(app: String, id: String, isReplication: Bool, lastDirtyTimestamp: Int64?,
-                   overriddenStatus: InstanceStatus?) -> (Int, InstanceInfo?) {
+                   overriddenStatus: @autoclosure () -> InstanceStatus?) -> (Int, InstanceInfo?) {
         guard case .renewed(let stored) = registry.renew(app: app, id: id, isReplication: isReplication) else { return (404, nil) }
         guard settings.syncWhenTimestampDiffers, let sent = lastDirtyTimestamp, sent != stored else { return (200, nil) }
         if sent > stored {
-            if isReplication, let overriddenStatus, overriddenStatus != .unknown {
+            if isReplication, let overriddenStatus = overriddenStatus(), overriddenStatus != .unknown {
                 registry.storeOverriddenStatusIfRequired(app: app, id: id, status: overriddenStatus)
             }
             return (404, nil)

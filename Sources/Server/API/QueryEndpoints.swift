@@ -17,15 +17,6 @@ extension EurekaAPI {
         }
     }
 
-    /// What `answer` calls: reached only when CachedReadResponder is not in front, where a pending value
-    /// cannot be waited for, so the answer is 503 rather than a stalled loop.
-    func cachedRead(_ entity: CacheEntity, _ request: Request) -> Response {
-        switch cachedReply(entity, request) {
-        case .now(let response): response
-        case .later: .empty(503)
-        }
-    }
-
     private static func response(_ payload: Payload, json: Bool, gzip: Bool) -> Response {
         guard let body = payload.body else { return .empty(404) }
         var response = Response(status: 200, contentType: json ? .json : .xml, body: .shared(body))
@@ -56,34 +47,6 @@ extension EurekaAPI {
         case .app(let name): return registry.application(named: name).map(CacheDocument.application) ?? .empty
         case .vip(let name): return .applications(registry.vipApplications(name, secure: false))
         case .svip(let name): return .applications(registry.vipApplications(name, secure: true))
-        }
-    }
-}
-
-/// Sits in front of EurekaAPI so cached reads may answer `.later`: EurekaAPI.respond answers everything
-/// `.now` (its file is not this to change; folding this into its dispatch is the better home).
-/// Only GET and HEAD are looked at twice, so heartbeats and registrations pay one method comparison.
-final class CachedReadResponder: Responder {
-    private let api: EurekaAPI
-
-    init(api: EurekaAPI) { self.api = api }
-
-    func respond(to request: Request) -> Reply {
-        guard request.method == .get || request.method == .head,
-              let entity = cachedEntity(api.router.route(Query.split(request.url).path)) else {
-            return api.respond(to: request)
-        }
-        return api.cachedReply(entity, request)
-    }
-
-    private func cachedEntity(_ endpoint: Endpoint?) -> CacheEntity? {
-        switch endpoint {
-        case .apps: .allApps
-        case .delta: api.settings.disableDelta ? nil : .delta
-        case .app(let name): .app(name)
-        case .vip(let name): .vip(name)
-        case .svip(let name): .svip(name)
-        default: nil
         }
     }
 }

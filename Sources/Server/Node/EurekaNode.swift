@@ -41,7 +41,7 @@ public final class EurekaNode {
             settings: .init(syncWhenTimestampDiffers: config.syncWhenTimestampDiffers, disableDelta: config.disableDelta,
                             maxBodyBytes: config.maxRequestBodyBytes),
             time: time)
-        http = try HTTPServer(loop: loop, settings: Self.httpSettings(config), responder: CachedReadResponder(api: api)) { status in
+        http = try HTTPServer(loop: loop, settings: Self.httpSettings(config), responder: api) { status in
             EurekaAPI.error(status, Self.message(for: status), json: false)
         }
         api.status.boundPort = http.port

@@ -96,8 +96,12 @@ final class TCPStream {
     /// responses leave in one uv_write.
     func flush() {
         guard inFlight.isEmpty, inFlightSplices.isEmpty, !pending.isEmpty || !pendingSplices.isEmpty, !isClosing else { return }
-        swap(&inFlight, &pending)
-        swap(&inFlightSplices, &pendingSplices)
+        if let large = pendingSplices.firstIndex(where: { $0.bytes.count > Self.maxReferencedBytesPerWrite }) {
+            takeUpToLargeSplice(large)
+        } else {
+            swap(&inFlight, &pending)
+            swap(&inFlightSplices, &pendingSplices)
+        }
         var buffers = descriptors()  // libuv copies the descriptors, not the bytes
         let writeRequest = loop.takeWriteRequest()
         writeRequest.pointee.data = Unmanaged.passUnretained(self).toOpaque()  // the handle's +1 covers it
@@ -113,6 +117,26 @@ final class TCPStream {
             dropInFlightSplices()
             close()
         }
+    }
+
+    /// A multi-megabyte payload leaves in slices: libuv writes as much as the socket takes inside uv_write, and
+    /// the kernel copy runs on the loop thread, so one huge write per reader per turn would hold heartbeats
+    /// back behind every fetcher. Slices let the loop go round between them.
+    static let maxReferencedBytesPerWrite = 128 * 1024
+
+    /// In-flight takes everything before splice `index` plus the first slice of it; the rest of that splice
+    /// and everything after it stay pending, in order.
+    private func takeUpToLargeSplice(_ index: Int) {
+        let large = pendingSplices[index]
+        let cut = large.offset
+        inFlight.append(UnsafeRawBufferPointer(rebasing: pending.bytes[0..<cut]))
+        pending.removeFirst(cut)
+        inFlightSplices.append(contentsOf: pendingSplices[0..<index])
+        inFlightSplices.append(Splice(offset: cut, bytes: UnsafeRawBufferPointer(rebasing: large.bytes[0..<Self.maxReferencedBytesPerWrite]),
+                                      owner: large.owner))
+        pendingSplices.removeFirst(index)
+        pendingSplices[0].bytes = UnsafeRawBufferPointer(rebasing: large.bytes[Self.maxReferencedBytesPerWrite...])
+        for i in pendingSplices.indices { pendingSplices[i].offset -= cut }
     }
 
     /// The in-flight bytes in order: stretches of the owned buffer with the referenced payloads between them.

@@ -97,6 +97,7 @@ final class TCPStream {
     func flush() {
         guard inFlight.isEmpty, inFlightSplices.isEmpty, !pending.isEmpty || !pendingSplices.isEmpty, !isClosing else { return }
         if let large = pendingSplices.firstIndex(where: { $0.bytes.count > Self.maxReferencedBytesPerWrite }) {
+            if let budget = loop.bulkWriteBudget, !budget.admit(Self.maxReferencedBytesPerWrite, for: self) { return }
             takeUpToLargeSplice(large)
         } else {
             swap(&inFlight, &pending)

@@ -52,6 +52,7 @@ public final class HTTPServer {
         // cheaper than a timer per socket and restarting it on every request.
         let period = max(50, min(1_000, min(settings.idleTimeoutMs, settings.requestTimeoutMs, settings.lingerMs) / 4))
         sweepTimer.start(afterMs: period, repeatMs: period) { [unowned self] in sweep() }
+        if loop.bulkWriteBudget == nil { loop.bulkWriteBudget = BulkWriteBudget(loop: loop) }
     }
 
     public var connectionCount: Int { connections.count }
@@ -99,6 +100,8 @@ public final class HTTPServer {
         guard connections.isEmpty, let done = onStopped else { return }
         onStopped = nil
         sweepTimer.close()
+        loop.bulkWriteBudget?.close()
+        loop.bulkWriteBudget = nil
         graceTimer?.close()
         graceTimer = nil
         done()

@@ -48,6 +48,22 @@ final class EurekaAPI: Responder {
         return .now(answer(endpoint, request, query))
     }
 
+    /// `Expect: 100-continue`: refuse before the body is sent when the answer cannot be anything but an
+    /// error (spec 1.8): unknown path, wrong method, or a body type this endpoint does not take.
+    func refusal(beforeBody request: Request) -> Response? {
+        guard let endpoint = router.route(Query.split(request.url).path) else { return .empty(404) }
+        guard endpoint.allows(request.method) else {
+            var response = Response.empty(405)
+            response.allow = endpoint.allowedMethods
+            return response
+        }
+        guard request.method == .post else { return nil }
+        let errorJSON = RequestBody.errorIsJSON(request)
+        guard let (format, _) = RequestBody.format(of: request) else { return Self.error(415, "unsupported media type", json: errorJSON) }
+        if case .peerReplicationBatch = endpoint, format != .json { return Self.error(415, "unsupported media type", json: errorJSON) }
+        return nil
+    }
+
     /// The endpoints served from the response cache (spec 6.1).
     private static func cachedEntity(_ endpoint: Endpoint) -> CacheEntity? {
         switch endpoint {

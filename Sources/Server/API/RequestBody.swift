@@ -3,23 +3,30 @@
 enum RequestBody {
     enum Failure: Error { case unsupportedMediaType, tooLarge, undecodable }
 
-    static func read(_ request: Request, maxBytes: Int) -> Result<(bytes: [UInt8], format: WireFormat), Failure> {
-        guard let contentType = request.header("Content-Type") else { return .failure(.unsupportedMediaType) }
+    /// The body's format from Content-Type and Content-Encoding alone (also asked before the body arrives);
+    /// nil means 415.
+    static func format(of request: Request) -> (format: WireFormat, gzipped: Bool)? {
+        guard let contentType = request.header("Content-Type") else { return nil }
         let format: WireFormat
         if ASCII.contains(contentType, "json") {
             format = .json
         } else if ASCII.contains(contentType, "xml") {
             format = .xml
         } else {
-            return .failure(.unsupportedMediaType)
+            return nil
         }
         if ASCII.contains(contentType, "charset"), !ASCII.contains(contentType, "utf-8"), !ASCII.contains(contentType, "iso-8859-1") {
-            return .failure(.unsupportedMediaType)
+            return nil
         }
         guard let encoding = request.header("Content-Encoding"), !ASCII.equalsIgnoringCase(encoding, "identity") else {
-            return .success((request.body, format))
+            return (format, false)
         }
-        guard ASCII.equalsIgnoringCase(encoding, "gzip") else { return .failure(.unsupportedMediaType) }
+        return ASCII.equalsIgnoringCase(encoding, "gzip") ? (format, true) : nil
+    }
+
+    static func read(_ request: Request, maxBytes: Int) -> Result<(bytes: [UInt8], format: WireFormat), Failure> {
+        guard let (format, gzipped) = format(of: request) else { return .failure(.unsupportedMediaType) }
+        guard gzipped else { return .success((request.body, format)) }
         switch Gzip.inflate(request.body, limit: maxBytes) {
         case .bytes(let inflated): return .success((inflated, format))
         case .tooLarge: return .failure(.tooLarge)

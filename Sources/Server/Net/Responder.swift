@@ -1,6 +1,13 @@
 /// What the API implements: a request answered now, or later (a payload built off the loop).
 public protocol Responder: AnyObject {
     func respond(to request: Request) -> Reply
+    /// Asked once the headers of a request with `Expect: 100-continue` are in, before its body: a
+    /// response here is sent instead of `100 Continue` (spec 1.8) and the connection then closes.
+    func refusal(beforeBody request: Request) -> Response?
+}
+
+extension Responder {
+    public func refusal(beforeBody request: Request) -> Response? { nil }
 }
 
 public enum Reply {

@@ -74,6 +74,11 @@ final class ServerConnection: TCPStreamDelegate {
             case .needMore:
                 if decoder.continueRequested && !sentContinue {
                     sentContinue = true
+                    if var refusal = server.responder.refusal(beforeBody: decoder.request) {
+                        refusal.closeConnection = true  // the body will not be read
+                        send(refusal, headOnly: false, keepAlive: false, http10: false)
+                        return bytes.count
+                    }
                     stream.queue { ResponseWriter.writeContinue(into: &$0) }
                 }
                 return bytes.count

@@ -31,16 +31,8 @@ final class EurekaAPI: Responder {
     func respond(to request: Request) -> Reply {
         let (path, query) = Query.split(request.url)
         guard let endpoint = router.route(path) else { return .now(.empty(404)) }
-        guard endpoint.allows(request.method) else {
-            var response = Response.empty(405)
-            response.allow = endpoint.allowedMethods
-            return .now(response)
-        }
-        if request.method == .options {
-            var response = Response.empty(200)
-            response.allow = endpoint.allowedMethods
-            return .now(response)
-        }
+        guard endpoint.allows(request.method) else { return .now(Self.listingAllow(405, endpoint)) }
+        if request.method == .options { return .now(Self.listingAllow(200, endpoint)) }
         if request.method == .get || request.method == .head, let entity = Self.cachedEntity(endpoint) {
             if case .delta = entity, settings.disableDelta { return .now(.empty(403)) }
             return cachedReply(entity, request)  // may answer later: a large payload is built off the loop
@@ -52,11 +44,7 @@ final class EurekaAPI: Responder {
     /// error (spec 1.8): unknown path, wrong method, or a body type this endpoint does not take.
     func refusal(beforeBody request: Request) -> Response? {
         guard let endpoint = router.route(Query.split(request.url).path) else { return .empty(404) }
-        guard endpoint.allows(request.method) else {
-            var response = Response.empty(405)
-            response.allow = endpoint.allowedMethods
-            return response
-        }
+        guard endpoint.allows(request.method) else { return Self.listingAllow(405, endpoint) }
         guard request.method == .post else { return nil }
         let errorJSON = RequestBody.errorIsJSON(request)
         guard let (format, _) = RequestBody.format(of: request) else { return Self.error(415, "unsupported media type", json: errorJSON) }
@@ -98,6 +86,13 @@ final class EurekaAPI: Responder {
         case .peerReplicationBatch: return peerReplicationBatch(request)
         case .health, .metrics, .dashboard: return operationalPage(endpoint, request)
         }
+    }
+
+    /// 405 for a wrong method and 200 for OPTIONS, both with the path's `Allow` list (spec 2.18).
+    private static func listingAllow(_ status: Int, _ endpoint: Endpoint) -> Response {
+        var response = Response.empty(status)
+        response.allow = endpoint.allowedMethods
+        return response
     }
 
     /// Error bodies (spec 1.9): `{"error":"..."}` or `<error><message>...</message></error>`.

@@ -7,6 +7,18 @@ public enum CacheEntity: Hashable, Sendable {
     case svip(String)
 }
 
+extension CacheEntity {
+    /// Whether a change to `app` with these VIP names reaches this entity: the rule `CacheKey.invalidated` lists.
+    func isTouched(byChangeTo app: String, vips: [Substring], svips: [Substring]) -> Bool {
+        switch self {
+        case .allApps, .delta: true
+        case .app(let name): name == app
+        case .vip(let name): vips.contains { $0 == name }
+        case .svip(let name): svips.contains { $0 == name }
+        }
+    }
+}
+
 /// entity x format x representation (spec 6.1).
 public struct CacheKey: Hashable, Sendable {
     public var entity: CacheEntity
@@ -27,15 +39,21 @@ public struct CacheKey: Hashable, Sendable {
         }
     }
 
+    /// Formats x representations: the keys per entity.
+    static let variantCount = formats.count * representations.count
+    private static let formats = [WireFormat.json, .xml]
+    private static let representations = [Representation.full, .compact]
+
     /// The keys one change to `app` invalidates (spec 6.4, OUR choice: every VIP name, every variant).
     static func invalidated(app: String, vips: [Substring], svips: [Substring]) -> [CacheKey] {
         var entities: [CacheEntity] = [.app(app), .allApps, .delta]
         entities += vips.map { .vip(String($0)) }
         entities += svips.map { .svip(String($0)) }
         var keys: [CacheKey] = []
+        keys.reserveCapacity(entities.count * variantCount)
         for entity in entities {
-            for format in [WireFormat.json, .xml] {
-                for representation in [Representation.full, .compact] {
+            for format in formats {
+                for representation in representations {
                     keys.append(CacheKey(entity, format, representation))
                 }
             }

@@ -84,17 +84,41 @@ public final class ResponseCache {
     /// Deletes the read-write entries a change touches (spec 6.4) and marks generations in flight for them
     /// stale. Readers of the read-only level see the change at the next refresh tick, or with immediate
     /// propagation once the end-of-turn regeneration finishes.
+    /// What a registry change does to the cache (6.4): events that change nothing cached are dropped before
+    /// their VIP lists are built, and while the cache holds nothing (no reader yet) every event is.
+    public func invalidate(after event: RegistryEvent) {
+        guard event.invalidates, !isEmpty(propagating: settings.useReadOnlyLevel && settings.immediatePropagation) else {
+            return
+        }
+        invalidate(app: event.app, vips: event.vipNames, svips: event.secureVipNames)
+    }
+
     public func invalidate(app: String, vips: [Substring], svips: [Substring]) {
         let propagate = settings.useReadOnlyLevel && settings.immediatePropagation
-        for key in CacheKey.invalidated(app: app, vips: vips, svips: svips) {
-            readWrite[key] = nil
-            if let build = building.removeValue(forKey: key) { build.stale.insert(key) }
-            if propagate, readOnly[key] != nil { refreshWanted.insert(key) }
+        let entries = readWrite.count + building.count + (propagate ? readOnly.count : 0)
+        if entries < CacheKey.variantCount * (3 + vips.count + svips.count) {
+            // Fewer entries than keys the change could reach: test the entries that exist instead of building
+            // and hashing every key (same outcome, a fraction of the work while few documents were read).
+            let touched = { (key: CacheKey) in key.entity.isTouched(byChangeTo: app, vips: vips, svips: svips) }
+            for key in readWrite.keys.filter(touched) { readWrite[key] = nil }
+            for key in building.keys.filter(touched) { building.removeValue(forKey: key)!.stale.insert(key) }
+            if propagate { refreshWanted.formUnion(readOnly.keys.filter(touched)) }
+        } else {
+            for key in CacheKey.invalidated(app: app, vips: vips, svips: svips) {
+                readWrite[key] = nil
+                if let build = building.removeValue(forKey: key) { build.stale.insert(key) }
+                if propagate, readOnly[key] != nil { refreshWanted.insert(key) }
+            }
         }
         if propagate, !refreshWanted.isEmpty, !propagationScheduled {
             propagationScheduled = true
             schedulePropagation?()
         }
+    }
+
+    /// Nothing an invalidation could remove, mark stale or schedule.
+    private func isEmpty(propagating propagate: Bool) -> Bool {
+        readWrite.isEmpty && building.isEmpty && refreshWanted.isEmpty && (!propagate || readOnly.isEmpty)
     }
 
     /// End of the turn that invalidated (immediate propagation): regenerate what piled up, from one snapshot.

@@ -31,9 +31,8 @@ public final class EurekaNode {
         cache = ResponseCache(settings: Self.cacheSettings(config), time: time, runner: PoolRunner(loop: loop)) { entity in
             EurekaAPI.snapshot(of: entity, in: registry)
         }
-        registry.onEvent = { [cache] event in
-            if event.invalidates { cache.invalidate(app: event.app, vips: event.vipNames, svips: event.secureVipNames) }
-        }
+        // No replication sender yet, so nothing asks for heartbeat events (wantsHeartbeatEvents stays false).
+        registry.onEvent = { [cache] event in cache.invalidate(after: event) }
         let api = EurekaAPI(
             router: Router(dashboardPath: config.dashboardEnabled ? config.dashboardPath : nil, metricsEnabled: config.metricsEnabled),
             registry: registry, cache: cache,

@@ -6,6 +6,9 @@ public final class InstanceRegistry {
     public let settings: RegistrySettings
     /// Fired synchronously for every change to invalidate caches or to replicate; see `RegistryEvent`.
     public var onEvent: ((RegistryEvent) -> Void)?
+    /// Whether `onEvent` receives `.heartbeat` events. Only replication consumes them, so by default a renew
+    /// builds and sends none: the hot path stays free of the event and of the listener's call.
+    public var wantsHeartbeatEvents = false
 
     // Loop-confined and never passed inout to code that reaches the registry again, so the maps a heartbeat
     // touches skip the dynamic exclusivity checks (a runtime call per access on the hot path).
@@ -99,6 +102,7 @@ public final class InstanceRegistry {
         lease.renew(now: now, exact: settings.exactLeaseExpiry)
         if let onEvent {
             if corrected { onEvent(.statusCorrected(decorated(lease))) }
+            guard wantsHeartbeatEvents else { return .renewed(storedLastDirtyTimestamp: lease.instance.lastDirtyTimestamp) }
             onEvent(.heartbeat(RegistryEvent.Heartbeat(
                 app: app, id: id, status: lease.instance.status,
                 lastDirtyTimestamp: lease.instance.lastDirtyTimestamp,

@@ -5,7 +5,8 @@
 public enum RegistryEvent: Sendable, Equatable {
     /// register (4.4) or metadata update (4.9). `replaced` is the record of the lease this one replaced.
     case registered(InstanceInfo, replaced: InstanceInfo?, isReplication: Bool)
-    /// A successful renew (4.5), with what a Heartbeat replication item carries (7.4).
+    /// A successful renew (4.5), with what a Heartbeat replication item carries (7.4); sent only when the
+    /// registry's `wantsHeartbeatEvents` is set.
     case heartbeat(Heartbeat)
     /// A lease removed by a cancel (4.6).
     case cancelled(InstanceInfo, isReplication: Bool)

@@ -32,9 +32,7 @@ final class CacheHarness {
         cache = ResponseCache(settings: settings, time: registry.clock, runner: runner) { entity in
             EurekaAPI.snapshot(of: entity, in: reg)
         }
-        reg.onEvent = { [cache] event in
-            if event.invalidates { cache.invalidate(app: event.app, vips: event.vipNames, svips: event.secureVipNames) }
-        }
+        reg.onEvent = { [cache] event in cache.invalidate(after: event) }
         cache.schedulePropagation = { [unowned self] in propagationRequests += 1 }
     }
 

@@ -12,6 +12,7 @@ final class RegistryHarness {
         clock = ManualTimeSource(now: 1_700_000_000_000)
         registry = InstanceRegistry(settings: settings, time: clock, random: SplitMix64(seed: seed))
         registry.onEvent = { [unowned self] in self.events.append($0) }
+        registry.wantsHeartbeatEvents = true
     }
 
     var now: Int64 { clock.now }

@@ -30,6 +30,15 @@ import Testing
         #expect(event.replication == .heartbeat(status: .up, lastDirtyTimestamp: 1_234, overriddenStatus: nil))
     }
 
+    @Test func renewSendsNoHeartbeatEventUnlessAsked() {
+        let h = RegistryHarness()
+        h.registry.wantsHeartbeatEvents = false
+        h.register(instance("a", dirty: 1_234))
+        h.events.removeAll()
+        #expect(h.renew("a") == .renewed(storedLastDirtyTimestamp: 1_234))
+        #expect(h.events.isEmpty)
+    }
+
     @Test func replicatedRenewIsNotReplicatedAgain() {
         let h = RegistryHarness()
         h.register(instance("a"))

@@ -51,7 +51,21 @@ final class StatusPage {
         ]
     }
 
+    /// The last rendering per format: the page reads /proc and formats a dozen values, and monitoring may
+    /// poll it hard, so it is rebuilt at most once a second (uptime shows minutes anyway).
+    private var rendered: [Bool: (atMillis: Int64, body: SharedBytes)] = [:]
+
     func render(json: Bool) -> Response {
+        let now = time.nowMillis()
+        if let last = rendered[json], now - last.atMillis < 1_000, now >= last.atMillis {
+            return Response(status: 200, contentType: json ? .json : .xml, body: .shared(last.body))
+        }
+        let response = build(json: json)
+        if case .bytes(let bytes) = response.body { rendered[json] = (now, SharedBytes(bytes)) }
+        return response
+    }
+
+    private func build(json: Bool) -> Response {
         let own = identity.instance(port: boundPort, status: .up, now: startedAtMillis)
         var out: [UInt8] = []
         if json {

@@ -99,7 +99,13 @@ final class ServerConnection: TCPStreamDelegate {
         let keepAlive = decoder.request.keepAlive && !server.isStopping
         let http10 = decoder.request.isHTTP10
         server.metrics.requests += 1
-        switch server.responder.respond(to: decoder.request) {
+        // Moved out for the call and back (a swap, no retain): passing `decoder.request` itself would copy it,
+        // a retain and release of each of its arrays. Nothing reaches the decoder while the responder runs.
+        var request = Request()
+        swap(&request, &decoder.request)
+        let reply = server.responder.respond(to: request)
+        swap(&request, &decoder.request)
+        switch reply {
         case .now(let response):
             send(response, headOnly: headOnly, keepAlive: keepAlive, http10: http10)
         case .later(let reply):

@@ -5,10 +5,11 @@
 public final class InstanceRegistry {
     public let settings: RegistrySettings
     /// Fired synchronously for every change to invalidate caches or to replicate; see `RegistryEvent`.
-    public var onEvent: ((RegistryEvent) -> Void)?
+    /// Set while wiring the node, read on every renew: no dynamic exclusivity check (two runtime calls a heartbeat).
+    @exclusivity(unchecked) public var onEvent: ((RegistryEvent) -> Void)?
     /// Whether `onEvent` receives `.heartbeat` events. Only replication consumes them, so by default a renew
     /// builds and sends none: the hot path stays free of the event and of the listener's call.
-    public var wantsHeartbeatEvents = false
+    @exclusivity(unchecked) public var wantsHeartbeatEvents = false
 
     // Loop-confined and never passed inout to code that reaches the registry again, so the maps a heartbeat
     // touches skip the dynamic exclusivity checks (a runtime call per access on the hot path).

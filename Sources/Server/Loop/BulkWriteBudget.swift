@@ -3,7 +3,7 @@
 /// readers of a 4 MB document fill every loop turn with copying and heartbeats wait behind them. Streams
 /// over budget are flushed again on a later turn, in arrival order; small answers are never held back.
 final class BulkWriteBudget {
-    static let defaultBytesPerTick = 1024 * 1024
+    static let defaultBytesPerTick = 512 * 1024
 
     private unowned let loop: EventLoop
     private let bytesPerTick: Int

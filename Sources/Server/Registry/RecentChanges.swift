@@ -1,21 +1,41 @@
 /// The recently-changed list behind `GET /apps/delta` (spec 5.4; Netflix `recentlyChangedQueue`).
 /// Entries point at leases, not copies: a delta shows each lease's record as it is when the delta is built
 /// (4.1: the record is shared by reference), and a cancelled lease keeps its DELETED state and eviction time.
+///
+/// A delta shows only the latest entry of each instance, so an entry superseded by a newer one for the same
+/// instance lets go of its lease at once: an instance re-registering every second no longer pins 180 leases
+/// (Netflix keeps them all; the deltas it serves are the same).
 struct RecentChanges {
     struct Entry {
         let appendedAt: Int64
-        let lease: Lease
+        /// nil once a later entry of the same instance superseded it.
+        var lease: Lease?
+    }
+
+    private struct InstanceKey: Hashable {
+        let app: String
+        let id: String
     }
 
     /// Oldest first. Pruning advances `head` and compacts only when the dead prefix dominates, so the
     /// retention task costs amortised O(pruned), not O(list).
     private var entries: [Entry] = []
     private var head = 0
+    /// Entries removed by compaction so far: absolute position = `dropped` + index in `entries`.
+    private var dropped = 0
+    /// The absolute position of each instance's newest entry.
+    private var newest: [InstanceKey: Int] = [:]
 
-    var count: Int { entries.count - head }
+    /// Entries still holding a lease (each changed instance once).
+    var count: Int { newest.count }
 
     mutating func append(_ lease: Lease, now: Int64) {
+        let key = InstanceKey(app: lease.instance.app, id: lease.id)
+        if let previous = newest[key], previous - dropped >= head {
+            entries[previous - dropped].lease = nil
+        }
         entries.append(Entry(appendedAt: now, lease: lease))
+        newest[key] = dropped + entries.count - 1
     }
 
     /// Drops entries from the head while `appendedAt < now - retention`, stopping at the first younger one
@@ -23,20 +43,25 @@ struct RecentChanges {
     mutating func prune(now: Int64, retentionMs: Int64) {
         let cutoff = now - retentionMs
         while head < entries.count, entries[head].appendedAt < cutoff {
+            if let lease = entries[head].lease {
+                // Still the newest entry of its instance (superseded ones hold no lease).
+                newest[InstanceKey(app: lease.instance.app, id: lease.id)] = nil
+            }
             head += 1
         }
         if head > 0, head * 2 >= entries.count {
             entries.removeFirst(head)
+            dropped += head
             head = 0
         }
     }
 
-    /// Each changed instance once, grouped app -> id -> lease. Walking oldest to newest and overwriting makes
-    /// the latest entry win, as Netflix's `Application.addInstance` keyed by id does.
+    /// Each changed instance once, grouped app -> id -> lease: only the newest entry of each holds a lease.
     func latestLeases() -> [String: [String: Lease]] {
         var byApp: [String: [String: Lease]] = [:]
         for entry in entries[head...] {
-            byApp[entry.lease.instance.app, default: [:]][entry.lease.id] = entry.lease
+            guard let lease = entry.lease else { continue }
+            byApp[lease.instance.app, default: [:]][lease.id] = lease
         }
         return byApp
     }

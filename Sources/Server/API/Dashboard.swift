@@ -26,7 +26,10 @@ enum Dashboard {
         """
     }
 
+    /// The XML text escaping of the codecs serves HTML text too.
     private static func escape(_ text: String) -> String {
-        text.replacingAll("&", "&amp;").replacingAll("<", "&lt;").replacingAll(">", "&gt;")
+        var out: [UInt8] = []
+        out.appendXMLText(text, inAttribute: false)
+        return String(decoding: out, as: UTF8.self)
     }
 }

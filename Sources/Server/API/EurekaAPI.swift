@@ -47,8 +47,9 @@ final class EurekaAPI: Responder {
         guard endpoint.allows(request.method) else { return Self.listingAllow(405, endpoint) }
         guard request.method == .post else { return nil }
         let errorJSON = RequestBody.errorIsJSON(request)
-        guard let (format, _) = RequestBody.format(of: request) else { return Self.error(415, "unsupported media type", json: errorJSON) }
-        if case .peerReplicationBatch = endpoint, format != .json { return Self.error(415, "unsupported media type", json: errorJSON) }
+        let unsupported = RequestBody.Failure.unsupportedMediaType.response(json: errorJSON)
+        guard let (format, _) = RequestBody.format(of: request) else { return unsupported }
+        if case .peerReplicationBatch = endpoint, format != .json { return unsupported }
         return nil
     }
 

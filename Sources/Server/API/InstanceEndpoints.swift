@@ -5,9 +5,7 @@ extension EurekaAPI {
         let body: (bytes: [UInt8], format: WireFormat)
         switch RequestBody.read(request, maxBytes: settings.maxBodyBytes) {
         case .success(let read): body = read
-        case .failure(.unsupportedMediaType): return Self.error(415, "unsupported media type", json: errorJSON)
-        case .failure(.tooLarge): return Self.error(413, "request body too large", json: errorJSON)
-        case .failure(.undecodable): return Self.error(400, "cannot parse request body", json: errorJSON)
+        case .failure(let failure): return failure.response(json: errorJSON)
         }
         let decoded: DecodedInstance
         do {
@@ -19,10 +17,14 @@ extension EurekaAPI {
         case .failure(let failure):
             return Self.error(400, failure.message, json: body.format == .json)
         case .success(let info):
-            let duration = info.leaseInfo?.durationInSecs ?? 90
-            registry.register(info, leaseDurationSecs: duration > 0 ? duration : 90, isReplication: Negotiation.isReplication(request))
+            registerValidated(info, isReplication: Negotiation.isReplication(request))
             return .empty(204)
         }
+    }
+
+    /// Register (spec 4.4) with the lease duration the validation already normalised (> 0, default 90).
+    func registerValidated(_ info: InstanceInfo, isReplication: Bool) {
+        registry.register(info, leaseDurationSecs: info.leaseInfo?.durationInSecs ?? 90, isReplication: isReplication)
     }
 
     /// The heartbeat (spec 2.2): renew first, then the dirty-timestamp table.

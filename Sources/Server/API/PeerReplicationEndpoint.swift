@@ -6,9 +6,8 @@ extension EurekaAPI {
         let body: [UInt8]
         switch RequestBody.read(request, maxBytes: settings.maxBodyBytes) {
         case .success(let read) where read.format == .json: body = read.bytes
-        case .success, .failure(.unsupportedMediaType): return Self.error(415, "unsupported media type", json: errorJSON)
-        case .failure(.tooLarge): return Self.error(413, "request body too large", json: errorJSON)
-        case .failure(.undecodable): return Self.error(400, "cannot parse request body", json: errorJSON)
+        case .success: return RequestBody.Failure.unsupportedMediaType.response(json: errorJSON)  // batches are JSON only
+        case .failure(let failure): return failure.response(json: errorJSON)
         }
         let items: [ReplicationItem]
         do {
@@ -28,8 +27,7 @@ extension EurekaAPI {
             guard let decoded = item.instance else { return ReplicationResult(statusCode: 500) }
             // A validation failure is swallowed: 200 whatever happened (spec 7.5).
             if case .success(let info) = RegistrationValidation.prepare(decoded, pathApp: item.appName) {
-                let duration = info.leaseInfo?.durationInSecs ?? 90
-                registry.register(info, leaseDurationSecs: duration > 0 ? duration : 90, isReplication: true)
+                registerValidated(info, isReplication: true)
             }
             return ReplicationResult(statusCode: 200)
         case .heartbeat:

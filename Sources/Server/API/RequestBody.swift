@@ -1,7 +1,18 @@
 /// Turns a request body into decodable bytes and a format (spec 1.4): Content-Type picks JSON or XML,
 /// `Content-Encoding: gzip` is inflated, anything else is 415.
 enum RequestBody {
-    enum Failure: Error { case unsupportedMediaType, tooLarge, undecodable }
+    enum Failure: Error {
+        case unsupportedMediaType, tooLarge, undecodable
+
+        /// 415, 413 or 400 with the error body of spec 1.9.
+        func response(json: Bool) -> Response {
+            switch self {
+            case .unsupportedMediaType: EurekaAPI.error(415, "unsupported media type", json: json)
+            case .tooLarge: EurekaAPI.error(413, "request body too large", json: json)
+            case .undecodable: EurekaAPI.error(400, "cannot parse request body", json: json)
+            }
+        }
+    }
 
     /// The body's format from Content-Type and Content-Encoding alone (also asked before the body arrives);
     /// nil means 415.

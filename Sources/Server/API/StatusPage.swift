@@ -105,41 +105,22 @@ final class StatusPage {
     private static func appendXMLFields(_ fields: [(String, String)], to out: inout [UInt8]) {
         for (key, value) in fields {
             out += Array("<\(key)>".utf8)
-            out += Array(value.replacingAll("&", "&amp;").replacingAll("<", "&lt;").utf8)
+            out.appendXMLText(value, inAttribute: false)
             out += Array("</\(key)>".utf8)
         }
     }
 }
 
-extension String {
-    func replacingAll(_ target: Character, _ replacement: String) -> String {
-        guard contains(target) else { return self }
-        var out = ""
-        for character in self { if character == target { out += replacement } else { out.append(character) } }
-        return out
-    }
-}
-
 /// Resident memory of this process, from /proc/self/statm.
 enum ProcessMemory {
+    /// The second field of /proc/self/statm (resident pages) times the page size; 0 if unreadable.
     static func residentBytes() -> Int64 {
         guard let file = fopen("/proc/self/statm", "r") else { return 0 }
         defer { fclose(file) }
-        var size: Int64 = 0
-        var resident: Int64 = 0
-        guard withUnsafeMutablePointer(to: &size, { s in withUnsafeMutablePointer(to: &resident) { r in
-            vfscanf_statm(file, s, r) } }) else { return 0 }
-        return resident * Int64(sysconf(Int32(_SC_PAGESIZE)))
-    }
-
-    private static func vfscanf_statm(_ file: UnsafeMutablePointer<FILE>, _ size: UnsafeMutablePointer<Int64>,
-                                      _ resident: UnsafeMutablePointer<Int64>) -> Bool {
         var line = [CChar](repeating: 0, count: 256)
-        guard fgets(&line, Int32(line.count), file) != nil else { return false }
-        let fields = String(cString: line).split(separator: " ")
-        guard fields.count >= 2, let s = Int64(fields[0]), let r = Int64(fields[1]) else { return false }
-        size.pointee = s
-        resident.pointee = r
-        return true
+        guard fgets(&line, Int32(line.count), file) != nil else { return 0 }
+        let fields = String(nulTerminated: line).split(separator: " ")
+        guard fields.count >= 2, let pages = Int64(fields[1]) else { return 0 }
+        return pages * Int64(sysconf(Int32(_SC_PAGESIZE)))
     }
 }

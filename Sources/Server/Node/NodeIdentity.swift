@@ -34,7 +34,7 @@ struct NodeIdentity {
     private static func machineHostName() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count) == 0 else { return "localhost" }
-        return String(cString: buffer)
+        return String(nulTerminated: buffer)
     }
 
     private static func firstNonLoopbackAddress() -> String {
@@ -46,12 +46,20 @@ struct NodeIdentity {
             if let address = entry.pointee.ifa_addr, Int32(address.pointee.sa_family) == AF_INET {
                 var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
                 if getnameinfo(address, socklen_t(MemoryLayout<sockaddr_in>.size), &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST) == 0 {
-                    let text = String(cString: host)
+                    let text = String(nulTerminated: host)
                     if !text.hasPrefix("127.") { return text }
                 }
             }
             cursor = entry.pointee.ifa_next
         }
         return "127.0.0.1"
+    }
+}
+
+extension String {
+    /// The text of a NUL-terminated C buffer filled by a libc call.
+    init(nulTerminated buffer: [CChar]) {
+        let bytes = buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }
+        self.init(decoding: bytes, as: UTF8.self)
     }
 }

@@ -21,6 +21,7 @@ public final class RunningNode: Sendable {
     }
 
     /// Runs `work` on the loop thread and waits for it (tests inspect the registry this way).
+    @discardableResult
     public func sync<T: Sendable>(_ work: @escaping @Sendable (EurekaNode) -> T) -> T {
         let result = Mutex<T?>(nil)
         let done = ThreadSemaphore()

@@ -80,7 +80,7 @@ final class EurekaAPI: Responder {
             return request.method == .put
                 ? statusUpdate(app: app, id: id, request, query)
                 : deleteStatusOverride(app: app, id: id, request, query)
-        case .instanceMetadata(let app, let id): return updateMetadata(app: app, id: id, query)
+        case .instanceMetadata(let app, let id): return updateMetadata(app: app, id: id, request, query)
         case .status: return status.render(json: Negotiation.prefersJSON(request))
         case .statusOverrides: return statusOverrides()
         case .asgStatus: return .empty(400)  // a non-AWS registry answers 400 to every ASG request (spec 2.17)

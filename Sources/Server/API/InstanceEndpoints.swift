@@ -17,30 +17,27 @@ extension EurekaAPI {
         case .failure(let failure):
             return Self.error(400, failure.message, json: body.format == .json)
         case .success(let info):
-            registerValidated(info, isReplication: Negotiation.isReplication(request))
-            return .empty(204)
+            return reply(execute(.success(registerCommand(info, isReplication: Negotiation.isReplication(request)))), request)
         }
     }
 
     /// Register (spec 4.4) with the lease duration the validation already normalised (> 0, default 90).
-    func registerValidated(_ info: InstanceInfo, isReplication: Bool) {
-        registry.register(info, leaseDurationSecs: info.leaseInfo?.durationInSecs ?? 90, isReplication: isReplication)
+    func registerCommand(_ info: InstanceInfo, isReplication: Bool) -> RegistryCommand {
+        .register(info, leaseDurationSecs: info.leaseInfo?.durationInSecs ?? 90, isReplication: isReplication)
     }
 
-    /// The heartbeat (spec 2.2): renew first, then the dirty-timestamp table.
+    /// The heartbeat (spec 2.2): the registry renews and applies the dirty-timestamp table.
     func renew(app: String, id: String, _ request: Request, _ query: Query) -> Response {
-        // An empty or non-numeric lastDirtyTimestamp is treated as absent (OUR choice, spec 2.2).
-        let (status, conflict) = heartbeat(
-            app: app, id: id, isReplication: Negotiation.isReplication(request), lastDirtyTimestamp: query.int64("lastDirtyTimestamp"),
-            overriddenStatus: query.value("overriddenstatus").flatMap { InstanceStatus(rawValue: $0) })
-        guard let conflict else { return .empty(status) }
-        let json = Negotiation.prefersJSON(request)
-        return Response(status: status, contentType: json ? .json : .xml,
-                        body: .bytes(InstanceCodec.encode(conflict, format: json ? .json : .xml)))
+        let isReplication = Negotiation.isReplication(request)
+        // An empty or non-numeric lastDirtyTimestamp is treated as absent (OUR choice, spec 2.2). A client's
+        // overriddenstatus is never used, so a client heartbeat does not parse it.
+        let override = isReplication ? query.value("overriddenstatus").flatMap { InstanceStatus(rawValue: $0) } : nil
+        return reply(execute(.success(.renew(app: app, id: id, lastDirtyTimestamp: query.int64("lastDirtyTimestamp"),
+                                             overriddenStatus: override, isReplication: isReplication))), request)
     }
 
     func cancel(app: String, id: String, _ request: Request) -> Response {
-        registry.cancel(app: app, id: id, isReplication: Negotiation.isReplication(request)) ? .empty(200) : .empty(404)
+        reply(execute(.success(.cancel(app: app, id: id, isReplication: Negotiation.isReplication(request)))), request)
     }
 
     func instance(_ record: InstanceInfo?, _ request: Request) -> Response {
@@ -52,43 +49,37 @@ extension EurekaAPI {
 
     /// `PUT .../status?value=` (spec 2.9): 404 first, then 400 for a bad value, before anything changes.
     func statusUpdate(app: String, id: String, _ request: Request, _ query: Query) -> Response {
-        guard registry.visibleInstance(app: app, id: id) != nil else { return .empty(404) }
-        let json = Negotiation.prefersJSON(request)
-        guard let text = query.value("value"), let status = InstanceStatus(rawValue: text) else {
-            return Self.error(400, "invalid or missing status value", json: json)
-        }
-        guard let dirty = lastDirtyTimestamp(query) else { return Self.error(400, "invalid lastDirtyTimestamp", json: json) }
-        let done = registry.statusUpdate(app: app, id: id, to: status, lastDirtyTimestamp: dirty.value,
-                                         isReplication: Negotiation.isReplication(request))
-        return done ? .empty(200) : .empty(404)
+        reply(execute(Self.statusUpdateCommand(app: app, id: id, value: query.value("value"),
+                                               lastDirtyTimestamp: lastDirtyTimestamp(query),
+                                               isReplication: Negotiation.isReplication(request))), request)
     }
 
     /// `DELETE .../status[?value=]` (spec 2.10): without `value` the status becomes UNKNOWN.
     func deleteStatusOverride(app: String, id: String, _ request: Request, _ query: Query) -> Response {
-        guard registry.visibleInstance(app: app, id: id) != nil else { return .empty(404) }
-        let json = Negotiation.prefersJSON(request)
-        var newStatus = InstanceStatus.unknown
-        if let text = query.value("value") {
-            guard let status = InstanceStatus(rawValue: text) else { return Self.error(400, "invalid status value", json: json) }
-            newStatus = status
-        }
-        guard let dirty = lastDirtyTimestamp(query) else { return Self.error(400, "invalid lastDirtyTimestamp", json: json) }
-        let done = registry.deleteStatusOverride(app: app, id: id, newStatus: newStatus, lastDirtyTimestamp: dirty.value,
-                                                 isReplication: Negotiation.isReplication(request))
-        return done ? .empty(200) : .empty(404)
+        reply(execute(Self.overrideRemovalCommand(app: app, id: id, value: query.value("value"),
+                                                  lastDirtyTimestamp: lastDirtyTimestamp(query),
+                                                  isReplication: Negotiation.isReplication(request))), request)
     }
 
     /// `PUT .../metadata?k=v` (spec 2.11): merge, then re-register as a client registration.
-    func updateMetadata(app: String, id: String, _ query: Query) -> Response {
+    func updateMetadata(app: String, id: String, _ request: Request, _ query: Query) -> Response {
         var entries = Metadata()
         for (key, value) in query.allPairs { entries[key] = value }
-        return registry.updateMetadata(app: app, id: id, entries: entries) ? .empty(200) : .empty(404)
+        return reply(execute(.success(.updateMetadata(app: app, id: id, entries: entries))), request)
     }
 
-    /// Absent -> (nil); present and numeric -> (value); present and not numeric -> nil (a 400).
-    private func lastDirtyTimestamp(_ query: Query) -> (value: Int64?, Void)? {
-        guard query.contains("lastDirtyTimestamp") else { return (nil, ()) }
-        guard let value = query.int64("lastDirtyTimestamp") else { return nil }
-        return (value, ())
+    /// A command's reply as an individual response: empty, a 400 with its message, or a 409 with the record.
+    private func reply(_ reply: CommandReply, _ request: Request) -> Response {
+        let json = Negotiation.prefersJSON(request)
+        if let message = reply.message { return Self.error(reply.status, message, json: json) }
+        guard let record = reply.entity else { return .empty(reply.status) }
+        return Response(status: reply.status, contentType: json ? .json : .xml,
+                        body: .bytes(InstanceCodec.encode(record, format: json ? .json : .xml)))
+    }
+
+    /// Absent -> .some(nil); present and numeric -> .some(value); present and not numeric -> nil (a 400).
+    private func lastDirtyTimestamp(_ query: Query) -> Int64?? {
+        guard query.contains("lastDirtyTimestamp") else { return .some(nil) }
+        return query.int64("lastDirtyTimestamp").map { .some($0) }
     }
 }

@@ -15,61 +15,35 @@ extension EurekaAPI {
         } catch {
             return Self.error(400, "cannot parse request body", json: true)
         }
-        let results = items.map(apply)
+        let results = items.map { item -> ReplicationResult in
+            let reply = apply(item)
+            return ReplicationResult(statusCode: reply.status, entity: reply.entity)
+        }
         return Response(status: 200, contentType: .json, body: .bytes(ReplicationListCodec.encode(results)))
     }
 
-    private func apply(_ item: ReplicationItem) -> ReplicationResult {
+    private func apply(_ item: ReplicationItem) -> CommandReply {
+        let (app, id) = (item.appName, item.id)
         switch item.action {
         case nil:
-            return ReplicationResult(statusCode: 500)
+            return CommandReply(status: 500)
         case .register:
-            guard let decoded = item.instance else { return ReplicationResult(statusCode: 500) }
+            guard let decoded = item.instance else { return CommandReply(status: 500) }
             // A validation failure is swallowed: 200 whatever happened (spec 7.5).
-            if case .success(let info) = RegistrationValidation.prepare(decoded, pathApp: item.appName) {
-                registerValidated(info, isReplication: true)
-            }
-            return ReplicationResult(statusCode: 200)
+            guard case .success(let info) = RegistrationValidation.prepare(decoded, pathApp: app) else { return CommandReply(status: 200) }
+            return execute(.success(registerCommand(info, isReplication: true)), inBatch: true)
         case .heartbeat:
-            let override = item.overriddenStatus.flatMap { InstanceStatus(rawValue: $0) }
-            let (status, entity) = heartbeat(app: item.appName, id: item.id, isReplication: true,
-                                             lastDirtyTimestamp: item.lastDirtyTimestamp, overriddenStatus: override)
-            return ReplicationResult(statusCode: status, entity: entity)
+            return execute(.success(.renew(app: app, id: id, lastDirtyTimestamp: item.lastDirtyTimestamp,
+                                           overriddenStatus: item.overriddenStatus.flatMap { InstanceStatus(rawValue: $0) },
+                                           isReplication: true)))
         case .cancel:
-            return ReplicationResult(statusCode: registry.cancel(app: item.appName, id: item.id, isReplication: true) ? 200 : 404)
+            return execute(.success(.cancel(app: app, id: id, isReplication: true)))
         case .statusUpdate:
-            guard registry.visibleInstance(app: item.appName, id: item.id) != nil else { return ReplicationResult(statusCode: 404) }
-            guard let text = item.status, let status = InstanceStatus(rawValue: text) else { return ReplicationResult(statusCode: 400) }
-            let done = registry.statusUpdate(app: item.appName, id: item.id, to: status,
-                                             lastDirtyTimestamp: item.lastDirtyTimestamp, isReplication: true)
-            return ReplicationResult(statusCode: done ? 200 : 404)
+            return execute(Self.statusUpdateCommand(app: app, id: id, value: item.status,
+                                                    lastDirtyTimestamp: .some(item.lastDirtyTimestamp), isReplication: true))
         case .deleteStatusOverride:
-            guard registry.visibleInstance(app: item.appName, id: item.id) != nil else { return ReplicationResult(statusCode: 404) }
-            var newStatus = InstanceStatus.unknown
-            if let text = item.status {
-                guard let status = InstanceStatus(rawValue: text) else { return ReplicationResult(statusCode: 400) }
-                newStatus = status
-            }
-            let done = registry.deleteStatusOverride(app: item.appName, id: item.id, newStatus: newStatus,
-                                                     lastDirtyTimestamp: item.lastDirtyTimestamp, isReplication: true)
-            return ReplicationResult(statusCode: done ? 200 : 404)
+            return execute(Self.overrideRemovalCommand(app: app, id: id, value: item.status,
+                                                       lastDirtyTimestamp: .some(item.lastDirtyTimestamp), isReplication: true))
         }
-    }
-
-    /// The heartbeat rules of spec 2.2, shared by the individual request and the batch item:
-    /// renew first, then the dirty-timestamp table. Returns the status code and, for a 409, the stored record.
-    /// `overriddenStatus` is read only on the rare path that stores it (a heartbeat parses no more than it needs).
-    func heartbeat(app: String, id: String, isReplication: Bool, lastDirtyTimestamp: Int64?,
-                   overriddenStatus: @autoclosure () -> InstanceStatus?) -> (Int, InstanceInfo?) {
-        guard case .renewed(let stored) = registry.renew(app: app, id: id, isReplication: isReplication) else { return (404, nil) }
-        guard settings.syncWhenTimestampDiffers, let sent = lastDirtyTimestamp, sent != stored else { return (200, nil) }
-        if sent > stored {
-            if isReplication, let overriddenStatus = overriddenStatus(), overriddenStatus != .unknown {
-                registry.storeOverriddenStatusIfRequired(app: app, id: id, status: overriddenStatus)
-            }
-            return (404, nil)
-        }
-        guard isReplication, let record = registry.storedInstance(app: app, id: id) else { return (200, nil) }
-        return (409, record)
     }
 }

@@ -1,11 +1,11 @@
 /// Status overrides and metadata (spec 4.7-4.10): the operations an operator or a peer applies to an existing lease.
-/// Each looks at the lease map directly; the API has already answered 404 for invisible instances (2.9-2.11).
+/// Each answers `unknownInstance` for an instance that is not visible (2.7 rules), before changing anything.
 extension InstanceRegistry {
-    /// 4.7. False only when there is no lease. Setting the status it already has stores no override.
+    /// 4.7. Setting the status it already has stores no override (`unchanged`), but renews and replicates.
     public func statusUpdate(
         app: String, id: String, to status: InstanceStatus, lastDirtyTimestamp: Int64?, isReplication: Bool
-    ) -> Bool {
-        guard let lease = apps[app]?[id] else { return false }
+    ) -> StatusUpdateOutcome {
+        guard let lease = visibleLease(app: app, id: id) else { return .unknownInstance }
         let now = time.nowMillis()
         // Not counted in R: only heartbeats prove a client is alive (5.2).
         lease.renew(now: now, exact: settings.exactLeaseExpiry)
@@ -19,15 +19,15 @@ extension InstanceRegistry {
             recordChange(lease, .modified, now: now)
         }
         onEvent?(.statusUpdated(decorated(lease), changed: changed, isReplication: isReplication))
-        return true
+        return changed ? .updated : .unchanged
     }
 
     /// 4.8. `newStatus` is the request's `value`, UNKNOWN when absent: the next heartbeat then fails (4.5) and
-    /// the client re-registers with its real status. False only when there is no lease.
+    /// the client re-registers with its real status. Without an override nothing changes but the lease's renewal.
     public func deleteStatusOverride(
         app: String, id: String, newStatus: InstanceStatus, lastDirtyTimestamp: Int64?, isReplication: Bool
-    ) -> Bool {
-        guard let lease = apps[app]?[id] else { return false }
+    ) -> OverrideRemovalOutcome {
+        guard let lease = visibleLease(app: app, id: id) else { return .unknownInstance }
         let now = time.nowMillis()
         lease.renew(now: now, exact: settings.exactLeaseExpiry)
         let removed = overrides.remove(id, now: now) != nil
@@ -38,19 +38,19 @@ extension InstanceRegistry {
             recordChange(lease, .modified, now: now)
         }
         onEvent?(.statusOverrideDeleted(decorated(lease), removed: removed, isReplication: isReplication))
-        return true
+        return removed ? .removed : .noOverride
     }
 
     /// 4.9: merge into the visible record, then re-register it as a client registration, so it gets a new lease,
     /// an ADDED entry, invalidation and a Register to peers. Its lastDirtyTimestamp is unchanged, so the
-    /// conflict rule lets it replace itself. False when the instance is not visible (2.7 rules).
-    public func updateMetadata(app: String, id: String, entries: Metadata) -> Bool {
-        guard let lease = visibleLease(app: app, id: id) else { return false }
+    /// conflict rule lets it replace itself.
+    public func updateMetadata(app: String, id: String, entries: Metadata) -> MetadataOutcome {
+        guard let lease = visibleLease(app: app, id: id) else { return .unknownInstance }
         var record = lease.instance
         record.metadata.merge(entries)
         let duration = record.leaseInfo.map(\.durationInSecs) ?? Lease.defaultDurationSecs
         register(record, leaseDurationSecs: duration, isReplication: false)
-        return true
+        return .updated
     }
 
     /// 4.10: remember a peer's override without applying it; the next renew's rule chain applies it.

@@ -83,9 +83,14 @@ public final class InstanceRegistry {
         return stored
     }
 
-    // MARK: renew (4.5), the hot path: dictionary lookups and integer arithmetic, no allocation.
+    // MARK: renew (4.5) and the dirty-timestamp table of 2.2: the hot path, dictionary lookups and integer
+    // arithmetic, no allocation unless a peer must be sent the stored record.
 
-    public func renew(app: String, id: String, isReplication: Bool) -> RenewOutcome {
+    /// Renews, then compares the sender's `lastDirtyTimestamp` with the stored one (2.2 step 3) when
+    /// `sync-when-timestamp-differs` is on. The heartbeat event (replication) goes out before the comparison,
+    /// as in Netflix: a heartbeat answered 404 or 409 has still renewed the lease and is still replicated.
+    public func renew(app: String, id: String, lastDirtyTimestamp: Int64? = nil, overriddenStatus: InstanceStatus? = nil,
+                      isReplication: Bool) -> RenewOutcome {
         guard let lease = apps[app]?[id] else { return .unknownInstance }
         let now = time.nowMillis()
         let stored = lease.instance.status
@@ -103,23 +108,32 @@ public final class InstanceRegistry {
         lease.renew(now: now, exact: settings.exactLeaseExpiry)
         if let onEvent {
             if corrected { onEvent(.statusCorrected(decorated(lease))) }
-            guard wantsHeartbeatEvents else { return .renewed(storedLastDirtyTimestamp: lease.instance.lastDirtyTimestamp) }
-            onEvent(.heartbeat(RegistryEvent.Heartbeat(
-                app: app, id: id, status: lease.instance.status,
-                lastDirtyTimestamp: lease.instance.lastDirtyTimestamp,
-                overriddenStatus: isReplication ? nil : overrides.peek(id, now: now),
-                isReplication: isReplication)))
+            if wantsHeartbeatEvents {
+                onEvent(.heartbeat(RegistryEvent.Heartbeat(
+                    app: app, id: id, status: lease.instance.status,
+                    lastDirtyTimestamp: lease.instance.lastDirtyTimestamp,
+                    overriddenStatus: isReplication ? nil : overrides.peek(id, now: now),
+                    isReplication: isReplication)))
+            }
         }
-        return .renewed(storedLastDirtyTimestamp: lease.instance.lastDirtyTimestamp)
+        let storedDirty = lease.instance.lastDirtyTimestamp
+        guard settings.syncWhenTimestampDiffers, let sent = lastDirtyTimestamp, sent != storedDirty else { return .renewed }
+        if sent > storedDirty {
+            if isReplication, let overriddenStatus, overriddenStatus != .unknown {
+                storeOverriddenStatusIfRequired(app: app, id: id, status: overriddenStatus)
+            }
+            return .senderNewer
+        }
+        // An older client copy is harmless (the client's own state wins at its next registration); a peer is told.
+        return isReplication ? .registryNewer(decorated(lease)) : .renewed
     }
 
     // MARK: cancel (4.6)
 
-    /// True when a lease was removed.
-    public func cancel(app: String, id: String, isReplication: Bool) -> Bool {
-        guard let record = internalCancel(app: app, id: id) else { return false }
+    public func cancel(app: String, id: String, isReplication: Bool) -> CancelOutcome {
+        guard let record = internalCancel(app: app, id: id) else { return .unknownInstance }
         onEvent?(.cancelled(record, isReplication: isReplication))
-        return true
+        return .cancelled
     }
 
     /// The cancel shared with eviction; returns the removed record (decorated, DELETED) or nil.

@@ -12,7 +12,7 @@ public struct RegistrySettings: Sendable, Equatable {
     public var evictionIntervalMs: Int64 = 60_000
     /// `eureka.node.exact-lease-expiry` (4.2): renew sets lastUpdateTimestamp = now instead of now + duration.
     public var exactLeaseExpiry: Bool = false
-    /// Read by the API for the heartbeat dirty-timestamp check (2.2); the registry itself does not use it.
+    /// The heartbeat's dirty-timestamp check (2.2 step 3); off, every successful renew is `renewed`.
     public var syncWhenTimestampDiffers: Bool = true
     /// `E` before the node opens for traffic (9.2, Spring's 1).
     public var expectedNumberOfClientsSendingRenews: Int = 1

@@ -22,7 +22,8 @@ import Testing
         let h = RegistryHarness()
         h.register(instance("a", dirty: 1_234))
         h.events.removeAll()
-        #expect(h.renew("a") == .renewed(storedLastDirtyTimestamp: 1_234))
+        #expect(h.renew("a") == .renewed)
+        #expect(h.stored("a")?.lastDirtyTimestamp == 1_234)
         #expect(h.events.count == 1)
         let event = h.events[0]
         #expect(!event.invalidates)
@@ -35,7 +36,8 @@ import Testing
         h.registry.wantsHeartbeatEvents = false
         h.register(instance("a", dirty: 1_234))
         h.events.removeAll()
-        #expect(h.renew("a") == .renewed(storedLastDirtyTimestamp: 1_234))
+        #expect(h.renew("a") == .renewed)
+        #expect(h.stored("a")?.lastDirtyTimestamp == 1_234)
         #expect(h.events.isEmpty)
     }
 
@@ -84,7 +86,7 @@ import Testing
         h.register(instance("a"))
         _ = h.registry.statusUpdate(app: "ORDERS", id: "a", to: .outOfService, lastDirtyTimestamp: nil, isReplication: false)
         h.advance(1_000)
-        #expect(h.registry.cancel(app: "ORDERS", id: "a", isReplication: false))
+        #expect(h.registry.cancel(app: "ORDERS", id: "a", isReplication: false) == .cancelled)
         #expect(h.stored("a") == nil)
         #expect(h.registry.application(named: "ORDERS") == nil)
         #expect(h.registry.overriddenStatus(id: "a") == nil)
@@ -101,7 +103,7 @@ import Testing
     @Test func cancelOfUnknownLeaseFailsButStillDropsOverride() {
         let h = RegistryHarness()
         h.registry.storeOverriddenStatusIfRequired(app: "ORDERS", id: "ghost", status: .down)
-        #expect(!h.registry.cancel(app: "ORDERS", id: "ghost", isReplication: false))
+        #expect(h.registry.cancel(app: "ORDERS", id: "ghost", isReplication: false) == .unknownInstance)
         #expect(h.registry.overriddenStatuses.isEmpty)
         #expect(h.events.isEmpty)
         #expect(h.registry.recentlyCancelled.map(\.id) == ["ghost"])
@@ -111,9 +113,9 @@ import Testing
         let h = RegistryHarness()
         h.register(instance("a"))
         let expected = h.registry.selfPreservation.expected
-        #expect(h.registry.cancel(app: "ORDERS", id: "a", isReplication: true))
+        #expect(h.registry.cancel(app: "ORDERS", id: "a", isReplication: true) == .cancelled)
         #expect(h.registry.selfPreservation.expected == expected - 1)
         #expect(h.events.last?.replication == nil)
-        #expect(h.registry.cancel(app: "ORDERS", id: "a", isReplication: true) == false)
+        #expect(h.registry.cancel(app: "ORDERS", id: "a", isReplication: true) == .unknownInstance)
     }
 }

@@ -91,6 +91,7 @@ import Testing
         #expect(h.register(instance("a", status: .up)).status == .unknown)
         #expect(h.renew("a") == .unknownInstance)
         _ = h.registry.deleteStatusOverride(app: "ORDERS", id: "a", newStatus: .up, lastDirtyTimestamp: nil, isReplication: false)
-        #expect(h.renew("a") == .renewed(storedLastDirtyTimestamp: 1_000))
+        #expect(h.renew("a") == .renewed)
+        #expect(h.stored("a")?.lastDirtyTimestamp == 1_000)
     }
 }

@@ -4,7 +4,7 @@ import Testing
 @Suite struct RegistryStatusUpdateTests {
     @Test func statusUpdateOfUnknownLeaseFails() {
         let h = RegistryHarness()
-        #expect(!h.registry.statusUpdate(app: "ORDERS", id: "a", to: .down, lastDirtyTimestamp: nil, isReplication: false))
+        #expect(h.registry.statusUpdate(app: "ORDERS", id: "a", to: .down, lastDirtyTimestamp: nil, isReplication: false) == .unknownInstance)
         #expect(h.events.isEmpty)
     }
 
@@ -12,7 +12,7 @@ import Testing
         let h = RegistryHarness()
         h.register(instance("a", dirty: 1_000))
         h.advance(1_000)
-        #expect(h.registry.statusUpdate(app: "ORDERS", id: "a", to: .outOfService, lastDirtyTimestamp: 5_000, isReplication: false))
+        #expect(h.registry.statusUpdate(app: "ORDERS", id: "a", to: .outOfService, lastDirtyTimestamp: 5_000, isReplication: false) == .updated)
         let stored = h.stored("a")!
         #expect(stored.status == .outOfService)
         #expect(stored.overriddenStatus == .outOfService)
@@ -35,7 +35,7 @@ import Testing
         let h = RegistryHarness()
         h.register(instance("a"))
         h.advance(10_000)
-        #expect(h.registry.statusUpdate(app: "ORDERS", id: "a", to: .up, lastDirtyTimestamp: nil, isReplication: false))
+        #expect(h.registry.statusUpdate(app: "ORDERS", id: "a", to: .up, lastDirtyTimestamp: nil, isReplication: false) == .unchanged)
         let stored = h.stored("a")!
         #expect(h.registry.overriddenStatuses.isEmpty)
         #expect(stored.actionType == .added)
@@ -57,7 +57,7 @@ import Testing
         let h = RegistryHarness()
         h.register(instance("a"))
         _ = h.registry.statusUpdate(app: "ORDERS", id: "a", to: .outOfService, lastDirtyTimestamp: nil, isReplication: false)
-        #expect(h.registry.deleteStatusOverride(app: "ORDERS", id: "a", newStatus: .unknown, lastDirtyTimestamp: nil, isReplication: false))
+        #expect(h.registry.deleteStatusOverride(app: "ORDERS", id: "a", newStatus: .unknown, lastDirtyTimestamp: nil, isReplication: false) == .removed)
         let stored = h.stored("a")!
         #expect(stored.status == .unknown)
         #expect(stored.overriddenStatus == .unknown)
@@ -76,19 +76,20 @@ import Testing
         _ = h.registry.deleteStatusOverride(app: "ORDERS", id: "a", newStatus: .up, lastDirtyTimestamp: 7_000, isReplication: false)
         #expect(h.stored("a")?.status == .up)
         #expect(h.stored("a")?.lastDirtyTimestamp == 7_000)
-        #expect(h.renew("a") == .renewed(storedLastDirtyTimestamp: 7_000))
+        #expect(h.renew("a") == .renewed)
+        #expect(h.stored("a")?.lastDirtyTimestamp == 7_000)
     }
 
     @Test func deleteStatusOverrideWithoutOverrideChangesNothingButSucceeds() {
         let h = RegistryHarness()
         h.register(instance("a"))
         h.advance(1_000)
-        #expect(h.registry.deleteStatusOverride(app: "ORDERS", id: "a", newStatus: .unknown, lastDirtyTimestamp: nil, isReplication: false))
+        #expect(h.registry.deleteStatusOverride(app: "ORDERS", id: "a", newStatus: .unknown, lastDirtyTimestamp: nil, isReplication: false) == .noOverride)
         #expect(h.stored("a")?.status == .up)
         #expect(h.stored("a")?.leaseInfo?.lastRenewalTimestamp == h.now + 90_000)
         #expect(h.events.last?.invalidates == false)
         #expect(h.events.last?.replication != nil)
-        #expect(!h.registry.deleteStatusOverride(app: "ORDERS", id: "x", newStatus: .up, lastDirtyTimestamp: nil, isReplication: false))
+        #expect(h.registry.deleteStatusOverride(app: "ORDERS", id: "x", newStatus: .up, lastDirtyTimestamp: nil, isReplication: false) == .unknownInstance)
     }
 
     @Test func storeOverriddenStatusIfRequiredSetsMapAndRecordButNotStatus() {
@@ -109,12 +110,12 @@ import Testing
         info.metadata = Metadata([("zone", "a"), ("keep", "1")])
         h.register(info, replication: true)
         h.advance(4_000)
-        #expect(h.registry.updateMetadata(app: "ORDERS", id: "a", entries: Metadata([("zone", "b"), ("new", "x")])))
+        #expect(h.registry.updateMetadata(app: "ORDERS", id: "a", entries: Metadata([("zone", "b"), ("new", "x")])) == .updated)
         let stored = h.stored("a")!
         #expect(stored.metadata == Metadata([("zone", "b"), ("keep", "1"), ("new", "x")]))
         #expect(stored.actionType == .added)
         #expect(stored.leaseInfo?.registrationTimestamp == h.now)
         #expect(h.events.last?.replication == .register(stored))
-        #expect(!h.registry.updateMetadata(app: "ORDERS", id: "missing", entries: Metadata()))
+        #expect(h.registry.updateMetadata(app: "ORDERS", id: "missing", entries: Metadata()) == .unknownInstance)
     }
 }

@@ -15,12 +15,10 @@ public final class HTTPServer {
     // reach this object again). The dynamic checks cost ~40 runtime calls per heartbeat (callgrind, bench/
     // RESULTS.md), so the hot per-request state opts out of them; the static checks still apply.
     let settings: HTTPServerSettings
-    let responder: Responder
-    let errorResponse: (Int) -> Response
-    /// Request buffers lent to connections only while a request is in progress.
-    let requestBuffers = RequestBufferPool()
-    @exclusivity(unchecked) public internal(set) var metrics = HTTPMetrics()
-    @exclusivity(unchecked) public private(set) var isStopping = false
+    /// What the connections share; they never see the server itself.
+    private let context: ConnectionContext
+    public var metrics: HTTPMetrics { context.metrics }
+    public var isStopping: Bool { context.isStopping }
     private unowned let loop: EventLoop
     private var listener: TCPListener?
     private var connections: [ObjectIdentifier: ServerConnection] = [:]
@@ -35,8 +33,7 @@ public final class HTTPServer {
          errorResponse: @escaping (Int) -> Response) throws(UVError) {
         self.loop = loop
         self.settings = settings
-        self.responder = responder
-        self.errorResponse = errorResponse
+        context = ConnectionContext(settings: settings, responder: responder, errorResponse: errorResponse)
         sweepTimer = LoopTimer(loop: loop)
         var acceptHandler: ((TCPStream) -> Void)?
         do {
@@ -48,6 +45,7 @@ public final class HTTPServer {
             throw error
         }
         acceptHandler = { [unowned self] stream in accept(stream) }
+        context.connectionDidClose = { [unowned self] connection in connectionDidClose(connection) }
         // One timer visits every connection: at 20,000 connections that is tens of microseconds,
         // cheaper than a timer per socket and restarting it on every request.
         let period = max(50, min(1_000, min(settings.idleTimeoutMs, settings.requestTimeoutMs, settings.lingerMs) / 4))
@@ -59,17 +57,17 @@ public final class HTTPServer {
 
     private func accept(_ stream: TCPStream) {
         guard !isStopping, connections.count < settings.maxConnections else {
-            metrics.refused += 1
+            context.metrics.refused += 1
             stream.close()  // beyond the cap: closed at once, the others are untouched
             return
         }
-        metrics.accepted += 1
-        let connection = ServerConnection(stream: stream, server: self)
+        context.metrics.accepted += 1
+        let connection = ServerConnection(stream: stream, context: context)
         connections[ObjectIdentifier(connection)] = connection
         connection.start()
     }
 
-    func connectionDidClose(_ connection: ServerConnection) {
+    private func connectionDidClose(_ connection: ServerConnection) {
         connections[ObjectIdentifier(connection)] = nil
         if isStopping { finishStopIfDone() }
     }
@@ -83,7 +81,7 @@ public final class HTTPServer {
     /// connection is closed (or the grace period ran out and the rest were closed).
     func stop(_ done: @escaping () -> Void) {
         guard !isStopping else { return }
-        isStopping = true
+        context.isStopping = true
         onStopped = done
         listener?.close()
         listener = nil

@@ -1,12 +1,33 @@
 /// One client connection: stream bytes -> decoder -> responder -> ordered responses -> stream.
-/// Requests are handled one at a time; while a reply is pending, later pipelined bytes wait in `spill`
-/// and the socket is not read, so responses always leave in request order.
+/// Requests are handled one at a time, so responses always leave in request order.
 final class ServerConnection: TCPStreamDelegate {
+    /// Where the connection is in its life. The socket is read only in `reading`; every other state has
+    /// stopped reading (or drops what comes), so a client can never make the node buffer more than one
+    /// read's worth of its bytes beyond what the kernel holds.
+    ///
+    ///     reading --(.later reply)--> awaitingReply --(reply sent)--> reading
+    ///     reading --(output over the bound)--> writing --(drained)--> reading
+    ///     reading / awaitingReply / writing --(a closing response)--> lingering --(linger over / FIN out)--> closed
+    ///     any --(close callback)--> closed
     enum State {
-        case open
+        /// Decoding requests as they arrive.
+        case reading
+        /// A reply is being built (e.g. a large payload off the loop). The socket is not read; bytes that came
+        /// with the request wait in `spill` and are decoded once the reply went out.
+        case awaitingReply(Exchange)
+        /// More output is pending than `maxPendingOutputBytes`: the socket is not read until it drains.
+        case writing
         /// The last response said `Connection: close`: FIN follows it, input is read and dropped.
         case lingering(since: UInt64)
         case closed
+    }
+
+    /// What the answer to the pending request needs from its request.
+    struct Exchange {
+        var reply: PendingReply
+        var headOnly: Bool
+        var keepAlive: Bool
+        var http10: Bool
     }
 
     // Exclusivity: every property below marked `@exclusivity(unchecked)` is touched only on the loop thread,
@@ -15,56 +36,71 @@ final class ServerConnection: TCPStreamDelegate {
     // RESULTS.md), so the hot per-request state opts out of them; the static checks still apply.
     let stream: TCPStream
     private let decoder: RequestDecoder
-    /// The server holds every connection in its map until the close callback, so it always outlives this
-    /// object: unowned(unsafe) skips the unowned-retain/release pair paid on every access.
-    private unowned(unsafe) let server: HTTPServer
+    private let context: ConnectionContext
+    @exclusivity(unchecked) private(set) var state = State.reading
     @exclusivity(unchecked) private var spill = ByteBuffer()
-    @exclusivity(unchecked) private var awaiting: (reply: PendingReply, headOnly: Bool, keepAlive: Bool, http10: Bool)?
-    @exclusivity(unchecked) private(set) var state = State.open
+    /// The peer sent FIN: answer what it is owed, then close.
     @exclusivity(unchecked) private var peerEnded = false
-    @exclusivity(unchecked) private var pausedForBackpressure = false
+    /// `100 Continue` (or the refusal instead of it) went out for the request being received.
+    @exclusivity(unchecked) private var sentContinue = false
+    /// Idle buffers were handed back; set again by the next read.
+    @exclusivity(unchecked) private var buffersReleased = true
     @exclusivity(unchecked) private(set) var lastActivity: UInt64
     @exclusivity(unchecked) private var requestStartedAt: UInt64 = 0
-    @exclusivity(unchecked) private var sentContinue = false
-    @exclusivity(unchecked) private var buffersReleased = true
 
-    init(stream: TCPStream, server: HTTPServer) {
+    init(stream: TCPStream, context: ConnectionContext) {
         self.stream = stream
-        self.server = server
-        decoder = RequestDecoder(maxHeaderBytes: server.settings.maxHeaderBytes, maxBodyBytes: server.settings.maxBodyBytes,
-                                 pool: server.requestBuffers)
+        self.context = context
+        decoder = RequestDecoder(maxHeaderBytes: context.settings.maxHeaderBytes, maxBodyBytes: context.settings.maxBodyBytes,
+                                 pool: context.requestBuffers)
         lastActivity = stream.loop.nowMillis
         stream.delegate = self
     }
 
     func start() { stream.startReading() }
 
+    private var isAwaitingReply: Bool {
+        if case .awaitingReply = state { return true }
+        return false
+    }
+
+    /// Reading or paused for output: requests may still be decoded and answered.
+    private var isServing: Bool {
+        switch state {
+        case .reading, .writing: return true
+        case .awaitingReply, .lingering, .closed: return false
+        }
+    }
+
     // MARK: reading
 
     func stream(_ stream: TCPStream, didRead bytes: UnsafeRawBufferPointer) {
         lastActivity = stream.loop.nowMillis
-        guard case .open = state else { return }  // lingering: input is dropped
-        if awaiting != nil {
+        switch state {
+        case .lingering, .closed:
+            return  // input after a closing response is dropped
+        case .awaitingReply:
+            // Reading stopped when the reply became pending; a read already under way can still land here.
             spill.append(bytes)
+            stream.stopReading()
             return
+        case .reading, .writing:
+            break
         }
         if !decoder.isMidRequest { requestStartedAt = lastActivity }
         buffersReleased = false
         let consumed = process(bytes)
-        if consumed < bytes.count, case .open = state {
-            spill.append(UnsafeRawBufferPointer(rebasing: bytes[consumed...]))
-            stream.stopReading()
-        }
+        keepUnconsumed(bytes, from: consumed)
         stream.flush()
         applyBackpressure()
-        if awaiting == nil, spill.isEmpty { decoder.recycleBuffers() }  // idle until the next request: hold none
+        if isServing, spill.isEmpty { decoder.recycleBuffers() }  // idle until the next request: hold none
     }
 
     /// Decodes and answers requests until the input is used up, a reply is pending, or the connection ends.
     /// Returns how many bytes were consumed.
     private func process(_ bytes: UnsafeRawBufferPointer) -> Int {
         var offset = 0
-        while offset < bytes.count, case .open = state, awaiting == nil {
+        while offset < bytes.count, isServing {
             switch decoder.decode(UnsafeRawBufferPointer(rebasing: bytes[offset...])) {
             case .request(let consumed):
                 offset += consumed
@@ -74,7 +110,7 @@ final class ServerConnection: TCPStreamDelegate {
             case .needMore:
                 if decoder.continueRequested && !sentContinue {
                     sentContinue = true
-                    if var refusal = server.responder.refusal(beforeBody: decoder.request) {
+                    if var refusal = context.responder.refusal(beforeBody: decoder.request) {
                         refusal.closeConnection = true  // the body will not be read
                         send(refusal, headOnly: false, keepAlive: false, http10: false)
                         return bytes.count
@@ -83,8 +119,8 @@ final class ServerConnection: TCPStreamDelegate {
                 }
                 return bytes.count
             case .failure(let failure):
-                server.metrics.decodeFailures += 1
-                var response = server.errorResponse(failure.status)
+                context.metrics.decodeFailures += 1
+                var response = context.errorResponse(failure.status)
                 response.closeConnection = true
                 send(response, headOnly: false, keepAlive: false, http10: false)
                 return bytes.count
@@ -93,43 +129,48 @@ final class ServerConnection: TCPStreamDelegate {
         return offset
     }
 
+    /// While a reply is pending, the rest of this read waits in `spill` and the socket is not read again
+    /// until the reply went out: later requests wait in the kernel, not in our memory.
+    private func keepUnconsumed(_ bytes: UnsafeRawBufferPointer, from consumed: Int) {
+        guard isAwaitingReply else { return }
+        if consumed < bytes.count { spill.append(UnsafeRawBufferPointer(rebasing: bytes[consumed...])) }
+        stream.stopReading()
+    }
+
     private func handleRequest() {
         // The request is read in place, not copied out of the decoder (a copy retains and releases its arrays).
         let headOnly = decoder.request.method == .head
-        let keepAlive = decoder.request.keepAlive && !server.isStopping
+        let keepAlive = decoder.request.keepAlive && !context.isStopping
         let http10 = decoder.request.isHTTP10
-        server.metrics.requests += 1
+        context.metrics.requests += 1
         // Moved out for the call and back (a swap, no retain): passing `decoder.request` itself would copy it,
         // a retain and release of each of its arrays. Nothing reaches the decoder while the responder runs.
         var request = Request()
         swap(&request, &decoder.request)
-        let reply = server.responder.respond(to: request)
+        let reply = context.responder.respond(to: request)
         swap(&request, &decoder.request)
         switch reply {
         case .now(let response):
             send(response, headOnly: headOnly, keepAlive: keepAlive, http10: http10)
         case .later(let reply):
-            awaiting = (reply, headOnly, keepAlive, http10)
+            state = .awaitingReply(Exchange(reply: reply, headOnly: headOnly, keepAlive: keepAlive, http10: http10))
             reply.onComplete { [weak self] response in self?.lateReply(response) }
         }
     }
 
     private func lateReply(_ response: Response) {
-        guard let pending = awaiting else { return }
-        awaiting = nil
-        guard case .open = state else { return }
-        send(response, headOnly: pending.headOnly, keepAlive: pending.keepAlive, http10: pending.http10)
+        guard case .awaitingReply(let exchange) = state else { return }
+        state = .reading
+        send(response, headOnly: exchange.headOnly, keepAlive: exchange.keepAlive, http10: exchange.http10)
         // Requests that arrived meanwhile wait in the spill buffer: answer them now, in order.
         var waiting = ByteBuffer()
         swap(&waiting, &spill)
         if !waiting.isEmpty {
             let consumed = process(waiting.bytes)
-            if consumed < waiting.count, case .open = state {
-                spill.append(UnsafeRawBufferPointer(rebasing: waiting.bytes[consumed...]))
-            }
+            keepUnconsumed(waiting.bytes, from: consumed)
         }
         stream.flush()
-        if awaiting == nil, case .open = state, !peerEnded { stream.startReading() }
+        if case .reading = state, !peerEnded { stream.startReading() }
         finishIfPeerEnded()
         applyBackpressure()
     }
@@ -144,6 +185,7 @@ final class ServerConnection: TCPStreamDelegate {
         if close {
             state = .lingering(since: stream.loop.nowMillis)
             spill.release()
+            if !peerEnded { stream.startReading() }  // input is drained and dropped until the linger ends (spec 1.8)
             stream.shutdownWhenDrained()
         }
     }
@@ -152,7 +194,7 @@ final class ServerConnection: TCPStreamDelegate {
 
     func streamDidEnd(_ stream: TCPStream) {
         peerEnded = true
-        if case .open = state, awaiting == nil, decoder.isMidRequest {
+        if isServing, decoder.isMidRequest {
             stream.close()  // a request cut off mid-way has nobody to answer
             return
         }
@@ -160,53 +202,50 @@ final class ServerConnection: TCPStreamDelegate {
     }
 
     func streamDidDrain(_ stream: TCPStream) {
-        if pausedForBackpressure, case .open = state, awaiting == nil {
-            pausedForBackpressure = false
-            stream.startReading()
+        if case .writing = state {
+            state = .reading
+            if !peerEnded { stream.startReading() }
         }
         finishIfPeerEnded()
-        if server.isStopping, isIdle { stream.close() }
+        if context.isStopping, isIdle { stream.close() }
     }
 
     func streamDidClose(_ stream: TCPStream) {
         state = .closed
-        awaiting = nil
-        server.connectionDidClose(self)
+        context.connectionDidClose(self)
     }
 
     /// The peer sent FIN: once every answer it is owed has left, close.
     private func finishIfPeerEnded() {
-        guard peerEnded, awaiting == nil, stream.pendingBytes == 0 else { return }
+        guard peerEnded, !isAwaitingReply, stream.pendingBytes == 0 else { return }
         stream.close()
     }
 
     private func applyBackpressure() {
-        if stream.pendingBytes > server.settings.maxPendingOutputBytes, stream.isReading {
-            pausedForBackpressure = true
-            stream.stopReading()
-        }
+        guard case .reading = state, stream.pendingBytes > context.settings.maxPendingOutputBytes else { return }
+        state = .writing
+        stream.stopReading()
     }
 
     // MARK: housekeeping (called by the server's sweep timer)
 
     /// Nothing owed, nothing half-received.
-    var isIdle: Bool { awaiting == nil && stream.pendingBytes == 0 && !decoder.isMidRequest && spill.isEmpty }
+    var isIdle: Bool { !isAwaitingReply && stream.pendingBytes == 0 && !decoder.isMidRequest && spill.isEmpty }
 
     func sweep(now: UInt64) {
         switch state {
-        case .closed:
+        case .closed, .awaitingReply:
             return
         case .lingering(let since):
-            if now &- since >= server.settings.lingerMs { stream.close() }
-        case .open:
-            if awaiting != nil { return }
-            if decoder.isMidRequest, now &- requestStartedAt >= server.settings.requestTimeoutMs {
-                server.metrics.timeouts += 1
+            if now &- since >= context.settings.lingerMs { stream.close() }
+        case .reading, .writing:
+            if decoder.isMidRequest, now &- requestStartedAt >= context.settings.requestTimeoutMs {
+                context.metrics.timeouts += 1
                 var response = Response.empty(408)
                 response.closeConnection = true
                 send(response, headOnly: false, keepAlive: false, http10: false)
                 stream.flush()
-            } else if isIdle, now &- lastActivity >= server.settings.idleTimeoutMs {
+            } else if isIdle, now &- lastActivity >= context.settings.idleTimeoutMs {
                 stream.close()
             } else if isIdle, !buffersReleased, now &- lastActivity >= 1_000 {
                 // Idle a second: give buffer memory back so held-open connections stay cheap.
@@ -220,6 +259,6 @@ final class ServerConnection: TCPStreamDelegate {
 
     /// Graceful stop: idle connections close now, busy ones after their current answer.
     func beginStop() {
-        if case .open = state, isIdle { stream.close() }
+        if isServing, isIdle { stream.close() }
     }
 }

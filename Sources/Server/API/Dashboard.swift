@@ -1,10 +1,9 @@
 /// A read-only HTML page like Spring Cloud's dashboard: the registry and the self-preservation state.
 enum Dashboard {
-    static func render(_ node: EurekaNode) -> String {
-        let registry = node.registry
-        let preservation = registry.selfPreservation
+    static func render(_ status: NodeStatus, applications: [Application]) -> String {
+        let preservation = status.selfPreservation
         var rows = ""
-        for application in registry.fullApplications().applications {
+        for application in applications {
             let statuses = Dictionary(grouping: application.instances, by: \.status)
                 .sorted { $0.key < $1.key }
                 .map { "<b>\($0.key.rawValue)</b> (\($0.value.count)) - " + $0.value.map { escape($0.effectiveId) }.joined(separator: ", ") }
@@ -12,15 +11,15 @@ enum Dashboard {
             rows += "<tr><td>\(escape(application.name))</td><td>\(application.instances.count)</td><td>\(statuses)</td></tr>"
         }
         if rows.isEmpty { rows = "<tr><td colspan=3>No instances available</td></tr>" }
-        let warning = registry.isLeaseExpirationEnabled ? "" :
+        let warning = status.leaseExpirationEnabled ? "" :
             "<p class=warn>Self-preservation is holding: renewals are below the threshold, so instances are not being expired.</p>"
         return """
         <!doctype html><html><head><meta charset=utf-8><title>Eureka</title>
         <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px}.warn{color:#b00;font-weight:bold}</style>
         </head><body><h1>Eureka registry</h1>\(warning)
-        <h2>System status</h2><table><tr><td>Instances</td><td>\(registry.instanceCount)</td></tr>
+        <h2>System status</h2><table><tr><td>Instances</td><td>\(status.instanceCount)</td></tr>
         <tr><td>Renews threshold</td><td>\(preservation.threshold)</td></tr><tr><td>Renews (last min)</td><td>\(preservation.renewsLastMinute)</td></tr>
-        <tr><td>Lease expiration enabled</td><td>\(registry.isLeaseExpirationEnabled)</td></tr></table>
+        <tr><td>Lease expiration enabled</td><td>\(status.leaseExpirationEnabled)</td></tr></table>
         <h2>Instances currently registered with Eureka</h2>
         <table><tr><th>Application</th><th>Instances</th><th>Status</th></tr>\(rows)</table></body></html>
         """

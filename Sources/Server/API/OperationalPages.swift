@@ -1,13 +1,14 @@
 /// The non-protocol pages of spec 10: health, Prometheus metrics and the dashboard.
 enum OperationalPages {
-    static func render(_ endpoint: Endpoint, _ request: Request, node: EurekaNode) -> Response {
+    /// `applications` is asked for only by the dashboard (a copy of the whole registry).
+    static func render(_ endpoint: Endpoint, _ request: Request, status: NodeStatus, applications: () -> [Application]) -> Response {
         switch endpoint {
         case .health:
             return Response(status: 200, contentType: .json, body: .bytes(Array(#"{"status":"UP"}"#.utf8)))
         case .metrics:
-            return Response(status: 200, contentType: .prometheus, body: .bytes(Array(MetricsText.render(node).utf8)))
+            return Response(status: 200, contentType: .prometheus, body: .bytes(Array(MetricsText.render(status).utf8)))
         case .dashboard:
-            return Response(status: 200, contentType: .html, body: .bytes(Array(Dashboard.render(node).utf8)))
+            return Response(status: 200, contentType: .html, body: .bytes(Array(Dashboard.render(status, applications: applications()).utf8)))
         default:
             return .empty(404)
         }

@@ -38,15 +38,4 @@ extension EurekaAPI {
         out.append(UInt8(ascii: "}"))
         return Response(status: 200, contentType: .json, body: .bytes(out))
     }
-
-    /// The registry's answer for a cache entity as it is now, copied (the snapshot the cache encodes).
-    static func snapshot(of entity: CacheEntity, in registry: InstanceRegistry) -> CacheDocument {
-        switch entity {
-        case .allApps: return .applications(registry.fullApplications())
-        case .delta: return .applications(registry.deltaApplications())
-        case .app(let name): return registry.application(named: name).map(CacheDocument.application) ?? .empty
-        case .vip(let name): return .applications(registry.vipApplications(name, secure: false))
-        case .svip(let name): return .applications(registry.vipApplications(name, secure: true))
-        }
-    }
 }

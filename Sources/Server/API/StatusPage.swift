@@ -2,14 +2,21 @@ import Glibc
 
 /// `GET /status` (spec 2.15): general stats, replicas and this server's own instance.
 final class StatusPage {
-    private let config: ServerConfig
+    struct Settings {
+        /// `eureka.environment`.
+        var environment = "test"
+        /// The configured peer service URLs (`defaultZone`).
+        var peerURLs: [String] = []
+    }
+
+    private let settings: Settings
     private let identity: NodeIdentity
     private let startedAtMillis: Int64
     private let time: TimeSource
     var boundPort = 0
 
-    init(config: ServerConfig, identity: NodeIdentity, startedAtMillis: Int64, time: TimeSource) {
-        self.config = config
+    init(settings: Settings, identity: NodeIdentity, startedAtMillis: Int64, time: TimeSource) {
+        self.settings = settings
         self.identity = identity
         self.startedAtMillis = startedAtMillis
         self.time = time
@@ -34,7 +41,7 @@ final class StatusPage {
         let usedMB = ProcessMemory.residentBytes() / 1_048_576
         return [
             ("server-uptime", Self.uptime(seconds: max(0, (now - startedAtMillis) / 1_000))),
-            ("environment", config.environment),
+            ("environment", settings.environment),
             ("num-of-cpus", "\(sysconf(Int32(_SC_NPROCESSORS_ONLN)))"),
             ("total-avail-memory", "\(totalMB)mb"),
             ("current-memory-usage", "\(usedMB)mb (\(totalMB > 0 ? usedMB * 100 / totalMB : 0)%)"),
@@ -43,7 +50,7 @@ final class StatusPage {
 
     /// Standalone: no peers, so every list is empty (replication fills them).
     private var applicationStats: [(String, String)] {
-        let peers = config.serviceUrlDefaultZone
+        let peers = settings.peerURLs
         return [
             ("registered-replicas", peers.joined(separator: ", ")),
             ("available-replicas", ""),

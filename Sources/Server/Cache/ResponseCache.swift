@@ -3,7 +3,7 @@
 /// of it that only refreshes update: the wall-clock tick, or with immediate propagation (spec 10) the end
 /// of the loop turn that invalidated it. Loop thread only.
 ///
-/// A value is generated from a snapshot taken on the loop (`snapshot`); small snapshots are encoded at
+/// A value is generated from a snapshot of the registry taken on the loop; small snapshots are encoded at
 /// once, large ones on the pool through `runner`, and meanwhile readers get the previous read-only value
 /// or wait (`.pending`) without blocking the loop (spec 6.7).
 public final class ResponseCache {
@@ -39,7 +39,7 @@ public final class ResponseCache {
     private let settings: Settings
     private let time: TimeSource
     private let runner: OffLoopRunner
-    private let snapshot: (CacheEntity) -> CacheDocument
+    private let registry: InstanceRegistry
     private var readWrite: [CacheKey: Payload] = [:]
     private var readOnly: [CacheKey: Payload] = [:]
     /// The newest generation of each key not invalidated since it started: later readers join it.
@@ -54,13 +54,12 @@ public final class ResponseCache {
     /// a zero-delay timer); called at most once until `propagate()` runs, so invalidations coalesce.
     public var schedulePropagation: (() -> Void)?
 
-    /// `snapshot` copies the registry's answer for an entity as it is now.
-    public init(settings: Settings, time: TimeSource, runner: OffLoopRunner,
-                snapshot: @escaping (CacheEntity) -> CacheDocument) {
+    /// Values are snapshots of `registry`; the owner routes the registry's events to `invalidate(after:)`.
+    public init(settings: Settings, time: TimeSource, runner: OffLoopRunner, registry: InstanceRegistry) {
         self.settings = settings
         self.time = time
         self.runner = runner
-        self.snapshot = snapshot
+        self.registry = registry
     }
 
     /// The value a reader of `key` gets now, or the generation to wait for (spec 6.5, 6.6, 6.7.1).
@@ -157,7 +156,7 @@ public final class ResponseCache {
         let started = Monotonic.micros()
         var order = BuildOrder(generatedAt: time.nowMillis(), sequence: lastSequence)
         for (entity, entityKeys) in Dictionary(grouping: keys, by: \.entity) {
-            order.documents.append((snapshot(entity), entityKeys))
+            order.documents.append((CacheDocument.snapshot(of: entity, in: registry), entityKeys))
         }
         metrics.snapshotMicros += Monotonic.micros() - started
         for key in keys { building[key] = build }

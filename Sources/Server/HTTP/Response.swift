@@ -48,28 +48,6 @@ public enum ResponseBody {
     }
 }
 
-/// Immutable bytes shared by every reader of one cached payload version. The bytes live in memory this
-/// object owns, at an address that never changes, so a connection can hand them to the kernel by
-/// reference (a second uv_buf_t) instead of copying a multi-megabyte document per reader.
-/// @unchecked Sendable: the storage is written once, in init, and only read afterwards.
-public final class SharedBytes: @unchecked Sendable {
-    public let count: Int
-    let base: UnsafeMutableRawPointer
-
-    public init(_ bytes: [UInt8]) {
-        count = bytes.count
-        base = .allocate(byteCount: max(1, bytes.count), alignment: 16)
-        bytes.withUnsafeBytes { if let source = $0.baseAddress { base.copyMemory(from: source, byteCount: bytes.count) } }
-    }
-
-    deinit { base.deallocate() }
-
-    public var raw: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
-
-    /// A copy, for tests and small consumers.
-    public var bytes: [UInt8] { Array(raw) }
-}
-
 /// The reason phrases of the codes this server produces (spec 1.9).
 enum StatusLine {
     static func line(_ status: Int) -> StaticString {

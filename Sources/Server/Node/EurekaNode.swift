@@ -8,17 +8,20 @@ public final class EurekaNode {
     public let registry: InstanceRegistry
     let cache: ResponseCache
     let time: TimeSource
-    private(set) var http: HTTPServer!
-    private(set) var mailbox: LoopMailbox!
-    private var timers: NodeTimers!
+    private let api: EurekaAPI
+    private let http: HTTPServer
+    let mailbox: LoopMailbox
+    private let timers: NodeTimers
     /// Zero-delay timer that runs the cache's end-of-turn regeneration (immediate propagation, spec 10).
-    private var propagation: LoopTimer?
+    private let propagation: LoopTimer?
     private var signals: SignalWatcher?
     private var isStopping = false
     let startedAtMillis: Int64
 
     public var port: Int { http.port }
 
+    /// Builds every component in dependency order; the two callbacks that need the node itself (mailbox
+    /// messages and the operational pages) are wired once it is complete.
     public init(config: ServerConfig, time: TimeSource = SystemTimeSource()) throws {
         self.config = config
         self.time = time
@@ -27,16 +30,14 @@ public final class EurekaNode {
         let identity = NodeIdentity(config: config)
         registry = InstanceRegistry(settings: Self.registrySettings(config, ownId: identity.instanceId(port: config.port)),
                                     time: time, random: SystemRandomSource())
-        let registry = self.registry
-        cache = ResponseCache(settings: Self.cacheSettings(config), time: time, runner: PoolRunner(loop: loop)) { entity in
-            EurekaAPI.snapshot(of: entity, in: registry)
-        }
+        cache = ResponseCache(settings: Self.cacheSettings(config), time: time, runner: PoolRunner(loop: loop), registry: registry)
         // No replication sender yet, so nothing asks for heartbeat events (wantsHeartbeatEvents stays false).
         registry.onEvent = { [cache] event in cache.invalidate(after: event) }
-        let api = EurekaAPI(
+        api = EurekaAPI(
             router: Router(dashboardPath: config.dashboardEnabled ? config.dashboardPath : nil, metricsEnabled: config.metricsEnabled),
             registry: registry, cache: cache,
-            status: StatusPage(config: config, identity: identity, startedAtMillis: startedAtMillis, time: time),
+            status: StatusPage(settings: .init(environment: config.environment, peerURLs: config.serviceUrlDefaultZone),
+                               identity: identity, startedAtMillis: startedAtMillis, time: time),
             settings: .init(syncWhenTimestampDiffers: config.syncWhenTimestampDiffers, disableDelta: config.disableDelta,
                             maxBodyBytes: config.maxRequestBodyBytes),
             time: time)
@@ -44,13 +45,9 @@ public final class EurekaNode {
             EurekaAPI.error(status, Self.message(for: status), json: false)
         }
         api.status.boundPort = http.port
-        api.operationalPage = { [unowned self] endpoint, request in OperationalPages.render(endpoint, request, node: self) }
-        mailbox = LoopMailbox(loop: loop) { [unowned self] message in
-            switch message {
-            case .stop: stop()
-            case .withOwner(let work): work(self)
-            }
-        }
+        // The mailbox exists before the node is complete; its messages reach the node through this box.
+        let recipient = MailboxRecipient()
+        mailbox = LoopMailbox(loop: loop) { message in recipient.node?.receive(message) }
         // Standalone (no peers, spec 5.6 step 2): open for traffic at once with the default count.
         registry.openForTraffic(count: config.defaultOpenForTrafficCount)
         timers = NodeTimers(loop: loop, config: config, registry: registry, cache: cache, time: time)
@@ -62,7 +59,27 @@ public final class EurekaNode {
                 timer.start(afterMs: 0, repeatMs: 0) { cache.propagate() }
             }
             propagation = timer
+        } else {
+            propagation = nil
         }
+        recipient.node = self
+        api.operationalPage = { [unowned self] endpoint, request in
+            OperationalPages.render(endpoint, request, status: status, applications: { [registry] in registry.fullApplications().applications })
+        }
+    }
+
+    private func receive(_ message: LoopMessage) {
+        switch message {
+        case .stop: stop()
+        case .withOwner(let work): work(self)
+        }
+    }
+
+    /// The counters and gauges of the operational pages, read now.
+    var status: NodeStatus {
+        NodeStatus(instanceCount: registry.instanceCount, evictedTotal: registry.evictedTotal,
+                   leaseExpirationEnabled: registry.isLeaseExpirationEnabled, selfPreservation: registry.selfPreservation,
+                   connections: http.connectionCount, http: http.metrics, cache: cache.metrics)
     }
 
     static func registrySettings(_ config: ServerConfig, ownId: String) -> RegistrySettings {
@@ -134,4 +151,9 @@ public final class EurekaNode {
     public var httpMetrics: HTTPMetrics { http.metrics }
     public var cacheMetrics: ResponseCache.Metrics { cache.metrics }
     var activeHandleCount: Int { loop.activeHandleCount }
+}
+
+/// Holds the node weakly for the mailbox, which is built before the node is complete.
+private final class MailboxRecipient {
+    weak var node: EurekaNode?
 }

@@ -29,9 +29,7 @@ final class CacheHarness {
         settings.immediatePropagation = immediate
         settings.offLoopThreshold = offLoopThreshold
         let reg = registry.registry
-        cache = ResponseCache(settings: settings, time: registry.clock, runner: runner) { entity in
-            EurekaAPI.snapshot(of: entity, in: reg)
-        }
+        cache = ResponseCache(settings: settings, time: registry.clock, runner: runner, registry: reg)
         reg.onEvent = { [cache] event in cache.invalidate(after: event) }
         cache.schedulePropagation = { [unowned self] in propagationRequests += 1 }
     }
@@ -54,5 +52,5 @@ final class CacheHarness {
 let allAppsJSON = CacheKey(.allApps, .json, .full)
 
 func fresh(_ key: CacheKey, _ registry: InstanceRegistry) -> [UInt8]? {
-    EurekaAPI.snapshot(of: key.entity, in: registry).encode(key.format, key.representation)
+    CacheDocument.snapshot(of: key.entity, in: registry).encode(key.format, key.representation)
 }

@@ -1,0 +1,11 @@
+/// What the operational pages (dashboard, metrics) show: counters and gauges read on the loop at the moment of
+/// rendering, as one value, so the pages depend on neither the node nor its components.
+struct NodeStatus {
+    var instanceCount = 0
+    var evictedTotal = 0
+    var leaseExpirationEnabled = true
+    var selfPreservation: (expected: Int, threshold: Int, renewsLastMinute: Int) = (0, 0, 0)
+    var connections = 0
+    var http = HTTPMetrics()
+    var cache = ResponseCache.Metrics()
+}

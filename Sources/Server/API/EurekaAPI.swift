@@ -16,6 +16,13 @@ final class EurekaAPI: Responder {
     let time: TimeSource
     /// False while the start-up sync runs or the empty-sync window is open (spec 5.6): cached reads get 403.
     var readsOpen: () -> Bool = { true }
+    /// Peer batches received and their items (spec 7.5), for /metrics.
+    private(set) var replicationReceived = (batches: 0, items: 0)
+
+    func countReceived(items: Int) {
+        replicationReceived.batches += 1
+        replicationReceived.items += items
+    }
     /// The operational pages (spec 10), rendered by their own types.
     var operationalPage: (Endpoint, Request) -> Response = { _, _ in .empty(404) }
 

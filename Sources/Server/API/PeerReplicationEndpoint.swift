@@ -15,6 +15,7 @@ extension EurekaAPI {
         } catch {
             return Self.error(400, "cannot parse request body", json: true)
         }
+        countReceived(items: items.count)
         let results = items.map { item -> ReplicationResult in
             let reply = apply(item)
             return ReplicationResult(statusCode: reply.status, entity: reply.entity)

@@ -113,7 +113,7 @@ public final class InstanceRegistry {
                     app: app, id: id, status: lease.instance.status,
                     lastDirtyTimestamp: lease.instance.lastDirtyTimestamp,
                     overriddenStatus: isReplication ? nil : overrides.peek(id, now: now),
-                    isReplication: isReplication)))
+                    isReplication: isReplication, leaseInfo: lease.instance.leaseInfo)))
             }
         }
         let storedDirty = lease.instance.lastDirtyTimestamp

@@ -28,6 +28,8 @@ public enum RegistryEvent: Sendable, Equatable {
         /// The override map entry; read only for heartbeats that will be replicated, else nil.
         public var overriddenStatus: InstanceStatus?
         public var isReplication: Bool
+        /// The record's lease intervals: a replication task of this heartbeat expires one renewal interval later.
+        public var leaseInfo: LeaseInfo?
     }
 }
 

@@ -1,0 +1,51 @@
+/// A peer's health from real results (spec 7.6 outcomes), not from host-name matching: what `/status`,
+/// `/metrics` and the dashboard report for each replica.
+struct PeerHealth: Sendable {
+    enum State: String, Sendable {
+        /// Nothing sent or fetched yet.
+        case unknown
+        /// The last batch (or start-up fetch) succeeded.
+        case up
+        /// The peer answers, but not with success: 503 (congestion), another status, or an undecodable reply.
+        case degraded
+        /// The last attempt failed at the network level: refused, reset, timed out, unresolvable.
+        case down
+    }
+
+    private(set) var state = State.unknown
+    private(set) var lastSuccessAt: Int64?
+    private(set) var lastError: (at: Int64, reason: String)?
+    /// Successful batches whose reply had a different number of results than items (all ignored, 7.7).
+    var resultCountMismatches = 0
+    private(set) var inFlightSince: Int64?
+
+    /// A replica counts as available unless its last attempt failed; an idle peer is given the benefit of the doubt.
+    var isAvailable: Bool { state == .up || state == .unknown }
+
+    mutating func batchSent(items: Int, now: Int64) {
+        if inFlightSince == nil { inFlightSince = now }
+    }
+
+    mutating func succeeded(now: Int64) {
+        state = .up
+        lastSuccessAt = now
+        inFlightSince = nil
+    }
+
+    mutating func failed(_ outcome: BatchOutcome, reason: String, now: Int64) {
+        inFlightSince = nil
+        lastError = (now, reason)
+        switch outcome {
+        case .transient: state = .down
+        case .congestion: state = reason == "\(TransportFailure.readTimeout)" ? .down : .degraded
+        case .permanent, .success: state = .degraded
+        }
+    }
+}
+
+/// One peer as the operational pages show it.
+struct PeerReport: Sendable {
+    var url: String
+    var health: PeerHealth
+    var queue: DispatcherStatistics
+}

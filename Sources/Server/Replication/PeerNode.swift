@@ -1,0 +1,117 @@
+/// One peer (spec 7.6, 7.7): the batcher of its tasks, the transport to it, and its health. Tasks come from the
+/// registry's events; a batch is built from the registry's current records at send time, sent, and its results
+/// reconciled: a Heartbeat answered 404 becomes a Register task, a 409's newer record is adopted locally without
+/// being replicated. Loop-confined.
+final class PeerNode {
+    let url: PeerURL
+    private let dispatcher: BatchDispatcher
+    private let transport: PeerTransport
+    private let registry: InstanceRegistry
+    private let time: TimeSource
+    private let wakeup: Wakeup
+    private let settings: ReplicationSettings
+    private(set) var health = PeerHealth()
+    private var isClosed = false
+
+    init(url: PeerURL, settings: ReplicationSettings, transport: PeerTransport, registry: InstanceRegistry,
+         time: TimeSource, wakeup: Wakeup) {
+        self.url = url
+        self.settings = settings
+        self.transport = transport
+        self.registry = registry
+        self.time = time
+        self.wakeup = wakeup
+        dispatcher = BatchDispatcher(settings: settings.dispatcher)
+    }
+
+    /// A change to hand to this peer (4.12); `record` carries the lease's renewal interval for the expiry.
+    func submit(app: String, id: String, action: ReplicationAction, leaseInfo: LeaseInfo?) {
+        guard !isClosed else { return }
+        let now = time.nowMillis()
+        dispatcher.submit(ReplicationTask(app: app, instanceId: id, action: action, leaseInfo: leaseInfo, submittedAt: now,
+                                          maxTimeForReplication: settings.maxTimeForReplicationMs), now: now)
+        schedule(now: now)
+    }
+
+    /// Sends every batch the dispatcher allows now, then sleeps until it next needs to run.
+    private func pump() {
+        guard !isClosed else { return }
+        let now = time.nowMillis()
+        while let batch = dispatcher.nextBatch(now: now) { send(batch, now: now) }
+        schedule(now: now)
+    }
+
+    private func schedule(now: Int64) {
+        guard let at = dispatcher.nextWakeUp(now: now) else {
+            wakeup.disarm()
+            return
+        }
+        wakeup.arm(afterMs: max(0, at - now)) { [weak self] in self?.pump() }
+    }
+
+    private func send(_ batch: [ReplicationTask], now: Int64) {
+        let items = batch.map { $0.item(current: registry.storedInstance(app: $0.app, id: $0.instanceId)) }
+        let body = ReplicationListCodec.encodeRequest(items)
+        health.batchSent(items: batch.count, now: now)
+        transport.sendBatch(body) { [weak self] reply in self?.finished(batch, reply) }
+    }
+
+    private func finished(_ batch: [ReplicationTask], _ reply: PeerReply) {
+        let now = time.nowMillis()
+        let outcome: BatchOutcome
+        var results: [ReplicationResult]?
+        switch reply {
+        case .failure(let failure):
+            outcome = BatchOutcome(failure)
+            health.failed(outcome, reason: "\(failure)", now: now)
+        case .response(let status, let body):
+            outcome = BatchOutcome(statusCode: status)
+            if outcome == .success {
+                if let decoded = try? ReplicationListCodec.decodeReply(body, now: now) {
+                    results = decoded
+                    health.succeeded(now: now)
+                } else {
+                    health.failed(.permanent, reason: "undecodable batch reply", now: now)
+                }
+            } else {
+                health.failed(outcome, reason: "HTTP \(status)", now: now)
+            }
+        }
+        dispatcher.complete(batch, outcome: results == nil && outcome == .success ? .permanent : outcome, now: now)
+        if let results, !isClosed { reconcile(batch, results) }
+        pump()
+    }
+
+    /// Per-item results of a successful batch (spec 7.7).
+    private func reconcile(_ batch: [ReplicationTask], _ results: [ReplicationResult]) {
+        for followUp in ResultHandling.followUps(for: batch, results: results, syncWhenTimestampDiffers: settings.syncWhenTimestampDiffers) {
+            switch followUp {
+            case .register(let app, let id):
+                // The peer lacks the instance or holds an older copy: send it our current record, if we still have it.
+                guard let record = registry.storedInstance(app: app, id: id) else { continue }
+                submit(app: app, id: id, action: .register(record), leaseInfo: record.leaseInfo)
+            case .adopt(let record):
+                // The peer's copy is newer: take it as a replication (not sent on), override first (4.10).
+                if record.overriddenStatus != .unknown {
+                    registry.storeOverriddenStatusIfRequired(app: record.app, id: record.effectiveId, status: record.overriddenStatus)
+                }
+                let duration = record.leaseInfo.map { $0.durationInSecs > 0 ? $0.durationInSecs : 90 } ?? 90
+                registry.register(record, leaseDurationSecs: duration, isReplication: true)
+            case .lengthMismatch:
+                health.resultCountMismatches += 1
+            }
+        }
+    }
+
+    /// The dispatcher's counters and the health record, for /status, /metrics and the dashboard.
+    func report(now: Int64) -> PeerReport {
+        PeerReport(url: url.url, health: health, queue: dispatcher.statistics(now: now))
+    }
+
+    func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        wakeup.close()
+        transport.close()
+    }
+}

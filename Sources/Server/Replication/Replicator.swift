@@ -1,0 +1,58 @@
+/// The sending side of peer replication (spec 7): every change a client made on this node becomes one task per
+/// peer (4.12); replicated changes, evictions, start-up copies and 409 adoptions never do. Owns the peers and
+/// re-evaluates the peer list on the node's timer. Loop-confined.
+final class Replicator {
+    private let settings: ReplicationSettings
+    private let registry: InstanceRegistry
+    private let time: TimeSource
+    private let makeTransport: (PeerURL) -> PeerTransport
+    private let makeWakeup: () -> Wakeup
+    private(set) var peers: [PeerNode] = []
+
+    init(peers urls: [PeerURL], settings: ReplicationSettings, registry: InstanceRegistry, time: TimeSource,
+         makeTransport: @escaping (PeerURL) -> PeerTransport, makeWakeup: @escaping () -> Wakeup) {
+        self.settings = settings
+        self.registry = registry
+        self.time = time
+        self.makeTransport = makeTransport
+        self.makeWakeup = makeWakeup
+        updatePeers(urls)
+    }
+
+    /// Called for every registry event (the node fans events out to the cache and here).
+    func handle(_ event: RegistryEvent) {
+        guard !peers.isEmpty, let action = event.replication else { return }
+        let leaseInfo: LeaseInfo?
+        switch event {
+        case .heartbeat(let beat): leaseInfo = beat.leaseInfo
+        default: leaseInfo = event.record?.leaseInfo
+        }
+        let app = event.app
+        let id = event.id
+        for peer in peers { peer.submit(app: app, id: id, action: action, leaseInfo: leaseInfo) }
+    }
+
+    /// Spec 7.1 refresh: peers no longer listed are closed with their queues, new ones created; an empty new list
+    /// is ignored (the old one stays), as in Netflix.
+    func updatePeers(_ urls: [PeerURL]) {
+        guard !urls.isEmpty || peers.isEmpty else { return }
+        let wanted = Set(urls.map(\.url))
+        for peer in peers where !wanted.contains(peer.url.url) { peer.close() }
+        peers.removeAll { !wanted.contains($0.url.url) }
+        let present = Set(peers.map(\.url.url))
+        for url in urls where !present.contains(url.url) {
+            peers.append(PeerNode(url: url, settings: settings, transport: makeTransport(url), registry: registry,
+                                  time: time, wakeup: makeWakeup()))
+        }
+    }
+
+    func reports() -> [PeerReport] {
+        let now = time.nowMillis()
+        return peers.map { $0.report(now: now) }
+    }
+
+    func close() {
+        peers.forEach { $0.close() }
+        peers.removeAll()
+    }
+}

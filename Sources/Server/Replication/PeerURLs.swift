@@ -29,15 +29,17 @@ public struct ThisNode: Sendable {
     public let port: Int
     public let names: NodeNames
 
+    /// A blank `myUrl` counts as unset: `--eureka.server.my-url=` must not turn self-exclusion off.
     public init(myUrl: String?, port: Int, names: NodeNames) {
-        self.myUrl = myUrl
+        let trimmed = myUrl.map { String($0.trimmingSpaces) }
+        self.myUrl = trimmed?.isEmpty == false ? trimmed : nil
         self.port = port
         self.names = names
     }
 
     public func isThisNode(_ peer: PeerURL) -> Bool {
         if let myUrl {
-            return Self.withoutTrailingSlash(peer.url) == Self.withoutTrailingSlash(String(myUrl.trimmingSpaces))
+            return Self.withoutTrailingSlash(peer.url) == Self.withoutTrailingSlash(myUrl)
         }
         return peer.port == port && names.contains(peer.host)
     }

@@ -105,6 +105,8 @@ import Testing
         #expect(try isThisNode("http://node-a:8761/eureka", myUrl: myUrl + "/"))
         #expect(try !isThisNode("http://localhost:8761/eureka/", myUrl: myUrl))
         #expect(try !isThisNode("http://node-a:8761/other/", myUrl: myUrl))
+        #expect(try isThisNode("http://localhost:8761/eureka/", myUrl: " "))  // blank: the host and port rule applies
+        #expect(try isThisNode("http://node-a:8761/eureka/", myUrl: " http://node-a:8761/eureka/\n"))
     }
 
     @Test(arguments: [

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The dependency arrows of STYLE.md §3 that the compiler cannot enforce: the domain and the codecs know
+# The dependency arrows of STYLE.md §3 that the compiler cannot enforce: the domain, the codecs and replication know
 # nothing of HTTP or the loop; only Loop/ imports libuv, only HTTP/ imports http_parser, only Gzip zlib.
 cd "$(dirname "$0")/.." || exit 2
 problems=""
-for dir in Model Registry Codec Config Support; do
+for dir in Model Registry Codec Config Support Replication; do
   hits=$(grep -rnwE 'Request|Response|EventLoop|LoopTimer|TCPStream|HTTPServer|ServerConnection' "Sources/Server/$dir" | grep -vE ':[0-9]+:\s*//')
   [ -n "$hits" ] && problems+="Sources/Server/$dir names an HTTP or loop type:"$'\n'"$hits"$'\n'
 done

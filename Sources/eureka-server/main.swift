@@ -16,6 +16,7 @@ if arguments.contains("--help") || arguments.contains("-h") {
 let config: ServerConfig
 do {
     config = try ConfigLoader.load(arguments: arguments)
+    try EurekaNode.validate(config)
 } catch {
     say("eureka-server: \(error)", fd: 2)
     exit(2)

@@ -1,7 +1,7 @@
 /// A decoded register body. A `dataCenterInfo` without `name` has no kind, so it decodes to nil
 /// with `dataCenterInfoMissingName` set: the API tells that apart from a missing `dataCenterInfo`
 /// (spec 2.1 #6 and #7).
-public struct DecodedInstance: Sendable {
+public struct DecodedInstance: Sendable, Equatable {
     public var info: InstanceInfo
     public var dataCenterInfoMissingName: Bool
 

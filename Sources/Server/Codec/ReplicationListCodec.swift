@@ -1,5 +1,5 @@
 /// One item of a peer's batch (spec 7.4, `ReplicationInstance`).
-public struct ReplicationItem: Sendable {
+public struct ReplicationItem: Sendable, Equatable {
     public enum Action: String, Sendable {
         case register = "Register"
         case heartbeat = "Heartbeat"
@@ -26,7 +26,7 @@ public struct ReplicationItem: Sendable {
 }
 
 /// One result of a batch reply (spec 7.4, `ReplicationListResponse`).
-public struct ReplicationResult: Sendable {
+public struct ReplicationResult: Sendable, Equatable {
     public var statusCode: Int
     public var entity: InstanceInfo?
 
@@ -36,7 +36,8 @@ public struct ReplicationResult: Sendable {
     }
 }
 
-/// The batch body both ways (JSON only: an XML batch is 415, spec 1.4).
+/// The batch body both ways (JSON only: an XML batch is 415, spec 1.4). Receiving: `decode` the request,
+/// `encode` the results. Sending: `encodeRequest`, then `decodeReply`.
 public enum ReplicationListCodec {
     /// An unknown action name makes the whole body unparseable (spec 7.5).
     public static func decode(_ body: [UInt8], now: Int64) throws(CodecError) -> [ReplicationItem] {
@@ -81,5 +82,72 @@ public enum ReplicationListCodec {
         }
         out.appendStatic("]}")
         return out
+    }
+
+    /// `{"replicationList":[…]}` as OUR sender writes it (spec 7.4): members in the order of the spec's example,
+    /// absent ones left out, `lastDirtyTimestamp` a JSON number (unlike the instance's own, a string), the
+    /// instance in full form without its `instance` wrapper.
+    public static func encodeRequest(_ items: [ReplicationItem]) -> [UInt8] {
+        var out: [UInt8] = []
+        // Most items are heartbeats of ~150 bytes; a register adds a ~1 KB record.
+        out.reserveCapacity(32 + items.count * 192)
+        out.appendStatic(#"{"replicationList":["#)
+        for (index, item) in items.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.appendStatic(#"{"appName":"#)
+            out.appendJSONString(item.appName)
+            out.appendStatic(#","id":"#)
+            out.appendJSONString(item.id)
+            if let lastDirtyTimestamp = item.lastDirtyTimestamp {
+                out.appendStatic(#","lastDirtyTimestamp":"#)
+                out.appendDecimal(lastDirtyTimestamp)
+            }
+            if let overriddenStatus = item.overriddenStatus {
+                out.appendStatic(#","overriddenStatus":"#)
+                out.appendJSONString(overriddenStatus)
+            }
+            if let status = item.status {
+                out.appendStatic(#","status":"#)
+                out.appendJSONString(status)
+            }
+            if let instance = item.instance {
+                out.appendStatic(#","instanceInfo":"#)
+                InstanceJSON.append(instance.info, representation: .full, to: &out)
+            }
+            if let action = item.action {
+                out.appendStatic(#","action":"#)
+                out.appendJSONString(action.rawValue)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+        out.appendStatic("]}")
+        return out
+    }
+
+    /// A peer's reply to our batch, read as leniently as the rest of our input (spec 3.7): `statusCode` a number
+    /// or a numeric string (missing or `null`: 0, Jackson's default for an int, which the sender treats as a
+    /// failed item); `responseEntity` the full instance form without wrapper, `null` absent. A body that is not
+    /// such a document throws, which the sender classes as a permanent failure (spec 7.6).
+    public static func decodeReply(_ body: [UInt8], now: Int64) throws(CodecError) -> [ReplicationResult] {
+        let root = try JSONReader.parse(body)
+        guard case .object = root, let list = root["responseList"] else {
+            throw CodecError.unparseable("no responseList")
+        }
+        var results: [ReplicationResult] = []
+        for element in list.elements {
+            guard case .object = element else { throw CodecError.unparseable("replication result is not an object") }
+            var result = ReplicationResult(statusCode: 0)
+            if let code = element["statusCode"], code != .null {
+                guard let value = code.scalarText.flatMap(LenientInput.integer), let statusCode = Int(exactly: value) else {
+                    throw CodecError.unparseable("statusCode is not a number")
+                }
+                result.statusCode = statusCode
+            }
+            if let entity = element["responseEntity"], entity != .null {
+                result.entity = try InstanceJSON.decode(entity, now: now).info
+            }
+            results.append(result)
+        }
+        return results
     }
 }

@@ -2,12 +2,15 @@
 public enum ConfigError: Error, Equatable, CustomStringConvertible, Sendable {
     case unknownSetting(String)
     case badValue(name: String, value: String)
+    /// A value that parses as its type but cannot be used, with the reason (a peer URL with https, spec 7.1).
+    case unusableValue(name: String, value: String, reason: String)
     case malformedArgument(String)
 
     public var description: String {
         switch self {
         case .unknownSetting(let name): "unknown setting '\(name)'"
         case .badValue(let name, let value): "bad value '\(value)' for setting '\(name)'"
+        case .unusableValue(let name, let value, let reason): "bad value '\(value)' for setting '\(name)': \(reason)"
         case .malformedArgument(let argument): "cannot read argument '\(argument)': expected --name=value"
         }
     }

@@ -131,10 +131,13 @@ enum SettingKeys {
 }
 
 extension StringProtocol {
+    /// Without surrounding blanks and line breaks: a value from a file or environment variable may end in one,
+    /// and a wrapped `defaultZone` list has them around its commas.
     var trimmingSpaces: Substring {
         let text = Substring(self)
-        guard let first = text.firstIndex(where: { $0 != " " && $0 != "\t" }) else { return "" }
-        let last = text.lastIndex(where: { $0 != " " && $0 != "\t" })!
+        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
+        guard let first = text.firstIndex(where: { !isBlank($0) }) else { return "" }
+        let last = text.lastIndex(where: { !isBlank($0) })!
         return text[first...last]
     }
 }

@@ -38,21 +38,7 @@ struct NodeIdentity {
     }
 
     private static func firstNonLoopbackAddress() -> String {
-        var list: UnsafeMutablePointer<ifaddrs>?
-        guard getifaddrs(&list) == 0, let first = list else { return "127.0.0.1" }
-        defer { freeifaddrs(list) }
-        var cursor: UnsafeMutablePointer<ifaddrs>? = first
-        while let entry = cursor {
-            if let address = entry.pointee.ifa_addr, Int32(address.pointee.sa_family) == AF_INET {
-                var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-                if getnameinfo(address, socklen_t(MemoryLayout<sockaddr_in>.size), &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST) == 0 {
-                    let text = String(nulTerminated: host)
-                    if !text.hasPrefix("127.") { return text }
-                }
-            }
-            cursor = entry.pointee.ifa_next
-        }
-        return "127.0.0.1"
+        LocalAddresses.all().first { !$0.contains(":") && !$0.hasPrefix("127.") } ?? "127.0.0.1"  // IPv4, not loopback
     }
 }
 

@@ -1,4 +1,4 @@
-/// `%XX` decoding for path segments and query strings (spec 1.2).
+/// `%XX` decoding for path segments and query strings (spec 1.2) and the user info of peer URLs (spec 7.1).
 enum PercentDecoding {
     static func decode(_ bytes: ArraySlice<UInt8>, plusIsSpace: Bool) -> String {
         var out: [UInt8] = []

@@ -1,0 +1,12 @@
+extension EurekaNode {
+    /// The checks of settings whose parser lives outside Config (which imports nothing of ours): run by
+    /// `eureka-server` right after `ConfigLoader.load`, so a failure is a bad setting (exit code 2, spec 9) and
+    /// not a failed start. Today: every `defaultZone` URL must be a usable http URL (spec 7.1).
+    public static func validate(_ config: ServerConfig) throws(ConfigError) {
+        do {
+            _ = try PeerURLs.parse(config.serviceUrlDefaultZone)
+        } catch {
+            throw ConfigError.unusableValue(name: "eureka.client.service-url.defaultZone", value: error.url, reason: error.reason)
+        }
+    }
+}

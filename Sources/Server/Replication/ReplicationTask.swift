@@ -1,0 +1,106 @@
+/// One unit of replication work for one peer (spec 7.6): what the registry handed over (4.12), when, and until
+/// when it is worth sending. Tasks with the same `id` replace each other while pending, so a newer heartbeat
+/// supersedes an unsent older one, while a register and a later cancel of one instance are different ids.
+public struct ReplicationTask: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case register, heartbeat, cancel, statusUpdate, deleteStatusOverride
+    }
+
+    /// `"<kind>#<APP>/<instanceId>"`, e.g. `heartbeat#ORDERS/orders-1:orders:8080`.
+    public let id: String
+    public let app: String
+    public let instanceId: String
+    /// The values at submission. Only a heartbeat's override is sent as submitted; everything else is read from
+    /// the registry's record when the batch is built (see `item(current:)`), this copy standing in when the
+    /// record is gone by then.
+    public let action: ReplicationAction
+    public let submittedAt: Int64
+    /// The task is dropped, not sent, once `now >= expiresAt` (Netflix keeps a task while `expiry > now`).
+    public let expiresAt: Int64
+
+    public var kind: Kind { action.kind }
+
+    public init(app: String, instanceId: String, action: ReplicationAction, submittedAt: Int64, expiresAt: Int64) {
+        self.app = app
+        self.instanceId = instanceId
+        self.action = action
+        self.submittedAt = submittedAt
+        self.expiresAt = expiresAt
+        id = Self.id(action.kind, app: app, instanceId: instanceId)
+    }
+
+    /// A task expiring as spec 7.6 says: `leaseInfo` is the instance record's (used by register and heartbeat).
+    public init(app: String, instanceId: String, action: ReplicationAction, leaseInfo: LeaseInfo?, submittedAt: Int64,
+                maxTimeForReplication: Int64) {
+        let lifetime = Self.lifetime(of: action.kind, leaseInfo: leaseInfo, maxTimeForReplication: maxTimeForReplication)
+        self.init(app: app, instanceId: instanceId, action: action, submittedAt: submittedAt, expiresAt: submittedAt + lifetime)
+    }
+
+    public static func id(_ kind: Kind, app: String, instanceId: String) -> String {
+        "\(kind.rawValue)#\(app)/\(instanceId)"
+    }
+
+    /// Register and heartbeat: one renewal interval of the record (Netflix `getLeaseRenewalOf`), the next
+    /// heartbeat making this one moot; 90 s when the record has no `leaseInfo` (Netflix falls back to the lease
+    /// *duration* default there), and an interval <= 0 counts as 30 s, as every read of the record writes it
+    /// (3.5). Cancel, statusUpdate, deleteStatusOverride: `max-time-for-replication`.
+    public static func lifetime(of kind: Kind, leaseInfo: LeaseInfo?, maxTimeForReplication: Int64) -> Int64 {
+        switch kind {
+        case .register, .heartbeat:
+            guard let leaseInfo else { return 90_000 }
+            return Int64(leaseInfo.renewalIntervalInSecs > 0 ? leaseInfo.renewalIntervalInSecs : 30) * 1000
+        case .cancel, .statusUpdate, .deleteStatusOverride:
+            return maxTimeForReplication
+        }
+    }
+
+    public func isExpired(at now: Int64) -> Bool { expiresAt <= now }
+
+    /// The batch item (spec 7.4), built when the batch is sent from `current`, the registry's record at that
+    /// moment (`storedInstance(app:id:)`), so a batch never carries an older state than the registry holds
+    /// (7.6). nil `current` (the instance is gone): the values captured at submission.
+    public func item(current: InstanceInfo?) -> ReplicationItem {
+        var item = ReplicationItem(action: kind.wireAction, appName: app, id: instanceId)
+        switch action {
+        case .register(let submitted):
+            let record = current ?? submitted
+            item.lastDirtyTimestamp = record.lastDirtyTimestamp
+            item.status = record.status.rawValue
+            item.instance = DecodedInstance(info: record, dataCenterInfoMissingName: false)
+        case .heartbeat(let status, let lastDirtyTimestamp, let overriddenStatus):
+            item.lastDirtyTimestamp = current?.lastDirtyTimestamp ?? lastDirtyTimestamp
+            item.status = (current?.status ?? status).rawValue
+            item.overriddenStatus = overriddenStatus?.rawValue
+        case .cancel:
+            break  // app and id are all a Cancel carries
+        case .statusUpdate(let status, let lastDirtyTimestamp), .deleteStatusOverride(let status, let lastDirtyTimestamp):
+            item.lastDirtyTimestamp = current?.lastDirtyTimestamp ?? lastDirtyTimestamp
+            item.status = (current?.status ?? status).rawValue
+        }
+        return item
+    }
+}
+
+extension ReplicationAction {
+    public var kind: ReplicationTask.Kind {
+        switch self {
+        case .register: .register
+        case .heartbeat: .heartbeat
+        case .cancel: .cancel
+        case .statusUpdate: .statusUpdate
+        case .deleteStatusOverride: .deleteStatusOverride
+        }
+    }
+}
+
+extension ReplicationTask.Kind {
+    var wireAction: ReplicationItem.Action {
+        switch self {
+        case .register: .register
+        case .heartbeat: .heartbeat
+        case .cancel: .cancel
+        case .statusUpdate: .statusUpdate
+        case .deleteStatusOverride: .deleteStatusOverride
+        }
+    }
+}

@@ -15,8 +15,6 @@ struct PeerHealth: Sendable {
     private(set) var state = State.unknown
     private(set) var lastSuccessAt: Int64?
     private(set) var lastError: (at: Int64, reason: String)?
-    /// Successful batches whose reply had a different number of results than items (all ignored, 7.7).
-    var resultCountMismatches = 0
     private(set) var inFlightSince: Int64?
 
     /// A replica counts as available unless its last attempt failed; an idle peer is given the benefit of the doubt.
@@ -47,5 +45,7 @@ struct PeerHealth: Sendable {
 struct PeerReport: Sendable {
     var url: String
     var health: PeerHealth
-    var queue: DispatcherStatistics
+    var counters: ReplicationCounters
+    var queueDepth: Int
+    var oldestPendingAgeMs: Int64?
 }

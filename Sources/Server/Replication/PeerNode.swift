@@ -28,9 +28,8 @@ final class PeerNode {
     func submit(app: String, id: String, action: ReplicationAction, leaseInfo: LeaseInfo?) {
         guard !isClosed else { return }
         let now = time.nowMillis()
-        dispatcher.submit(ReplicationTask(app: app, instanceId: id, action: action, leaseInfo: leaseInfo, submittedAt: now,
-                                          maxTimeForReplication: settings.maxTimeForReplicationMs), now: now)
-        schedule(now: now)
+        dispatcher.submit(app: app, instanceId: id, action: action, leaseInfo: leaseInfo, now: now)
+        scheduleIfEarlier(now: now)
     }
 
     /// Sends every batch the dispatcher allows now, then sleeps until it next needs to run.
@@ -41,12 +40,27 @@ final class PeerNode {
         schedule(now: now)
     }
 
+    /// When the timer is armed for: a submitted heartbeat re-arms no uv_timer while an earlier wake-up is set.
+    private var armedAt: Int64?
+
     private func schedule(now: Int64) {
         guard let at = dispatcher.nextWakeUp(now: now) else {
+            armedAt = nil
             wakeup.disarm()
             return
         }
-        wakeup.arm(afterMs: max(0, at - now)) { [weak self] in self?.pump() }
+        armedAt = at
+        wakeup.arm(afterMs: max(0, at - now)) { [weak self] in
+            self?.armedAt = nil
+            self?.pump()
+        }
+    }
+
+    /// After a submit: re-arm only when the next due time moved earlier (a first task, or the pool filled up).
+    private func scheduleIfEarlier(now: Int64) {
+        guard let at = dispatcher.nextWakeUp(now: now) else { return }
+        if let armedAt, armedAt <= at { return }
+        schedule(now: now)
     }
 
     private func send(_ batch: [ReplicationTask], now: Int64) {
@@ -84,28 +98,24 @@ final class PeerNode {
 
     /// Per-item results of a successful batch (spec 7.7).
     private func reconcile(_ batch: [ReplicationTask], _ results: [ReplicationResult]) {
-        for followUp in ResultHandling.followUps(for: batch, results: results, syncWhenTimestampDiffers: settings.syncWhenTimestampDiffers) {
+        let report = BatchResults.handle(batch, results, syncWhenTimestampDiffers: settings.syncWhenTimestampDiffers)
+        dispatcher.record(report)
+        for followUp in report.followUps {
             switch followUp {
-            case .register(let app, let id):
+            case .reRegister(let app, let id):
                 // The peer lacks the instance or holds an older copy: send it our current record, if we still have it.
                 guard let record = registry.storedInstance(app: app, id: id) else { continue }
                 submit(app: app, id: id, action: .register(record), leaseInfo: record.leaseInfo)
-            case .adopt(let record):
-                // The peer's copy is newer: take it as a replication (not sent on), override first (4.10).
-                if record.overriddenStatus != .unknown {
-                    registry.storeOverriddenStatusIfRequired(app: record.app, id: record.effectiveId, status: record.overriddenStatus)
-                }
-                let duration = record.leaseInfo.map { $0.durationInSecs > 0 ? $0.durationInSecs : 90 } ?? 90
-                registry.register(record, leaseDurationSecs: duration, isReplication: true)
-            case .lengthMismatch:
-                health.resultCountMismatches += 1
+            case .adopt(let adoption):
+                adoption.apply(to: registry)
             }
         }
     }
 
     /// The dispatcher's counters and the health record, for /status, /metrics and the dashboard.
     func report(now: Int64) -> PeerReport {
-        PeerReport(url: url.url, health: health, queue: dispatcher.statistics(now: now))
+        PeerReport(url: url.url, health: health, counters: dispatcher.counters, queueDepth: dispatcher.queueDepth,
+                   oldestPendingAgeMs: dispatcher.oldestPendingAge(now: now))
     }
 
     func close() {

@@ -1,8 +1,6 @@
 /// What replication needs from the configuration (spec 7.6, 7.8, 9.1); Node builds it from ServerConfig.
 struct ReplicationSettings: Sendable {
     var dispatcher = BatchDispatcher.Settings()
-    /// Expiry of cancel, statusUpdate and deleteStatusOverride tasks.
-    var maxTimeForReplicationMs: Int64 = 30_000
     /// 7.7: adopt a peer's newer record from a 409.
     var syncWhenTimestampDiffers = true
 }

@@ -22,7 +22,7 @@ do {
 }
 do {
     let node = try EurekaNode(config: config)
-    node.handleSignals()
+    try node.handleSignals()
     say("eureka-server listening on \(config.address) port \(node.port)")
     node.run()
     exit(0)

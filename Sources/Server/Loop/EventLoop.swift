@@ -20,6 +20,12 @@ public final class EventLoop {
     @exclusivity(unchecked) private var spareBuffers: [(base: UnsafeMutablePointer<UInt8>, capacity: Int)] = []
     private static let maxSpareBuffers = 1_024
     private static let maxSpareBufferBytes = 64 * 1024
+    /// Handles opened and closed (close callback ran) per LoopHandle.Kind: a test that ends with a
+    /// difference left a handle open, and the kind names the owner that forgot it.
+    @exclusivity(unchecked) private var opened = [Int](repeating: 0, count: LoopHandle.Kind.allCases.count)
+    @exclusivity(unchecked) private var closed = [Int](repeating: 0, count: LoopHandle.Kind.allCases.count)
+    /// Set once uv_loop_close succeeded, so deinit does not close it again.
+    private var isLoopClosed = false
 
     public init() throws(UVError) {
         // A write to a socket the peer already closed must fail with EPIPE, not kill the process.
@@ -35,9 +41,11 @@ public final class EventLoop {
     }
 
     deinit {
-        // Every owner closed its handle before we get here; run once more so their close callbacks fire.
-        uv_run(raw, UV_RUN_NOWAIT)
-        _ = uv_loop_close(raw)
+        if !isLoopClosed {
+            // Every owner closed its handle before we get here; run once more so their close callbacks fire.
+            uv_run(raw, UV_RUN_NOWAIT)
+            _ = uv_loop_close(raw)
+        }
         for request in spareWriteRequests { request.deallocate() }
         for buffer in spareBuffers { free(buffer.base) }
         raw.deallocate()
@@ -83,6 +91,30 @@ public final class EventLoop {
     var isOnLoopThread: Bool {
         guard let thread else { return false }
         return pthread_equal(thread, pthread_self()) != 0
+    }
+
+    /// Runs the pending close callbacks, then uv_loop_close: 0 when nothing is left on the loop, UV_EBUSY
+    /// while a handle or request still is (libuv's MAKE_VALGRIND_HAPPY ending). After a 0 the loop is unusable.
+    func close() -> Int32 {
+        guard !isLoopClosed else { return 0 }
+        uv_run(raw, UV_RUN_NOWAIT)
+        let rc = uv_loop_close(raw)
+        isLoopClosed = rc == 0
+        return rc
+    }
+
+    func handleOpened(_ kind: LoopHandle.Kind) { opened[kind.rawValue] += 1 }
+
+    func handleClosed(_ kind: LoopHandle.Kind) { closed[kind.rawValue] += 1 }
+
+    /// Handles opened through LoopHandle whose close callback has not run yet (closing ones included).
+    public var openHandleCount: Int { zip(opened, closed).reduce(0) { $0 + $1.0 - $1.1 } }
+
+    func openHandles(of kind: LoopHandle.Kind) -> Int { opened[kind.rawValue] - closed[kind.rawValue] }
+
+    /// "timer 3/3, stream 2/1": opened/closed per kind, for a failing test's message.
+    var handleCounts: String {
+        LoopHandle.Kind.allCases.map { "\($0) \(opened[$0.rawValue])/\(closed[$0.rawValue])" }.joined(separator: ", ")
     }
 
     /// Number of handles libuv still counts as alive: zero once every owner closed (tests assert it).

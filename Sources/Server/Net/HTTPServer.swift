@@ -37,13 +37,15 @@ public final class HTTPServer {
         self.settings = settings
         self.responder = responder
         self.errorResponse = errorResponse
-        sweepTimer = LoopTimer(loop: loop)
+        sweepTimer = try LoopTimer(loop: loop)
         var acceptHandler: ((TCPStream) -> Void)?
-        do {
+        do throws(UVError) {
             let listener = try TCPListener(loop: loop, host: settings.host, port: settings.port) { acceptHandler?($0) }
             self.listener = listener
             port = listener.port
+            if loop.bulkWriteBudget == nil { loop.bulkWriteBudget = try BulkWriteBudget(loop: loop) }
         } catch {
+            listener?.close()
             sweepTimer.close()
             throw error
         }
@@ -52,7 +54,6 @@ public final class HTTPServer {
         // cheaper than a timer per socket and restarting it on every request.
         let period = max(50, min(1_000, min(settings.idleTimeoutMs, settings.requestTimeoutMs, settings.lingerMs) / 4))
         sweepTimer.start(afterMs: period, repeatMs: period) { [unowned self] in sweep() }
-        if loop.bulkWriteBudget == nil { loop.bulkWriteBudget = BulkWriteBudget(loop: loop) }
     }
 
     public var connectionCount: Int { connections.count }
@@ -88,11 +89,11 @@ public final class HTTPServer {
         listener?.close()
         listener = nil
         for connection in Array(connections.values) { connection.beginStop() }
-        let grace = LoopTimer(loop: loop)
+        // uv_timer_init only fills in the struct; should it ever fail, there is no grace period.
+        let grace = try? LoopTimer(loop: loop)
         graceTimer = grace
-        grace.start(afterMs: settings.stopGraceMs, repeatMs: 0) { [unowned self] in
-            for connection in Array(connections.values) { connection.stream.close() }
-        }
+        let closeRemaining = { [unowned self] in for connection in Array(connections.values) { connection.stream.close() } }
+        if let grace { grace.start(afterMs: settings.stopGraceMs, repeatMs: 0, closeRemaining) } else { closeRemaining() }
         finishStopIfDone()
     }
 

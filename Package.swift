@@ -18,7 +18,8 @@ let package = Package(
             dependencies: ["CLibUV", "CHTTPParser", "CZlib"]
         ),
         .executableTarget(name: "eureka-server", dependencies: ["Server"]),
-        .testTarget(name: "ServerTests", dependencies: ["Server"]),
+        // CLibUV directly too: the borrowed-loop tests play a host that owns its uv_loop_t.
+        .testTarget(name: "ServerTests", dependencies: ["Server", "CLibUV"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -18,8 +18,10 @@ let package = Package(
             dependencies: ["CLibUV", "CHTTPParser", "CZlib"]
         ),
         .executableTarget(name: "eureka-server", dependencies: ["Server"]),
-        // CLibUV directly too: the borrowed-loop tests play a host that owns its uv_loop_t.
-        .testTarget(name: "ServerTests", dependencies: ["Server", "CLibUV"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server"]),
+        // A host that owns its uv_loop_t and calls libuv itself. A target of its own: a test file importing
+        // CLibUV hides Glibc's socket constants (SOCK_STREAM) from the other files compiled with it.
+        .testTarget(name: "EmbeddingTests", dependencies: ["Server", "CLibUV"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,8 +13,6 @@ public final class EventLoop {
     /// so every connection reads into this one slab: an idle socket costs no read memory.
     let readSlab: UnsafeMutableRawBufferPointer
     private(set) var thread: pthread_t?
-    /// Set by the server that owns the connections (and closed by it); nil means no cap.
-    var bulkWriteBudget: BulkWriteBudget?
     /// uv_write_t is needed only from uv_write to its callback (one write in flight per stream), so streams
     /// borrow one here instead of owning one each: an idle keep-alive connection holds none (~200 bytes
     /// saved per connection at 19,000 connections). Bounded so a burst does not pin memory forever.

@@ -20,6 +20,9 @@ final class TCPStream: LoopHandle {
     // reach this object again). The dynamic checks cost ~40 runtime calls per heartbeat (callgrind, bench/
     // RESULTS.md), so the hot per-request state opts out of them; the static checks still apply.
     weak var delegate: TCPStreamDelegate?
+    /// The cap on large referenced writes per tick, shared by the streams of one owner (the HTTP server sets it
+    /// at accept and closes it); nil means no cap. Strong: the owner may close the budget before the last stream goes.
+    var bulkWriteBudget: BulkWriteBudget?
     // No uv_write_t or uv_shutdown_t of its own: a write borrows one from the loop until its callback, and a
     // shutdown (rare: `Connection: close`) allocates one freed in its callback, so idle streams hold neither.
     @exclusivity(unchecked) private var inFlight = ByteBuffer()  // libuv's from uv_write to the callback; never touched meanwhile
@@ -89,7 +92,7 @@ final class TCPStream: LoopHandle {
     func flush() {
         guard inFlight.isEmpty, inFlightSplices.isEmpty, !pending.isEmpty || !pendingSplices.isEmpty, !isClosing else { return }
         if let large = pendingSplices.firstIndex(where: { $0.bytes.count > Self.maxReferencedBytesPerWrite }) {
-            if let budget = loop.bulkWriteBudget, !budget.admit(Self.maxReferencedBytesPerWrite, for: self) { return }
+            if let budget = bulkWriteBudget, !budget.admit(Self.maxReferencedBytesPerWrite, for: self) { return }
             takeUpToLargeSplice(large)
         } else {
             swap(&inFlight, &pending)

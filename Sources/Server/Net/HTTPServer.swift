@@ -25,6 +25,8 @@ public final class HTTPServer {
     private var listener: TCPListener?
     private var connections: [ObjectIdentifier: ServerConnection] = [:]
     private let sweepTimer: LoopTimer
+    /// Handed to every accepted stream: one cap on bulk writes across all connections.
+    private var bulkWriteBudget: BulkWriteBudget?
     private var graceTimer: LoopTimer?
     private var onStopped: (() -> Void)?
     /// The port actually bound.
@@ -43,7 +45,7 @@ public final class HTTPServer {
             let listener = try TCPListener(loop: loop, host: settings.host, port: settings.port) { acceptHandler?($0) }
             self.listener = listener
             port = listener.port
-            if loop.bulkWriteBudget == nil { loop.bulkWriteBudget = try BulkWriteBudget(loop: loop) }
+            bulkWriteBudget = try BulkWriteBudget(loop: loop)
         } catch {
             listener?.close()
             sweepTimer.close()
@@ -65,6 +67,7 @@ public final class HTTPServer {
             return
         }
         metrics.accepted += 1
+        stream.bulkWriteBudget = bulkWriteBudget
         let connection = ServerConnection(stream: stream, server: self)
         connections[ObjectIdentifier(connection)] = connection
         connection.start()
@@ -101,8 +104,8 @@ public final class HTTPServer {
         guard connections.isEmpty, let done = onStopped else { return }
         onStopped = nil
         sweepTimer.close()
-        loop.bulkWriteBudget?.close()
-        loop.bulkWriteBudget = nil
+        bulkWriteBudget?.close()
+        bulkWriteBudget = nil
         graceTimer?.close()
         graceTimer = nil
         done()

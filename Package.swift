@@ -19,6 +19,9 @@ let package = Package(
         ),
         .executableTarget(name: "eureka-server", dependencies: ["Server"]),
         .testTarget(name: "ServerTests", dependencies: ["Server"]),
+        // A host that owns its uv_loop_t and calls libuv itself. A target of its own: a test file importing
+        // CLibUV hides Glibc's socket constants (SOCK_STREAM) from the other files compiled with it.
+        .testTarget(name: "EmbeddingTests", dependencies: ["Server", "CLibUV"]),
     ],
     swiftLanguageModes: [.v6]
 )

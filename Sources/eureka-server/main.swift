@@ -8,6 +8,9 @@ func say(_ text: String, fd: Int32 = 1) {
 }
 
 // Load settings, build the node, run it until SIGINT/SIGTERM; exit 2 on a bad setting.
+// A write to a socket the peer already closed must fail with EPIPE, not kill the process: the process-wide
+// disposition is the executable's to set, not the library's (an embedding host decides for itself).
+signal(SIGPIPE, SIG_IGN)
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.contains("--help") || arguments.contains("-h") {
     say(ConfigLoader.helpText)
@@ -23,7 +26,7 @@ do {
 }
 do {
     let node = try EurekaNode(config: config)
-    node.handleSignals()
+    try node.handleSignals()
     say("eureka-server listening on \(config.address) port \(node.port)")
     node.run()
     exit(0)

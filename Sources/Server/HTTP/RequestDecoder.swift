@@ -50,7 +50,7 @@ public final class RequestDecoder {
     /// Bytes of the current request already received (the header-read timeout starts at the first one).
     @exclusivity(unchecked) public private(set) var isMidRequest = false
     @exclusivity(unchecked) private var headerBytes = 0
-    @exclusivity(unchecked) private var lastCallbackWasValue = false
+    @exclusivity(unchecked) private var headerState = HeaderAccumulation.noHeader
     @exclusivity(unchecked) private var complete = false
     @exclusivity(unchecked) private var failure: DecodeFailure?
     /// Where this decode call's URL and header bytes start in the input, and what `head.count` was then.
@@ -105,7 +105,7 @@ public final class RequestDecoder {
         continueRequested = false
         isMidRequest = false
         headerBytes = 0
-        lastCallbackWasValue = false
+        headerState = .noHeader
         request.head.removeAll(keepingCapacity: true)
         request.headers.removeAll()
         request.body.removeAll(keepingCapacity: true)
@@ -131,26 +131,15 @@ public final class RequestDecoder {
     func appendHeaderField(_ at: UnsafePointer<CChar>?, _ n: Int) -> Int32 {
         guard countHeaderBytes(n) else { return 1 }
         let (start, end) = record(at!, n)
-        // A field after a value starts the next header; a field after a field is the same name in pieces.
-        if lastCallbackWasValue || request.headers.count == 0 {
-            request.headers.append(name: start..<end, value: end..<end)
-        } else {
-            request.headers.extendLastName(to: end)
-        }
-        lastCallbackWasValue = false
+        headerState.addName(start..<end, to: &request.headers)
         return 0
     }
 
     func appendHeaderValue(_ at: UnsafePointer<CChar>?, _ n: Int) -> Int32 {
         guard countHeaderBytes(n) else { return 1 }
-        guard request.headers.count > 0 else { return 1 }  // a value before any name is malformed
+        guard headerState != .noHeader else { return 1 }  // a value before any name is malformed
         let (start, end) = record(at!, n)
-        if lastCallbackWasValue {
-            request.headers.extendLastValue(to: end)
-        } else {
-            request.headers.setLastValue(start..<end)
-        }
-        lastCallbackWasValue = true
+        _ = headerState.addValue(start..<end, to: &request.headers)
         return 0
     }
 

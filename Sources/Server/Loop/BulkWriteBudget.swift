@@ -12,10 +12,10 @@ final class BulkWriteBudget {
     private var waiting: [TCPStream] = []
     private let timer: LoopTimer
 
-    init(loop: EventLoop, bytesPerTick: Int = defaultBytesPerTick) {
+    init(loop: EventLoop, bytesPerTick: Int = defaultBytesPerTick) throws(UVError) {
         self.loop = loop
         self.bytesPerTick = bytesPerTick
-        timer = LoopTimer(loop: loop)
+        timer = try LoopTimer(loop: loop)
     }
 
     /// Whether a slice of `bytes` may be written now; if not, `stream` is flushed again later.

@@ -2,15 +2,17 @@ import CLibUV
 import Glibc
 
 /// One uv_loop_t, run by exactly one thread. Everything that touches the registry or a socket runs
-/// inside `run()` on that thread; other threads reach it only through `LoopMailbox`.
+/// on that thread; other threads reach it only through `LoopMailbox`. Either the loop is ours (`init()`:
+/// made, run and freed here) or a host's (`init(borrowing:)`: the host runs, closes and frees it, as in
+/// h2o's `simple.c`; we only put handles on it and close them).
 public final class EventLoop {
     let raw: UnsafeMutablePointer<uv_loop_t>
+    /// A host's loop: never run to completion, closed or freed here.
+    public let isBorrowed: Bool
     /// alloc and read callbacks run back to back on the loop thread and decoders copy what they keep,
     /// so every connection reads into this one slab: an idle socket costs no read memory.
     let readSlab: UnsafeMutableRawBufferPointer
     private(set) var thread: pthread_t?
-    /// Set by the server that owns the connections (and closed by it); nil means no cap.
-    var bulkWriteBudget: BulkWriteBudget?
     /// uv_write_t is needed only from uv_write to its callback (one write in flight per stream), so streams
     /// borrow one here instead of owning one each: an idle keep-alive connection holds none (~200 bytes
     /// saved per connection at 19,000 connections). Bounded so a burst does not pin memory forever.
@@ -20,27 +22,48 @@ public final class EventLoop {
     @exclusivity(unchecked) private var spareBuffers: [(base: UnsafeMutablePointer<UInt8>, capacity: Int)] = []
     private static let maxSpareBuffers = 1_024
     private static let maxSpareBufferBytes = 64 * 1024
+    /// Handles opened and closed (close callback ran) per LoopHandle.Kind: a test that ends with a
+    /// difference left a handle open, and the kind names the owner that forgot it.
+    @exclusivity(unchecked) private var opened = [Int](repeating: 0, count: LoopHandle.Kind.allCases.count)
+    @exclusivity(unchecked) private var closed = [Int](repeating: 0, count: LoopHandle.Kind.allCases.count)
+    /// Set once uv_loop_close succeeded, so deinit does not close it again.
+    private var isLoopClosed = false
 
+    /// A loop of our own; its thread is the one that calls `run()`. SIGPIPE is the host's business (the
+    /// server's main.swift ignores it): a library must not change a process-wide signal disposition.
     public init() throws(UVError) {
-        // A write to a socket the peer already closed must fail with EPIPE, not kill the process.
-        signal(SIGPIPE, SIG_IGN)
         raw = .allocate(capacity: 1)
-        readSlab = .allocate(byteCount: 64 * 1024, alignment: 16)
         let rc = uv_loop_init(raw)
         if rc < 0 {
             raw.deallocate()
-            readSlab.deallocate()
             throw UVError(code: rc)
         }
+        isBorrowed = false
+        readSlab = .allocate(byteCount: 64 * 1024, alignment: 16)
+    }
+
+    /// Attaches to a host's initialised loop. Call on the thread that runs it: that thread becomes the loop
+    /// thread at once (`isOnLoopThread` holds without `run()`). The host must run its loop until every handle
+    /// we opened has closed (`openHandleCount` 0) before releasing this object; then it may close its loop.
+    public init(borrowing loop: UnsafeMutablePointer<uv_loop_t>) {
+        raw = loop
+        isBorrowed = true
+        thread = pthread_self()
+        readSlab = .allocate(byteCount: 64 * 1024, alignment: 16)
     }
 
     deinit {
-        // Every owner closed its handle before we get here; run once more so their close callbacks fire.
-        uv_run(raw, UV_RUN_NOWAIT)
-        _ = uv_loop_close(raw)
+        if isBorrowed {
+            // Our close callbacks would run later on the host's loop and find this object gone.
+            precondition(openHandleCount == 0, "EventLoop(borrowing:) released with handles open: \(handleCounts)")
+        } else if !isLoopClosed {
+            // Every owner closed its handle before we get here; run once more so their close callbacks fire.
+            uv_run(raw, UV_RUN_NOWAIT)
+            _ = uv_loop_close(raw)
+        }
         for request in spareWriteRequests { request.deallocate() }
         for buffer in spareBuffers { free(buffer.base) }
-        raw.deallocate()
+        if !isBorrowed { raw.deallocate() }
         readSlab.deallocate()
     }
 
@@ -67,14 +90,13 @@ public final class EventLoop {
         }
     }
 
-    /// Runs until no active handle remains (every owner closed).
+    /// Runs until no active handle remains (every owner closed). An owned loop only: a host runs its own.
     public func run() {
+        precondition(!isBorrowed, "a borrowed loop is run by its host")
         thread = pthread_self()
         uv_run(raw, UV_RUN_DEFAULT)
     }
 
-    /// Runs one turn without blocking; for embedders that drive the loop themselves.
-    func runOnce() { uv_run(raw, UV_RUN_NOWAIT) }
 
     /// Cached per loop turn by libuv: fine for timeouts, never for wire timestamps.
     var nowMillis: UInt64 { uv_now(raw) }
@@ -83,6 +105,31 @@ public final class EventLoop {
     var isOnLoopThread: Bool {
         guard let thread else { return false }
         return pthread_equal(thread, pthread_self()) != 0
+    }
+
+    /// Runs the pending close callbacks, then uv_loop_close: 0 when nothing is left on the loop, UV_EBUSY
+    /// while a handle or request still is (libuv's MAKE_VALGRIND_HAPPY ending). After a 0 the loop is unusable.
+    func close() -> Int32 {
+        precondition(!isBorrowed, "a borrowed loop is closed by its host")
+        guard !isLoopClosed else { return 0 }
+        uv_run(raw, UV_RUN_NOWAIT)
+        let rc = uv_loop_close(raw)
+        isLoopClosed = rc == 0
+        return rc
+    }
+
+    func handleOpened(_ kind: LoopHandle.Kind) { opened[kind.rawValue] += 1 }
+
+    func handleClosed(_ kind: LoopHandle.Kind) { closed[kind.rawValue] += 1 }
+
+    /// Handles opened through LoopHandle whose close callback has not run yet (closing ones included).
+    public var openHandleCount: Int { zip(opened, closed).reduce(0) { $0 + $1.0 - $1.1 } }
+
+    func openHandles(of kind: LoopHandle.Kind) -> Int { opened[kind.rawValue] - closed[kind.rawValue] }
+
+    /// "timer 3/3, stream 2/1": opened/closed per kind, for a failing test's message.
+    var handleCounts: String {
+        LoopHandle.Kind.allCases.map { "\($0) \(opened[$0.rawValue])/\(closed[$0.rawValue])" }.joined(separator: ", ")
     }
 
     /// Number of handles libuv still counts as alive: zero once every owner closed (tests assert it).

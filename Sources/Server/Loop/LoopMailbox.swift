@@ -9,48 +9,40 @@ public enum LoopMessage: Sendable {
 }
 
 /// `post` is safe from any thread; everything else runs on the loop. uv_async_send coalesces
-/// wake-ups, so one callback drains the whole inbox. @unchecked Sendable: the uv_async_t is only
-/// touched by uv_async_send (thread-safe by libuv's contract) off the loop, the inbox is behind a Mutex.
-public final class LoopMailbox: @unchecked Sendable {
-    private let async = UnsafeMutablePointer<uv_async_t>.allocate(capacity: 1)
+/// wake-ups, so one callback drains the whole inbox. Closed through LoopHandle. @unchecked Sendable:
+/// the uv_async_t is only touched by uv_async_send (thread-safe by libuv's contract) off the loop, the
+/// inbox is behind a Mutex, and LoopHandle's own state is touched on the loop thread only.
+public final class LoopMailbox: LoopHandle, @unchecked Sendable {
     private let inbox = Mutex<(messages: [LoopMessage], closed: Bool)>(([], false))
     private let receive: (LoopMessage) -> Void
 
-    /// Called on the loop thread.
-    init(loop: EventLoop, receive: @escaping (LoopMessage) -> Void) {
+    /// Called on the loop thread. Throws when the loop cannot make the wake-up descriptor.
+    init(loop: EventLoop, receive: @escaping (LoopMessage) -> Void) throws(UVError) {
         self.receive = receive
-        uv_async_init(loop.raw, async) { a in
-            let mailbox = owner(of: a, as: LoopMailbox.self)
-            let messages = mailbox.inbox.withLock { state in
-                defer { state.messages.removeAll() }
-                return state.messages
+        try super.init(loop: loop, kind: .mailbox, uv_async_t.self) { async in
+            uv_async_init(loop.raw, async) { a in
+                let mailbox = owner(of: a, as: LoopMailbox.self)
+                let messages = mailbox.inbox.withLock { state in
+                    defer { state.messages.removeAll() }
+                    return state.messages
+                }
+                messages.forEach(mailbox.receive)  // outside the lock: a receiver may post again
             }
-            messages.forEach(mailbox.receive)  // outside the lock: a receiver may post again
         }
-        async.pointee.data = Unmanaged.passRetained(self).toOpaque()
     }
-
-    deinit { async.deallocate() }
 
     /// Safe from any thread. Messages posted after close() are dropped.
     public func post(_ message: LoopMessage) {
-        // The send happens under the lock so it can never race with close() freeing the handle.
+        // The send happens under the lock so it can never race with close() handing the handle to uv_close.
         inbox.withLock { state in
             guard !state.closed else { return }
             state.messages.append(message)
-            uv_async_send(async)
+            uv_async_send(raw(as: uv_async_t.self))
         }
     }
 
-    /// Loop thread only. After this the handle no longer keeps the loop alive.
-    func close() {
-        let first = inbox.withLock { state in
-            defer { state.closed = true }
-            return !state.closed
-        }
-        guard first else { return }
-        uv_close(asHandle(async)) { h in
-            Unmanaged<LoopMailbox>.fromOpaque(uv_handle_get_data(h)!).release()
-        }
+    /// After this no thread reaches uv_async_send, so uv_close may follow.
+    override func willClose() {
+        inbox.withLock { $0.closed = true }
     }
 }

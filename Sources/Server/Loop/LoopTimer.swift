@@ -1,18 +1,15 @@
 import CLibUV
 
-/// One uv_timer_t. The handle holds a +1 on this object from init to the close callback, and the
-/// object keeps `action` alive until close(): callers capture what they need unowned.
-final class LoopTimer {
-    private let timer = UnsafeMutablePointer<uv_timer_t>.allocate(capacity: 1)
+/// One uv_timer_t (closed through LoopHandle). The object keeps `action` alive until close():
+/// callers capture what they need unowned.
+final class LoopTimer: LoopHandle {
     private var action: (() -> Void)?
-    private var isClosing = false
 
-    init(loop: EventLoop) {
-        uv_timer_init(loop.raw, timer)
-        timer.pointee.data = Unmanaged.passRetained(self).toOpaque()
+    init(loop: EventLoop) throws(UVError) {
+        try super.init(loop: loop, kind: .timer, uv_timer_t.self) { uv_timer_init(loop.raw, $0) }
     }
 
-    deinit { timer.deallocate() }
+    private var timer: UnsafeMutablePointer<uv_timer_t> { raw(as: uv_timer_t.self) }
 
     /// `repeatMs` 0 fires once. Restarting replaces the previous schedule and action.
     func start(afterMs: UInt64, repeatMs: UInt64, _ action: @escaping () -> Void) {
@@ -25,15 +22,6 @@ final class LoopTimer {
 
     func stop() { if !isClosing { uv_timer_stop(timer) } }
 
-    /// Lets the loop exit while this timer is the only thing left (background housekeeping).
-    func unref() { uv_unref(asHandle(timer)) }
-
-    func close() {
-        guard !isClosing else { return }
-        isClosing = true
-        action = nil
-        uv_close(asHandle(timer)) { handle in
-            Unmanaged<LoopTimer>.fromOpaque(uv_handle_get_data(handle)!).release()
-        }
-    }
+    /// The action may hold its owner strongly (a one-shot timer that closes itself): let it go now.
+    override func willClose() { action = nil }
 }

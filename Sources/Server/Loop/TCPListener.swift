@@ -2,21 +2,17 @@ import CLibUV
 import Glibc
 
 /// Binds and listens on one address; hands each accepted socket to `onAccept` as a TCPStream.
-final class TCPListener {
-    private let tcp = UnsafeMutablePointer<uv_tcp_t>.allocate(capacity: 1)
-    private unowned let loop: EventLoop
+/// Closed through LoopHandle.
+final class TCPListener: LoopHandle {
     private let onAccept: (TCPStream) -> Void
-    private var isClosing = false
     /// The port actually bound (differs from the requested one when that was 0).
     private(set) var port: Int = 0
 
     /// `host` is an IPv4 or IPv6 literal ("0.0.0.0", "::", "127.0.0.1", "::1").
     init(loop: EventLoop, host: String, port: Int, backlog: Int32 = 1024,
          onAccept: @escaping (TCPStream) -> Void) throws(UVError) {
-        self.loop = loop
         self.onAccept = onAccept
-        uv_tcp_init(loop.raw, tcp)
-        tcp.pointee.data = Unmanaged.passRetained(self).toOpaque()
+        try super.init(loop: loop, kind: .listener, uv_tcp_t.self) { uv_tcp_init(loop.raw, $0) }
         do throws(UVError) {
             var storage = sockaddr_storage()
             try withUnsafeMutablePointer(to: &storage) { p throws(UVError) in
@@ -40,10 +36,12 @@ final class TCPListener {
         }
     }
 
-    deinit { tcp.deallocate() }
+    private var tcp: UnsafeMutablePointer<uv_tcp_t> { raw(as: uv_tcp_t.self) }
 
     private func acceptOne() {
-        let stream = TCPStream(loop: loop)
+        // uv_tcp_init without a domain creates no socket and cannot fail in practice. Were it to, the
+        // connection stays pending in libuv, which stops polling the listener until something accepts it.
+        guard let stream = try? TCPStream(loop: loop) else { return }
         if uv_accept(asStream(tcp), asStream(stream.tcp)) == 0 {
             uv_tcp_nodelay(stream.tcp, 1)
             onAccept(stream)
@@ -61,14 +59,6 @@ final class TCPListener {
                 return p.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
             }
             return p.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
-        }
-    }
-
-    func close() {
-        guard !isClosing else { return }
-        isClosing = true
-        uv_close(asHandle(tcp)) { handle in
-            Unmanaged<TCPListener>.fromOpaque(uv_handle_get_data(handle)!).release()
         }
     }
 }

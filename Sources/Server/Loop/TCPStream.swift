@@ -11,23 +11,22 @@ protocol TCPStreamDelegate: AnyObject {
     func streamDidClose(_ stream: TCPStream)
 }
 
-/// One uv_tcp_t. The handle holds a +1 on this object from init to the close callback, so the object
-/// cannot die while libuv still knows the handle. One write is in flight at a time: bytes produced
-/// meanwhile collect in `pending` and leave together in the next uv_write.
-final class TCPStream {
+/// One uv_tcp_t, closed through LoopHandle (the +1 from init to the close callback lives there).
+/// One write is in flight at a time: bytes produced meanwhile collect in `pending` and leave together
+/// in the next uv_write.
+final class TCPStream: LoopHandle {
     // Exclusivity: every property below marked `@exclusivity(unchecked)` is touched only on the loop thread,
     // and never through an inout access that overlaps another (no property is passed inout to code that can
     // reach this object again). The dynamic checks cost ~40 runtime calls per heartbeat (callgrind, bench/
     // RESULTS.md), so the hot per-request state opts out of them; the static checks still apply.
-    let tcp = UnsafeMutablePointer<uv_tcp_t>.allocate(capacity: 1)
-    /// The loop outlives every handle on it (its deinit runs the close callbacks), hence unowned(unsafe).
-    unowned(unsafe) let loop: EventLoop
     weak var delegate: TCPStreamDelegate?
+    /// The cap on large referenced writes per tick, shared by the streams of one owner (the HTTP server sets it
+    /// at accept and closes it); nil means no cap. Strong: the owner may close the budget before the last stream goes.
+    var bulkWriteBudget: BulkWriteBudget?
     // No uv_write_t or uv_shutdown_t of its own: a write borrows one from the loop until its callback, and a
     // shutdown (rare: `Connection: close`) allocates one freed in its callback, so idle streams hold neither.
     @exclusivity(unchecked) private var inFlight = ByteBuffer()  // libuv's from uv_write to the callback; never touched meanwhile
     @exclusivity(unchecked) private var pending = ByteBuffer()   // responses produced meanwhile, in request order
-    @exclusivity(unchecked) private(set) var isClosing = false
     @exclusivity(unchecked) private(set) var isReading = false
     @exclusivity(unchecked) private var shutdownAfterDrain = false
     /// Bytes sent by reference (large immutable payloads), each placed at an offset of `pending`/`inFlight`
@@ -42,15 +41,11 @@ final class TCPStream {
         var owner: AnyObject
     }
 
-    init(loop: EventLoop) {
-        self.loop = loop
-        uv_tcp_init(loop.raw, tcp)
-        tcp.pointee.data = Unmanaged.passRetained(self).toOpaque()
+    init(loop: EventLoop) throws(UVError) {
+        try super.init(loop: loop, kind: .stream, uv_tcp_t.self) { uv_tcp_init(loop.raw, $0) }
     }
 
-    deinit {
-        tcp.deallocate()
-    }
+    var tcp: UnsafeMutablePointer<uv_tcp_t> { raw(as: uv_tcp_t.self) }
 
     var pendingBytes: Int { pending.count + inFlight.count + splicedBytes }
 
@@ -97,7 +92,7 @@ final class TCPStream {
     func flush() {
         guard inFlight.isEmpty, inFlightSplices.isEmpty, !pending.isEmpty || !pendingSplices.isEmpty, !isClosing else { return }
         if let large = pendingSplices.firstIndex(where: { $0.bytes.count > Self.maxReferencedBytesPerWrite }) {
-            if let budget = loop.bulkWriteBudget, !budget.admit(Self.maxReferencedBytesPerWrite, for: self) { return }
+            if let budget = bulkWriteBudget, !budget.admit(Self.maxReferencedBytesPerWrite, for: self) { return }
             takeUpToLargeSplice(large)
         } else {
             swap(&inFlight, &pending)
@@ -202,16 +197,12 @@ final class TCPStream {
         if rc < 0 { shutdownRequest.deallocate() }  // refused: no callback will come
     }
 
-    func close() {
-        guard !isClosing else { return }  // a second uv_close is undefined behaviour
-        isClosing = true
+    override func willClose() {
         for splice in pendingSplices { splicedBytes -= splice.bytes.count }
         pendingSplices.removeAll()
         isReading = false
-        uv_close(asHandle(tcp)) { handle in
-            // libuv has run the cancelled write callbacks and will not touch the handle again.
-            let stream = Unmanaged<TCPStream>.fromOpaque(uv_handle_get_data(handle)!).takeRetainedValue()
-            stream.delegate?.streamDidClose(stream)
-        }
     }
+
+    /// libuv has run the cancelled write callbacks (uv__finish_close) before this.
+    override func didClose() { delegate?.streamDidClose(self) }
 }

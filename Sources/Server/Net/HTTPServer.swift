@@ -23,6 +23,8 @@ public final class HTTPServer {
     private var listener: TCPListener?
     private var connections: [ObjectIdentifier: ServerConnection] = [:]
     private let sweepTimer: LoopTimer
+    /// Handed to every accepted stream: one cap on bulk writes across all connections.
+    private var bulkWriteBudget: BulkWriteBudget?
     private var graceTimer: LoopTimer?
     private var onStopped: (() -> Void)?
     /// The port actually bound.
@@ -34,13 +36,15 @@ public final class HTTPServer {
         self.loop = loop
         self.settings = settings
         context = ConnectionContext(settings: settings, responder: responder, errorResponse: errorResponse)
-        sweepTimer = LoopTimer(loop: loop)
+        sweepTimer = try LoopTimer(loop: loop)
         var acceptHandler: ((TCPStream) -> Void)?
-        do {
+        do throws(UVError) {
             let listener = try TCPListener(loop: loop, host: settings.host, port: settings.port) { acceptHandler?($0) }
             self.listener = listener
             port = listener.port
+            bulkWriteBudget = try BulkWriteBudget(loop: loop)
         } catch {
+            listener?.close()
             sweepTimer.close()
             throw error
         }
@@ -50,7 +54,6 @@ public final class HTTPServer {
         // cheaper than a timer per socket and restarting it on every request.
         let period = max(50, min(1_000, min(settings.idleTimeoutMs, settings.requestTimeoutMs, settings.lingerMs) / 4))
         sweepTimer.start(afterMs: period, repeatMs: period) { [unowned self] in sweep() }
-        if loop.bulkWriteBudget == nil { loop.bulkWriteBudget = BulkWriteBudget(loop: loop) }
     }
 
     public var connectionCount: Int { connections.count }
@@ -62,6 +65,7 @@ public final class HTTPServer {
             return
         }
         context.metrics.accepted += 1
+        stream.bulkWriteBudget = bulkWriteBudget
         let connection = ServerConnection(stream: stream, context: context)
         connections[ObjectIdentifier(connection)] = connection
         connection.start()
@@ -86,11 +90,11 @@ public final class HTTPServer {
         listener?.close()
         listener = nil
         for connection in Array(connections.values) { connection.beginStop() }
-        let grace = LoopTimer(loop: loop)
+        // uv_timer_init only fills in the struct; should it ever fail, there is no grace period.
+        let grace = try? LoopTimer(loop: loop)
         graceTimer = grace
-        grace.start(afterMs: settings.stopGraceMs, repeatMs: 0) { [unowned self] in
-            for connection in Array(connections.values) { connection.stream.close() }
-        }
+        let closeRemaining = { [unowned self] in for connection in Array(connections.values) { connection.stream.close() } }
+        if let grace { grace.start(afterMs: settings.stopGraceMs, repeatMs: 0, closeRemaining) } else { closeRemaining() }
         finishStopIfDone()
     }
 
@@ -98,8 +102,8 @@ public final class HTTPServer {
         guard connections.isEmpty, let done = onStopped else { return }
         onStopped = nil
         sweepTimer.close()
-        loop.bulkWriteBudget?.close()
-        loop.bulkWriteBudget = nil
+        bulkWriteBudget?.close()
+        bulkWriteBudget = nil
         graceTimer?.close()
         graceTimer = nil
         done()

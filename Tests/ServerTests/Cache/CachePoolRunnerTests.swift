@@ -5,13 +5,13 @@ import Testing
 /// PoolRunner over a real loop: work off the loop thread, completions on it, and the loop closes clean.
 @Suite struct CachePoolRunnerTests {
     @Test func jobsRunOffTheLoopAndCompleteOnItInOrderOfSubmission() throws {
-        let loop = try EventLoop()
+        let loop = try makeTestLoop()
         let runner = PoolRunner(loop: loop)
         let jobs = 200
         var completed = 0
         var offLoop = 0
         var startedAt = 0
-        let timer = LoopTimer(loop: loop)
+        let timer = try LoopTimer(loop: loop)
         // One job after another, each submitted from the previous completion: the round trip of one hand-off.
         func next() {
             guard completed < jobs else { return }
@@ -32,6 +32,7 @@ import Testing
         #expect(completed == jobs)
         #expect(offLoop == jobs)
         #expect(loop.activeHandleCount == 0)
+        expectLoopClosesClean(loop)
         print("pool round trip: \(micros / jobs) us per job over \(jobs) jobs")
     }
 }

@@ -18,20 +18,23 @@ private final class HoldingResponder: Responder {
 /// An HTTPServer with the holding responder on a loop of its own thread.
 private final class HeldReplyServer: @unchecked Sendable {  // fields are written before `ready` is signalled
     private(set) var port = 0
+    /// Read after `stop()`: handles still open once the loop ran out, and what uv_loop_close returned.
+    private(set) var leftOpen = -1
+    private(set) var loopCloseResult: Int32 = -1
     private var mailbox: LoopMailbox!
     private let ready = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
 
     init() throws {
         let thread = Thread { [self] in
-            let loop = try! EventLoop()
+            let loop = try! makeTestLoop()
             let responder = HoldingResponder()
             var settings = HTTPServerSettings()
             settings.host = "127.0.0.1"
             settings.port = 0
             let server = try! HTTPServer(loop: loop, settings: settings, responder: responder) { .empty($0) }
             port = server.port
-            mailbox = LoopMailbox(loop: loop) { [unowned server, unowned responder] message in
+            mailbox = try! LoopMailbox(loop: loop) { [unowned server, unowned responder] message in
                 switch message {
                 case .stop: server.stop { [unowned self] in mailbox.close() }
                 case .withOwner(let work): work(responder)
@@ -39,6 +42,8 @@ private final class HeldReplyServer: @unchecked Sendable {  // fields are writte
             }
             ready.signal()
             loop.run()
+            leftOpen = loop.openHandleCount
+            loopCloseResult = loop.close()
             finished.signal()
         }
         thread.start()
@@ -87,7 +92,11 @@ private final class HeldReplyServer: @unchecked Sendable {  // fields are writte
     /// The bug of issue 14: with a reply pending, the server kept reading the client's later bytes into memory.
     @Test func aHeldReplyStopsReadingAndResumesOnceItIsWritten() throws {
         let server = try HeldReplyServer()
-        defer { server.stop() }
+        defer {
+            server.stop()
+            #expect(server.leftOpen == 0)
+            #expect(server.loopCloseResult == 0)
+        }
         let client = try RawClient(port: server.port)
         client.send("GET /hold HTTP/1.1\r\n\r\n")
         // Pipelined requests streamed behind the held one, as fast as the socket takes them.

@@ -4,6 +4,7 @@ import Testing
 
 @Suite(.serialized) struct IPv6ListenTests {
     @Test func servesOnTheIPv6Loopback() throws {
+        TestProcess.setUp()
         var config = try ConfigLoader.load(arguments: ["--server.address=::1", "--server.port=0"])
         config.address = "::1"
         let running = try EurekaNode.startOnThread(config: config)

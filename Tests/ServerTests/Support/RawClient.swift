@@ -110,6 +110,7 @@ final class TestNode {
     var port: Int { running.port }
 
     init(_ settings: [String] = []) throws {
+        TestProcess.setUp()
         var config = try ConfigLoader.load(arguments: ["--server.address=127.0.0.1", "--server.port=0"] + settings)
         config.address = "127.0.0.1"
         running = try EurekaNode.startOnThread(config: config)

@@ -1,0 +1,42 @@
+/// Where a decoder stands among http_parser's header callbacks within one message. http_parser hands a
+/// name or a value over in as many pieces as the input arrived in and never says where a header ends, so
+/// the previous callback decides: a name after a value starts the next header, a name after a name is
+/// the same name continued, and a value after a value the same value continued. Shared by the request
+/// and response decoders; both record ranges of their `head` bytes, where the pieces of one token are
+/// contiguous.
+enum HeaderAccumulation {
+    /// No header callback yet in this message.
+    case noHeader
+    /// The last callback was a piece of a header name; its value has not begun.
+    case inName
+    /// The last callback was a piece of a header value.
+    case inValue
+
+    /// A piece of a header name at `range`.
+    @inline(__always)
+    mutating func addName(_ range: Range<Int>, to headers: inout HeaderFields) {
+        switch self {
+        case .noHeader, .inValue:
+            // An empty value is never reported, so each header starts with one at the name's end.
+            headers.append(name: range, value: range.upperBound..<range.upperBound)
+        case .inName:
+            headers.extendLastName(to: range.upperBound)
+        }
+        self = .inName
+    }
+
+    /// A piece of a header value at `range`; false when no name came before it (malformed).
+    @inline(__always)
+    mutating func addValue(_ range: Range<Int>, to headers: inout HeaderFields) -> Bool {
+        switch self {
+        case .noHeader:
+            return false
+        case .inName:
+            headers.setLastValue(range)
+        case .inValue:
+            headers.extendLastValue(to: range.upperBound)
+        }
+        self = .inValue
+        return true
+    }
+}

@@ -20,9 +20,29 @@ enum Dashboard {
         <h2>System status</h2><table><tr><td>Instances</td><td>\(status.instanceCount)</td></tr>
         <tr><td>Renews threshold</td><td>\(preservation.threshold)</td></tr><tr><td>Renews (last min)</td><td>\(preservation.renewsLastMinute)</td></tr>
         <tr><td>Lease expiration enabled</td><td>\(status.leaseExpirationEnabled)</td></tr></table>
+        \(replicaSection(status.replicas))
         <h2>Instances currently registered with Eureka</h2>
         <table><tr><th>Application</th><th>Instances</th><th>Status</th></tr>\(rows)</table></body></html>
         """
+    }
+
+    /// The peers and how replication to each is going, from real batch results (spec 7.6).
+    private static func replicaSection(_ replicas: [PeerReport]) -> String {
+        guard !replicas.isEmpty else { return "<h2>DS Replicas</h2><p>None: this node runs standalone.</p>" }
+        var rows = ""
+        for replica in replicas {
+            let health = replica.health
+            let lastError = health.lastError.map { escape($0.reason) + " (at \($0.at))" } ?? "-"
+            let counters = replica.counters
+            rows += "<tr><td>\(escape(replica.url))</td><td>\(health.state.rawValue)</td>"
+                + "<td>\(health.lastSuccessAt.map(String.init) ?? "never")</td><td>\(lastError)</td>"
+                + "<td>\(replica.queueDepth)</td><td>\(replica.oldestPendingAgeMs.map { "\($0) ms" } ?? "-")</td>"
+                + "<td>\(counters.batchesSent) / \(counters.itemsSent)</td>"
+                + "<td>\(counters.droppedOverflow) / \(counters.droppedExpired)</td></tr>"
+        }
+        return "<h2>DS Replicas</h2><table><tr><th>Peer</th><th>State</th><th>Last success (epoch ms)</th><th>Last error</th>"
+            + "<th>Queue</th><th>Oldest task</th><th>Batches / items sent</th><th>Dropped (overflow / expired)</th></tr>"
+            + rows + "</table>"
     }
 
     /// The XML text escaping of the codecs serves HTML text too.

@@ -8,4 +8,10 @@ struct NodeStatus {
     var connections = 0
     var http = HTTPMetrics()
     var cache = ResponseCache.Metrics()
+    /// False while the start-up sync runs (spec 5.6): health answers 503.
+    var openForTraffic = true
+    /// One report per peer (spec 7), empty when standalone.
+    var replicas: [PeerReport] = []
+    /// Peer batches and items this node received (7.5).
+    var replicationReceived = (batches: 0, items: 0)
 }

@@ -4,7 +4,10 @@ enum OperationalPages {
     static func render(_ endpoint: Endpoint, _ request: Request, status: NodeStatus, applications: () -> [Application]) -> Response {
         switch endpoint {
         case .health:
-            return Response(status: 200, contentType: .json, body: .bytes(Array(#"{"status":"UP"}"#.utf8)))
+            // Spring's health shape; DOWN (503) until the node opened for traffic after its start-up sync.
+            let up = status.openForTraffic
+            return Response(status: up ? 200 : 503, contentType: .json,
+                            body: .bytes(Array((up ? #"{"status":"UP"}"# : #"{"status":"DOWN"}"#).utf8)))
         case .metrics:
             return Response(status: 200, contentType: .prometheus, body: .bytes(Array(MetricsText.render(status).utf8)))
         case .dashboard:

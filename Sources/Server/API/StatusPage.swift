@@ -5,8 +5,8 @@ final class StatusPage {
     struct Settings {
         /// `eureka.environment`.
         var environment = "test"
-        /// The configured peer service URLs (`defaultZone`).
-        var peerURLs: [String] = []
+        /// `min-available-instances-for-peer-replication`: -1 means always healthy.
+        var minAvailableReplicas = -1
     }
 
     private let settings: Settings
@@ -14,6 +14,10 @@ final class StatusPage {
     private let startedAtMillis: Int64
     private let time: TimeSource
     var boundPort = 0
+    /// The peers with their health from real results (spec 2.15, OUR choice), read at rendering.
+    var replicas: () -> [PeerReport] = { [] }
+    /// False while the start-up sync runs: the own instance shows STARTING, then UP.
+    var openForTraffic: () -> Bool = { true }
 
     init(settings: Settings, identity: NodeIdentity, startedAtMillis: Int64, time: TimeSource) {
         self.settings = settings
@@ -48,14 +52,19 @@ final class StatusPage {
         ]
     }
 
-    /// Standalone: no peers, so every list is empty (replication fills them).
-    private var applicationStats: [(String, String)] {
-        let peers = settings.peerURLs
+    /// A replica is available when its last exchange with this node got an HTTP response (spec 2.15).
+    private func applicationStats(_ replicas: [PeerReport]) -> [(String, String)] {
+        let available = replicas.filter(\.health.isAvailable)
+        let unavailable = replicas.filter { !$0.health.isAvailable }
         return [
-            ("registered-replicas", peers.joined(separator: ", ")),
-            ("available-replicas", ""),
-            ("unavailable-replicas", peers.map { $0 + "," }.joined()),
+            ("registered-replicas", replicas.map(\.url).joined(separator: ", ")),
+            ("available-replicas", available.map { $0.url + "," }.joined()),
+            ("unavailable-replicas", unavailable.map { $0.url + "," }.joined()),
         ]
+    }
+
+    private func isHealthy(_ replicas: [PeerReport]) -> Bool {
+        settings.minAvailableReplicas < 0 || replicas.filter(\.health.isAvailable).count >= settings.minAvailableReplicas
     }
 
     /// The last rendering per format: the page reads /proc and formats a dozen values, and monitoring may
@@ -73,27 +82,30 @@ final class StatusPage {
     }
 
     private func build(json: Bool) -> Response {
-        let own = identity.instance(port: boundPort, status: .up, now: startedAtMillis)
+        let own = identity.instance(port: boundPort, status: openForTraffic() ? .up : .starting, now: startedAtMillis)
+        let replicas = replicas()
+        let healthy = isHealthy(replicas)
         var out: [UInt8] = []
         if json {
             out.appendStatic(#"{"generalStats":"#)
             Self.appendJSONObject(generalStats, to: &out)
             out.appendStatic(#","applicationStats":"#)
-            Self.appendJSONObject(applicationStats, to: &out)
+            Self.appendJSONObject(applicationStats(replicas), to: &out)
             out.appendStatic(#","instanceInfo":"#)
             InstanceCodec.append(own, format: .json, representation: .full, to: &out)
-            out.appendStatic(#","healthy":true}"#)
+            out.appendStatic(healthy ? #","healthy":true}"# : #","healthy":false}"#)
         } else {
             out.appendStatic("<com.netflix.eureka.util.StatusInfo><generalStats>")
             Self.appendXMLFields(generalStats, to: &out)
             out.appendStatic("</generalStats><applicationStats>")
-            Self.appendXMLFields(applicationStats, to: &out)
+            Self.appendXMLFields(applicationStats(replicas), to: &out)
             out.appendStatic("</applicationStats>")
             var instance = InstanceCodec.encode(own, format: .xml)  // <instance>...</instance>
             instance.replaceSubrange(0..<"<instance>".utf8.count, with: Array("<instanceInfo>".utf8))
             instance.replaceSubrange((instance.count - "</instance>".utf8.count)..., with: Array("</instanceInfo>".utf8))
             out += instance
-            out.appendStatic("<isHeathly>true</isHeathly></com.netflix.eureka.util.StatusInfo>")
+            out.appendStatic(healthy ? "<isHeathly>true</isHeathly>" : "<isHeathly>false</isHeathly>")
+            out.appendStatic("</com.netflix.eureka.util.StatusInfo>")
         }
         return Response(status: 200, contentType: json ? .json : .xml, body: .bytes(out))
     }

@@ -28,6 +28,58 @@ enum MetricsText {
         metric("eureka_cache_generated_bytes_total", "counter", "Bytes of cached payloads generated (plain + gzip).", cache.generatedBytes)
         metric("eureka_cache_generation_microseconds_total", "counter", "Time spent encoding and compressing payloads.", cache.generationMicros)
         metric("eureka_cache_snapshot_microseconds_total", "counter", "Loop time spent copying registry snapshots.", cache.snapshotMicros)
+        metric("eureka_replication_batches_received_total", "counter", "Peer replication batches received.", status.replicationReceived.batches)
+        metric("eureka_replication_items_received_total", "counter", "Items of peer replication batches received.", status.replicationReceived.items)
+        appendReplicas(status.replicas, to: &lines)
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One series per peer (label `peer`, its service URL without credentials), from real batch results (spec 7.6).
+    private static func appendReplicas(_ replicas: [PeerReport], to lines: inout [String]) {
+        guard !replicas.isEmpty else { return }
+        func family(_ name: String, _ type: String, _ help: String, _ samples: [(labels: String, value: String)]) {
+            lines.append("# HELP \(name) \(help)")
+            lines.append("# TYPE \(name) \(type)")
+            for sample in samples { lines.append("\(name){\(sample.labels)} \(sample.value)") }
+        }
+        func each(_ value: (PeerReport) -> Int) -> [(labels: String, value: String)] {
+            replicas.map { (peerLabel($0), "\(value($0))") }
+        }
+        family("eureka_replication_peer_up", "gauge", "1 when the last exchange with the peer succeeded.",
+               each { $0.health.state == .up ? 1 : 0 })
+        family("eureka_replication_peer_available", "gauge", "1 when the last exchange with the peer got an HTTP response.",
+               each { $0.health.isAvailable ? 1 : 0 })
+        family("eureka_replication_queue_depth", "gauge", "Replication tasks pending for the peer.", each(\.queueDepth))
+        family("eureka_replication_oldest_task_age_ms", "gauge", "Age of the oldest pending task.",
+               each { Int($0.oldestPendingAgeMs ?? 0) })
+        family("eureka_replication_last_success_timestamp_ms", "gauge", "When a batch to the peer last succeeded (epoch ms, 0 never).",
+               each { Int($0.health.lastSuccessAt ?? 0) })
+        family("eureka_replication_tasks_submitted_total", "counter", "Replication tasks submitted for the peer.", each(\.counters.submitted))
+        family("eureka_replication_batches_sent_total", "counter", "Batches sent to the peer.", each(\.counters.batchesSent))
+        family("eureka_replication_items_sent_total", "counter", "Items sent to the peer.", each(\.counters.itemsSent))
+        family("eureka_replication_retries_total", "counter", "Tasks put back for retry.", each(\.counters.retried))
+        family("eureka_replication_outcomes_total", "counter", "Batch outcomes by class.", replicas.flatMap { report in
+            [("success", report.counters.successes), ("congestion", report.counters.congestions),
+             ("transient", report.counters.transientErrors), ("permanent", report.counters.permanentErrors)]
+                .map { (peerLabel(report) + ",outcome=\"\($0.0)\"", "\($0.1)") }
+        })
+        family("eureka_replication_dropped_total", "counter", "Tasks dropped unsent, by reason.", replicas.flatMap { report in
+            [("overflow", report.counters.droppedOverflow), ("expiry", report.counters.droppedExpired),
+             ("superseded", report.counters.droppedSuperseded)]
+                .map { (peerLabel(report) + ",reason=\"\($0.0)\"", "\($0.1)") }
+        })
+    }
+
+    private static func peerLabel(_ report: PeerReport) -> String {
+        var escaped = ""
+        for character in report.url {
+            switch character {
+            case "\\": escaped += "\\\\"
+            case "\"": escaped += "\\\""
+            case "\n": escaped += "\\n"
+            default: escaped.append(character)
+            }
+        }
+        return "peer=\"\(escaped)\""
     }
 }

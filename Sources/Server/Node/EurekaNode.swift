@@ -12,6 +12,7 @@ public final class EurekaNode {
     private let http: HTTPServer
     let mailbox: LoopMailbox
     private let timers: NodeTimers
+    private let cluster: Cluster
     /// Zero-delay timer that runs the cache's end-of-turn regeneration (immediate propagation, spec 10).
     private let propagation: LoopTimer?
     private var signals: SignalWatcher?
@@ -31,12 +32,11 @@ public final class EurekaNode {
         registry = InstanceRegistry(settings: Self.registrySettings(config, ownId: identity.instanceId(port: config.port)),
                                     time: time, random: SystemRandomSource())
         cache = ResponseCache(settings: Self.cacheSettings(config), time: time, runner: PoolRunner(loop: loop), registry: registry)
-        // No replication sender yet, so nothing asks for heartbeat events (wantsHeartbeatEvents stays false).
-        registry.onEvent = { [cache] event in cache.invalidate(after: event) }
         api = EurekaAPI(
             router: Router(dashboardPath: config.dashboardEnabled ? config.dashboardPath : nil, metricsEnabled: config.metricsEnabled),
             registry: registry, cache: cache,
-            status: StatusPage(settings: .init(environment: config.environment, peerURLs: config.serviceUrlDefaultZone),
+            status: StatusPage(settings: .init(environment: config.environment,
+                                               minAvailableReplicas: config.minAvailableInstancesForPeerReplication),
                                identity: identity, startedAtMillis: startedAtMillis, time: time),
             settings: .init(syncWhenTimestampDiffers: config.syncWhenTimestampDiffers, disableDelta: config.disableDelta,
                             maxBodyBytes: config.maxRequestBodyBytes),
@@ -48,8 +48,21 @@ public final class EurekaNode {
         // The mailbox exists before the node is complete; its messages reach the node through this box.
         let recipient = MailboxRecipient()
         mailbox = try LoopMailbox(loop: loop) { message in recipient.node?.receive(message) }
-        // Standalone (no peers, spec 5.6 step 2): open for traffic at once with the default count.
-        registry.openForTraffic(count: config.defaultOpenForTrafficCount)
+        cluster = try Cluster(loop: loop, config: config, identity: identity, port: http.port, registry: registry, time: time,
+                              runner: PoolRunner(loop: loop))
+        // Every change invalidates cached documents (6.4) and, unless it came from a peer, goes to every peer (4.12).
+        registry.onEvent = { [cache, replicator = cluster.replicator] event in
+            cache.invalidate(after: event)
+            replicator?.handle(event)
+        }
+        api.readsOpen = { [gate = cluster.gate] in gate.readsOpen }
+        api.status.replicas = { [unowned cluster] in cluster.reports() }
+        api.status.openForTraffic = { [gate = cluster.gate] in gate.isOpenForTraffic }
+        // Spec 5.6: listen at once; open for traffic after the start-up sync (at once without peers), expecting the
+        // copied instances' renewals, or the default count when nothing was copied.
+        cluster.start { [registry, config] copied in
+            registry.openForTraffic(count: copied > 0 ? copied : config.defaultOpenForTrafficCount)
+        }
         timers = try NodeTimers(loop: loop, config: config, registry: registry, cache: cache, time: time)
         if config.immediateCachePropagation {
             // A timer due now fires at the start of the next loop turn (before the loop sleeps again), so
@@ -79,7 +92,9 @@ public final class EurekaNode {
     var status: NodeStatus {
         NodeStatus(instanceCount: registry.instanceCount, evictedTotal: registry.evictedTotal,
                    leaseExpirationEnabled: registry.isLeaseExpirationEnabled, selfPreservation: registry.selfPreservation,
-                   connections: http.connectionCount, http: http.metrics, cache: cache.metrics)
+                   connections: http.connectionCount, http: http.metrics, cache: cache.metrics,
+                   openForTraffic: cluster.gate.isOpenForTraffic, replicas: cluster.reports(),
+                   replicationReceived: api.replicationReceived)
     }
 
     static func registrySettings(_ config: ServerConfig, ownId: String) -> RegistrySettings {
@@ -141,6 +156,7 @@ public final class EurekaNode {
         signals = nil
         timers.close()
         propagation?.close()
+        cluster.close()
         http.stop { [unowned self] in
             mailbox.close()
         }

@@ -17,11 +17,21 @@ struct PeerHealth: Sendable {
     private(set) var lastError: (at: Int64, reason: String)?
     private(set) var inFlightSince: Int64?
 
-    /// A replica counts as available unless its last attempt failed; an idle peer is given the benefit of the doubt.
-    var isAvailable: Bool { state == .up || state == .unknown }
+    /// Spec 2.15 (OUR choice): available when the last exchange got an HTTP response; not before any exchange.
+    var isAvailable: Bool { state == .up || state == .degraded }
 
     mutating func batchSent(items: Int, now: Int64) {
         if inFlightSince == nil { inFlightSince = now }
+    }
+
+    /// A start-up fetch (7.9) counts as an exchange too.
+    mutating func fetched(_ reply: PeerReply, now: Int64) {
+        switch reply {
+        case .response(let status, _):
+            if status == 200 { succeeded(now: now) } else { failed(.permanent, reason: "HTTP \(status) to the registry fetch", now: now) }
+        case .failure(let failure):
+            failed(BatchOutcome(failure), reason: "\(failure)", now: now)
+        }
     }
 
     mutating func succeeded(now: Int64) {
@@ -43,6 +53,7 @@ struct PeerHealth: Sendable {
 
 /// One peer as the operational pages show it.
 struct PeerReport: Sendable {
+    /// The service URL with any password masked.
     var url: String
     var health: PeerHealth
     var counters: ReplicationCounters

@@ -32,6 +32,11 @@ final class PeerNode {
         scheduleIfEarlier(now: now)
     }
 
+    /// The start-up sync's answer from this peer (7.9) counts for its health like a batch's.
+    func recordFetch(_ reply: PeerReply) {
+        health.fetched(reply, now: time.nowMillis())
+    }
+
     /// Sends every batch the dispatcher allows now, then sleeps until it next needs to run.
     private func pump() {
         guard !isClosed else { return }
@@ -114,7 +119,7 @@ final class PeerNode {
 
     /// The dispatcher's counters and the health record, for /status, /metrics and the dashboard.
     func report(now: Int64) -> PeerReport {
-        PeerReport(url: url.url, health: health, counters: dispatcher.counters, queueDepth: dispatcher.queueDepth,
+        PeerReport(url: url.description, health: health, counters: dispatcher.counters, queueDepth: dispatcher.queueDepth,
                    oldestPendingAgeMs: dispatcher.oldestPendingAge(now: now))
     }
 

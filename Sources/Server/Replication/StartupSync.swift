@@ -2,6 +2,7 @@
 /// every 200 answer are registered as replications (never sent on); the sync ends at the first attempt in which
 /// at least one peer gave an HTTP answer, or after `retries` attempts `retryWaitMs` apart in which none did.
 /// Decoding a large document runs off the loop; registrations go in slices so heartbeats keep being served.
+/// It owns the transports and the wake-up it is given and closes them when it ends.
 final class StartupSync {
     struct Settings {
         var retries = 5
@@ -32,6 +33,8 @@ final class StartupSync {
     private var toRegister: [InstanceInfo] = []
     private var registerCursor = 0
     private var decoding = 0
+    /// Told of every peer's answer (by the peer's index in `peers`), so replica health counts the fetch.
+    var onReply: ((Int, PeerReply) -> Void)?
 
     init(settings: Settings, peers: [PeerTransport], registry: InstanceRegistry, time: TimeSource,
          runner: OffLoopRunner, wakeup: Wakeup) {
@@ -56,8 +59,11 @@ final class StartupSync {
     private func runAttempt() {
         attempt += 1
         outstanding = peers.count
-        for peer in peers {
-            peer.fetchRegistry { [weak self] reply in self?.received(reply) }
+        for (index, peer) in peers.enumerated() {
+            peer.fetchRegistry { [weak self] reply in
+                self?.onReply?(index, reply)
+                self?.received(reply)
+            }
         }
     }
 
@@ -115,6 +121,7 @@ final class StartupSync {
 
     private func finish() {
         toRegister = []
+        release()
         guard let done else { return }
         self.done = nil
         done(Result(copied: copied, anyPeerAnswered: answered, attempts: attempt))
@@ -123,6 +130,12 @@ final class StartupSync {
     /// Node stop: no further attempt; what is in flight completes into nothing.
     func cancel() {
         done = nil
-        wakeup.disarm()
+        release()
+    }
+
+    /// The sync's own connections and timer are needed no more.
+    private func release() {
+        wakeup.close()
+        peers.forEach { $0.close() }
     }
 }

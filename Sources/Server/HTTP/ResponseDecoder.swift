@@ -57,6 +57,13 @@ public final class ResponseDecoder {
         return execute(bytes.baseAddress!.assumingMemoryBound(to: CChar.self), bytes.count)
     }
 
+    /// Hands the complete reply over (after `.response`), so the decoder keeps no reference to its body:
+    /// an idle connection must not pin a large reply in memory.
+    public func takeResponse() -> ClientResponse {
+        defer { response = ClientResponse() }
+        return response
+    }
+
     /// The peer closed. Completes a body that runs to EOF; a reply cut off elsewhere is `.truncated`;
     /// with nothing begun the result is `.needMore` (a clean close between replies).
     public func finish() -> Result {

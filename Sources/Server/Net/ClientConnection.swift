@@ -34,7 +34,8 @@ final class ClientConnection: TCPStreamDelegate {
     private var stream: TCPStream?
     private var exchange: ClientExchange?
     private let decoder: ResponseDecoder
-    /// Read timeout while busy, idle timeout while idle.
+    /// Read timeout while busy, idle timeout while idle. A timer per connection, unlike the server's one
+    /// sweep over thousands: a client holds a handful of connections per peer.
     private let timer: LoopTimer
     /// Replies completed on this connection: a reused one may have been closed by the peer meanwhile.
     private var repliesCompleted = 0
@@ -72,7 +73,7 @@ final class ClientConnection: TCPStreamDelegate {
 
     /// Sends on the open connection (idle, or just connected).
     func send(_ exchange: ClientExchange) {
-        guard let stream, !isClosing else { return }
+        guard let stream, !isClosing else { preconditionFailure("send on a connection that is not open") }
         self.exchange = exchange
         state = .busy
         receivedReplyBytes = false

@@ -8,7 +8,7 @@ public final class HTTPClient {
     let settings: HTTPClientSettings
     private unowned let loop: EventLoop
     private var queue: [ClientExchange] = []
-    /// Every connection until its close completed (connecting, idle, busy or closing), oldest first.
+    /// Every connection until its close completed (connecting, idle, busy or closing), least recently used first.
     private var connections: [ClientConnection] = []
     public private(set) var isClosed = false
     private var onClosed: (() -> Void)?
@@ -69,7 +69,7 @@ public final class HTTPClient {
                 idle.send(exchange)
                 continue
             }
-            if openConnectionCount >= settings.maxConnections {
+            if openConnectionCount >= max(1, settings.maxConnections) {
                 guard exchange.retried, let idle = connections.first(where: { $0.isIdle }) else { return }
                 idle.close()  // makes room for the fresh connection the retry needs
             }
@@ -103,6 +103,9 @@ public final class HTTPClient {
             return
         }
         metrics.requestsCompleted += 1
+        if connection.isIdle, let index = connections.firstIndex(where: { $0 === connection }) {
+            connections.append(connections.remove(at: index))  // most recently used last
+        }
         dispatch()  // waiting requests first: the freed connection serves them in arrival order
         exchange.completion(result)
     }

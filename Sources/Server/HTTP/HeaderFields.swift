@@ -1,6 +1,6 @@
 /// Header name and value positions inside a request's `head` bytes, in arrival order.
 /// Requests carry a handful of headers, so a linear scan beats any hashing.
-public struct HeaderFields {
+public struct HeaderFields: Sendable {
     /// One entry per header: a single array, so a header costs one append (not one per range).
     private var fields: [(name: Range<Int>, value: Range<Int>)] = []
 

@@ -4,7 +4,7 @@ import CLibUV
 protocol TCPStreamDelegate: AnyObject {
     /// Bytes live in the loop's read slab only for this call: copy what must outlive it.
     func stream(_ stream: TCPStream, didRead bytes: UnsafeRawBufferPointer)
-    /// EOF or a read error: the peer is gone or done sending.
+    /// EOF or a read error (`readError` tells them apart): the peer is gone or done sending.
     func streamDidEnd(_ stream: TCPStream)
     /// The last queued byte left; `pendingBytes` is 0.
     func streamDidDrain(_ stream: TCPStream)
@@ -29,6 +29,8 @@ final class TCPStream: LoopHandle {
     @exclusivity(unchecked) private var pending = ByteBuffer()   // responses produced meanwhile, in request order
     @exclusivity(unchecked) private(set) var isReading = false
     @exclusivity(unchecked) private var shutdownAfterDrain = false
+    /// Why reading ended, when it was not a plain EOF (ECONNRESET...): a body that runs to EOF is complete only on EOF.
+    private(set) var readError: UVError?
     /// Bytes sent by reference (large immutable payloads), each placed at an offset of `pending`/`inFlight`
     /// and kept alive by its owner until the write that carries it calls back.
     @exclusivity(unchecked) private var pendingSplices: [Splice] = []
@@ -60,6 +62,7 @@ final class TCPStream: LoopHandle {
             if nread > 0 {
                 stream.delegate?.stream(stream, didRead: UnsafeRawBufferPointer(start: buf!.pointee.base, count: nread))
             } else if nread < 0 {
+                if nread != Int(UV_EOF.rawValue) { stream.readError = UVError(code: Int32(truncatingIfNeeded: nread)) }
                 stream.stopReading()
                 stream.delegate?.streamDidEnd(stream)
             }

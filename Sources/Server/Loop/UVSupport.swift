@@ -14,7 +14,7 @@ func owner<Owner: AnyObject>(of handle: UnsafeMutablePointer<some Any>?, as _: O
 }
 
 /// A negative libuv status code with its text, thrown at the libuv edge only.
-public struct UVError: Error, CustomStringConvertible, Sendable {
+public struct UVError: Error, CustomStringConvertible, Equatable, Sendable {
     public let code: Int32
     public init(code: Int32) { self.code = code }
     public var description: String { String(cString: uv_strerror(code)) }

@@ -23,7 +23,7 @@ final class Cluster {
         let transportSettings = HTTPPeerTransport.Settings(config: config, ownAddress: identity.address)
         var wakeupFailure: UVError?
         let makeWakeup: () -> Wakeup = {
-            do { return try LoopWakeup(loop: loop) } catch {
+            do throws(UVError) { return try LoopWakeup(loop: loop) } catch {
                 wakeupFailure = error
                 return InertWakeup()
             }

@@ -54,7 +54,7 @@ final class HTTPPeerTransport: PeerTransport {
         }
     }
 
-    func close() { client.close() }
+    func close() { client.close {} }
 
     private static func reply(_ result: Result<ClientResponse, ClientError>) -> PeerReply {
         switch result {

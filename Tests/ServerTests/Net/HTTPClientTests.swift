@@ -240,7 +240,7 @@ import Testing
     @Test func basicCredentialsFromTheURLAreSent() throws {
         let peer = try ScriptedPeer([[.readRequest, .reply()]])
         defer { peer.stop() }
-        let target = try ClientTarget(url: "http://eureka:s%40cret@127.0.0.1:\(peer.port)/eureka")
+        let target = ClientTarget(peer: try PeerURL(parsing: "http://eureka:s%40cret@127.0.0.1:\(peer.port)/eureka"))
         let (outcomes, harness) = try exchange([Self.get("apps/")], with: peer, target: target)
         #expect(status(outcomes.first) == 200)
         // base64("eureka:s@cret")

@@ -1,6 +1,6 @@
 /// One case per endpoint of spec 2 (and the operational pages of spec 10), with its path parameters
 /// already percent-decoded; app names are upper-cased here, where they enter (spec 1.2).
-public enum Endpoint: Equatable, Sendable {
+enum Endpoint: Equatable, Sendable {
     case apps
     case delta
     case app(String)

@@ -3,13 +3,13 @@ import Glibc
 /// A query string read on demand: each lookup scans the bytes, so a heartbeat that needs one
 /// parameter pays for one scan and no dictionary (spec 1.2: form decoding, first value wins,
 /// case-sensitive names).
-public struct Query {
+struct Query {
     private let bytes: ArraySlice<UInt8>
 
-    public init(_ bytes: ArraySlice<UInt8>) { self.bytes = bytes }
+    init(_ bytes: ArraySlice<UInt8>) { self.bytes = bytes }
 
     /// Splits a URL into its path and query.
-    public static func split(_ url: ArraySlice<UInt8>) -> (path: ArraySlice<UInt8>, query: Query) {
+    static func split(_ url: ArraySlice<UInt8>) -> (path: ArraySlice<UInt8>, query: Query) {
         // memchr over the contiguous bytes: the generic firstIndex(of:) costs several times more per byte.
         let mark: Int? = url.withUnsafeBytes { raw in
             guard let base = raw.baseAddress, let hit = memchr(base, Int32(UInt8(ascii: "?")), raw.count) else { return nil }
@@ -19,14 +19,14 @@ public struct Query {
         return (url[..<mark], Query(url[(mark + 1)...]))
     }
 
-    public func value(_ name: StaticString) -> String? {
+    func value(_ name: StaticString) -> String? {
         raw(name).map { PercentDecoding.decode($0, plusIsSpace: true) }
     }
 
-    public func contains(_ name: StaticString) -> Bool { raw(name) != nil }
+    func contains(_ name: StaticString) -> Bool { raw(name) != nil }
 
     /// A decimal integer parameter; nil when absent, empty or not a number.
-    public func int64(_ name: StaticString) -> Int64? {
+    func int64(_ name: StaticString) -> Int64? {
         guard let value = raw(name), !value.isEmpty, value.count <= 19 else { return nil }
         var overflow = false
         let digits: Int64? = value.withUnsafeBufferPointer { bytes in
@@ -47,7 +47,7 @@ public struct Query {
     }
 
     /// Every parameter in order, decoded; the first value of a repeated name wins.
-    public var allPairs: [(String, String)] {
+    var allPairs: [(String, String)] {
         var seen = Set<String>()
         var pairs: [(String, String)] = []
         for part in bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {

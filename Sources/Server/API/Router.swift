@@ -3,18 +3,18 @@ import Glibc
 /// Maps a request path to an Endpoint by comparing segments: no regular expressions, no allocation
 /// except for the parameters it returns. Every Eureka path is served under `/eureka/` and `/eureka/v2/`
 /// (spec 1.1); one trailing `/` is ignored.
-public struct Router: Sendable {
+struct Router: Sendable {
     /// Operational pages outside `/eureka` (spec 10); nil when disabled.
-    public var dashboardPath: String?
-    public var metricsEnabled: Bool
+    var dashboardPath: String?
+    var metricsEnabled: Bool
 
-    public init(dashboardPath: String? = "/", metricsEnabled: Bool = true) {
+    init(dashboardPath: String? = "/", metricsEnabled: Bool = true) {
         self.dashboardPath = dashboardPath
         self.metricsEnabled = metricsEnabled
     }
 
     /// `path` is the URL without its query.
-    public func route(_ path: ArraySlice<UInt8>) -> Endpoint? {
+    func route(_ path: ArraySlice<UInt8>) -> Endpoint? {
         var segments = PathSegments(path)
         guard let first = segments.next() else {
             return dashboardPath == "/" ? .dashboard : nil

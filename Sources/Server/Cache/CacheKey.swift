@@ -1,5 +1,5 @@
 /// What a cached document is about (spec 6.1); `/eureka/apps` and `/eureka/v2/apps` share one entry.
-public enum CacheEntity: Hashable, Sendable {
+enum CacheEntity: Hashable, Sendable {
     case allApps
     case delta
     case app(String)
@@ -20,12 +20,12 @@ extension CacheEntity {
 }
 
 /// entity x format x representation (spec 6.1).
-public struct CacheKey: Hashable, Sendable {
-    public var entity: CacheEntity
-    public var format: WireFormat
-    public var representation: Representation
+struct CacheKey: Hashable, Sendable {
+    var entity: CacheEntity
+    var format: WireFormat
+    var representation: Representation
 
-    public init(_ entity: CacheEntity, _ format: WireFormat, _ representation: Representation) {
+    init(_ entity: CacheEntity, _ format: WireFormat, _ representation: Representation) {
         self.entity = entity
         self.format = format
         self.representation = representation

@@ -1,6 +1,6 @@
 /// What the cache needs to run pure work off the loop: `work` on another thread (it may capture only
 /// Sendable values, which the compiler checks), `completion` back on the loop thread. Node/PoolRunner.swift
 /// wraps uv_queue_work; tests use a runner that holds jobs until the test lets them finish.
-public protocol OffLoopRunner: AnyObject {
+protocol OffLoopRunner: AnyObject {
     func run<Output: Sendable>(_ work: @escaping @Sendable () -> Output, then completion: @escaping (Output) -> Void)
 }

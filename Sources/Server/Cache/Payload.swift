@@ -2,15 +2,15 @@
 /// the delta, its gzip form made once here, never per request. `body == nil` is the "empty" value of an
 /// application without leases (answered 404) and is cached like any other. Immutable and Sendable: it
 /// is made on a pool thread for large registries and shared by reference with every reader.
-public struct Payload: Sendable {
-    public let body: SharedBytes?
-    public let gzipped: SharedBytes?
+struct Payload: Sendable {
+    let body: SharedBytes?
+    let gzipped: SharedBytes?
     /// Wall-clock ms when its snapshot was taken: the read-write level expires it (spec 6.3).
-    public let generatedAt: Int64
+    let generatedAt: Int64
     /// Which snapshot it came from (increasing): an older value never replaces a newer one.
-    public let sequence: UInt64
+    let sequence: UInt64
 
-    public init(body: [UInt8]?, compress: Bool, generatedAt: Int64, sequence: UInt64 = 0) {
+    init(body: [UInt8]?, compress: Bool, generatedAt: Int64, sequence: UInt64 = 0) {
         self.body = body.map(SharedBytes.init)
         gzipped = compress ? body.flatMap { Gzip.compress($0) }.map(SharedBytes.init) : nil
         self.generatedAt = generatedAt

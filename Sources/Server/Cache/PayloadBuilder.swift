@@ -1,6 +1,6 @@
 /// The registry's answer for one cache entity, taken on the loop: an immutable Sendable copy, so the
 /// encoding and gzip that follow may run on a pool thread while the loop keeps changing the registry.
-public enum CacheDocument: Sendable {
+enum CacheDocument: Sendable {
     case applications(Applications)
     case application(Application)
     /// No lease for the application: the "empty" value answered 404 (spec 6.2).

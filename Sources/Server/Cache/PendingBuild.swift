@@ -1,7 +1,7 @@
 /// One generation in flight, as the loop sees it: the readers waiting for its keys, and the keys an
 /// invalidation made stale meanwhile (their values still go to the readers that were already waiting and
 /// to the read-only level, but never into the read-write level: spec 6.7.2). Loop thread only.
-public final class PendingBuild {
+final class PendingBuild {
     let sequence: UInt64
     /// A refresh (tick or immediate propagation) replaces read-only values; a read fills only missing ones.
     let isRefresh: Bool
@@ -15,7 +15,7 @@ public final class PendingBuild {
     }
 
     /// Calls `deliver` on the loop thread with the complete value of `key` (spec 6.7.1).
-    public func whenReady(_ key: CacheKey, _ deliver: @escaping (Payload) -> Void) {
+    func whenReady(_ key: CacheKey, _ deliver: @escaping (Payload) -> Void) {
         if let value = results?[key] { return deliver(value) }
         waiting[key, default: []].append(deliver)
     }

@@ -6,31 +6,31 @@
 /// A value is generated from a snapshot of the registry taken on the loop; small snapshots are encoded at
 /// once, large ones on the pool through `runner`, and meanwhile readers get the previous read-only value
 /// or wait (`.pending`) without blocking the loop (spec 6.7).
-public final class ResponseCache {
-    public struct Settings: Sendable {
-        public var useReadOnlyLevel = true
-        public var autoExpirationMs: Int64 = 180_000
+final class ResponseCache {
+    struct Settings: Sendable {
+        var useReadOnlyLevel = true
+        var autoExpirationMs: Int64 = 180_000
         /// Beyond Netflix (spec 10): regenerate invalidated read-only entries at the end of the loop turn.
-        public var immediatePropagation = false
+        var immediatePropagation = false
         /// Instance-keys of one generation above which it runs off the loop (see PayloadBuilder).
-        public var offLoopThreshold = PayloadBuilder.defaultOffLoopThreshold
-        public init() {}
+        var offLoopThreshold = PayloadBuilder.defaultOffLoopThreshold
+        init() {}
     }
 
-    public struct Metrics: Sendable {
-        public var hits = 0
-        public var misses = 0
+    struct Metrics: Sendable {
+        var hits = 0
+        var misses = 0
         /// Readers that got `.pending` and were answered when the generation finished.
-        public var waits = 0
-        public var generations = 0
-        public var offLoopGenerations = 0
-        public var generatedBytes = 0
+        var waits = 0
+        var generations = 0
+        var offLoopGenerations = 0
+        var generatedBytes = 0
         /// Encoding + gzip, wherever it ran; snapshots are taken on the loop and counted apart.
-        public var generationMicros = 0
-        public var snapshotMicros = 0
+        var generationMicros = 0
+        var snapshotMicros = 0
     }
 
-    public enum Lookup {
+    enum Lookup {
         case ready(Payload)
         /// Being generated: `build.whenReady(key)` delivers the value on the loop.
         case pending(PendingBuild)
@@ -49,13 +49,13 @@ public final class ResponseCache {
     private var refreshInFlight = false
     private var propagationScheduled = false
     private var lastSequence: UInt64 = 0
-    public private(set) var metrics = Metrics()
+    private(set) var metrics = Metrics()
     /// Immediate propagation: asks the loop to call `propagate()` once at the end of this turn (Node wires
     /// a zero-delay timer); called at most once until `propagate()` runs, so invalidations coalesce.
-    public var schedulePropagation: (() -> Void)?
+    var schedulePropagation: (() -> Void)?
 
     /// Values are snapshots of `registry`; the owner routes the registry's events to `invalidate(after:)`.
-    public init(settings: Settings, time: TimeSource, runner: OffLoopRunner, registry: InstanceRegistry) {
+    init(settings: Settings, time: TimeSource, runner: OffLoopRunner, registry: InstanceRegistry) {
         self.settings = settings
         self.time = time
         self.runner = runner
@@ -63,7 +63,7 @@ public final class ResponseCache {
     }
 
     /// The value a reader of `key` gets now, or the generation to wait for (spec 6.5, 6.6, 6.7.1).
-    public func read(_ key: CacheKey) -> Lookup {
+    func read(_ key: CacheKey) -> Lookup {
         if settings.useReadOnlyLevel, let value = readOnly[key] {
             metrics.hits += 1
             return .ready(value)
@@ -85,14 +85,14 @@ public final class ResponseCache {
     /// propagation once the end-of-turn regeneration finishes.
     /// What a registry change does to the cache (6.4): events that change nothing cached are dropped before
     /// their VIP lists are built, and while the cache holds nothing (no reader yet) every event is.
-    public func invalidate(after event: RegistryEvent) {
+    func invalidate(after event: RegistryEvent) {
         guard event.invalidates, !isEmpty(propagating: settings.useReadOnlyLevel && settings.immediatePropagation) else {
             return
         }
         invalidate(app: event.app, vips: event.vipNames, svips: event.secureVipNames)
     }
 
-    public func invalidate(app: String, vips: [Substring], svips: [Substring]) {
+    func invalidate(app: String, vips: [Substring], svips: [Substring]) {
         let propagate = settings.useReadOnlyLevel && settings.immediatePropagation
         let entries = readWrite.count + building.count + (propagate ? readOnly.count : 0)
         if entries < CacheKey.variantCount * (3 + vips.count + svips.count) {
@@ -121,14 +121,14 @@ public final class ResponseCache {
     }
 
     /// End of the turn that invalidated (immediate propagation): regenerate what piled up, from one snapshot.
-    public func propagate() {
+    func propagate() {
         propagationScheduled = false
         startRefreshIfIdle()
     }
 
     /// The refresh tick (spec 6.5): every read-only key takes the current read-write value, regenerating it
     /// if it was invalidated or expired. Those regenerations share one snapshot and install together.
-    public func refreshReadOnly() {
+    func refreshReadOnly() {
         guard settings.useReadOnlyLevel else { return }
         for (key, current) in readOnly {
             if let value = readWrite[key], !isExpired(value) {

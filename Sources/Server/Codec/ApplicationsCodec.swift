@@ -1,6 +1,6 @@
 /// Registry documents (spec 3.8, 3.9, 3.11): full fetch, delta, one application, VIP answers, and
 /// the peer's `GET /apps` read at start-up.
-public enum ApplicationsCodec {
+enum ApplicationsCodec {
     /// Rough bytes per encoded instance; reserving up front keeps a 100,000-instance document
     /// from being copied through a dozen reallocations.
     static func estimatedSize(instances: Int, representation: Representation) -> Int {
@@ -8,7 +8,7 @@ public enum ApplicationsCodec {
     }
 
     /// Root `applications`.
-    public static func encode(_ apps: Applications, format: WireFormat, representation: Representation) -> [UInt8] {
+    static func encode(_ apps: Applications, format: WireFormat, representation: Representation) -> [UInt8] {
         var out: [UInt8] = []
         let instances = apps.applications.reduce(0) { $0 + $1.instances.count }
         out.reserveCapacity(estimatedSize(instances: instances, representation: representation))
@@ -20,7 +20,7 @@ public enum ApplicationsCodec {
     }
 
     /// Root `application`.
-    public static func encode(_ app: Application, format: WireFormat, representation: Representation) -> [UInt8] {
+    static func encode(_ app: Application, format: WireFormat, representation: Representation) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(estimatedSize(instances: app.instances.count, representation: representation))
         switch format {
@@ -36,7 +36,7 @@ public enum ApplicationsCodec {
 
     /// A peer's registry document. `application` and `instance` may be single objects instead of
     /// arrays (spec 3.7); an instance the register decoder refuses makes the document unparseable.
-    public static func decode(_ body: [UInt8], format: WireFormat, now: Int64) throws(CodecError) -> Applications {
+    static func decode(_ body: [UInt8], format: WireFormat, now: Int64) throws(CodecError) -> Applications {
         switch format {
         case .json:
             guard let root = try JSONReader.parse(body)["applications"] else {

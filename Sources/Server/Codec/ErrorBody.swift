@@ -1,6 +1,6 @@
 /// The error body of spec 1.9.
-public enum ErrorBody {
-    public static func encode(message: String, format: WireFormat) -> [UInt8] {
+enum ErrorBody {
+    static func encode(message: String, format: WireFormat) -> [UInt8] {
         var out: [UInt8] = []
         switch format {
         case .json:

@@ -1,9 +1,9 @@
 import CZlib
 
 /// gzip with zlib: the only file importing CZlib.
-public enum Gzip {
+enum Gzip {
     /// A gzip member of `input`; nil only if zlib fails.
-    public static func compress(_ input: [UInt8], level: Int32 = 6) -> [UInt8]? {
+    static func compress(_ input: [UInt8], level: Int32 = 6) -> [UInt8]? {
         var stream = z_stream()
         // windowBits 15 + 16 selects the gzip wrapper.
         guard deflateInit2_(&stream, level, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
@@ -24,7 +24,7 @@ public enum Gzip {
         return output
     }
 
-    public enum Inflated: Equatable {
+    enum Inflated: Equatable {
         case bytes([UInt8])
         /// Valid so far but larger than the limit once inflated (a 413, not a 400).
         case tooLarge
@@ -32,13 +32,13 @@ public enum Gzip {
     }
 
     /// Inflates a gzip (or zlib) body; nil when it is not valid or inflates past `limit` bytes.
-    public static func decompress(_ input: [UInt8], limit: Int) -> [UInt8]? {
+    static func decompress(_ input: [UInt8], limit: Int) -> [UInt8]? {
         if case .bytes(let bytes) = inflate(input, limit: limit) { return bytes }
         return nil
     }
 
     /// Inflates a gzip (or zlib) body, stopping as soon as it grows past `limit` bytes.
-    public static func inflate(_ input: [UInt8], limit: Int) -> Inflated {
+    static func inflate(_ input: [UInt8], limit: Int) -> Inflated {
         var stream = z_stream()
         // windowBits 15 + 32: detect gzip or zlib headers automatically.
         guard inflateInit2_(&stream, 47, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return .invalid }

@@ -1,21 +1,21 @@
 /// A decoded register body. A `dataCenterInfo` without `name` has no kind, so it decodes to nil
 /// with `dataCenterInfoMissingName` set: the API tells that apart from a missing `dataCenterInfo`
 /// (spec 2.1 #6 and #7).
-public struct DecodedInstance: Sendable, Equatable {
-    public var info: InstanceInfo
-    public var dataCenterInfoMissingName: Bool
+struct DecodedInstance: Sendable, Equatable {
+    var info: InstanceInfo
+    var dataCenterInfoMissingName: Bool
 
-    public init(info: InstanceInfo, dataCenterInfoMissingName: Bool) {
+    init(info: InstanceInfo, dataCenterInfoMissingName: Bool) {
         self.info = info
         self.dataCenterInfoMissingName = dataCenterInfoMissingName
     }
 }
 
 /// One instance on the wire (spec 3.2): the register body and `GET /apps/{app}/{id}`.
-public enum InstanceCodec {
+enum InstanceCodec {
     /// A body with root `{"instance":{…}}` / `<instance>…</instance>`. `now` (epoch ms) stands in
     /// for absent `lastDirtyTimestamp` and `lastUpdatedTimestamp`.
-    public static func decode(_ body: [UInt8], format: WireFormat, now: Int64) throws(CodecError) -> DecodedInstance {
+    static func decode(_ body: [UInt8], format: WireFormat, now: Int64) throws(CodecError) -> DecodedInstance {
         switch format {
         case .json:
             // Netflix's reader requires the wrapper (spec 3.7): a bare instance object is unparseable.
@@ -31,7 +31,7 @@ public enum InstanceCodec {
     }
 
     /// The full form with its root wrapper.
-    public static func encode(_ info: InstanceInfo, format: WireFormat) -> [UInt8] {
+    static func encode(_ info: InstanceInfo, format: WireFormat) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(1536)
         if format == .json { out.appendStatic("{\"instance\":") }
@@ -42,7 +42,7 @@ public enum InstanceCodec {
 
     /// The instance without the JSON wrapper, for documents and batch replies. In XML the
     /// `<instance>` element is the same at the root and inside an application.
-    public static func append(_ info: InstanceInfo, format: WireFormat, representation: Representation,
+    static func append(_ info: InstanceInfo, format: WireFormat, representation: Representation,
                               to out: inout [UInt8]) {
         switch format {
         case .json: InstanceJSON.append(info, representation: representation, to: &out)

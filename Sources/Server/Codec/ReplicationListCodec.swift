@@ -1,6 +1,6 @@
 /// One item of a peer's batch (spec 7.4, `ReplicationInstance`).
-public struct ReplicationItem: Sendable, Equatable {
-    public enum Action: String, Sendable {
+struct ReplicationItem: Sendable, Equatable {
+    enum Action: String, Sendable {
         case register = "Register"
         case heartbeat = "Heartbeat"
         case cancel = "Cancel"
@@ -9,16 +9,16 @@ public struct ReplicationItem: Sendable, Equatable {
     }
 
     /// nil when the item had no `action` (answered 500 for that item, spec 7.5).
-    public var action: Action?
-    public var appName: String
-    public var id: String
-    public var lastDirtyTimestamp: Int64?
+    var action: Action?
+    var appName: String
+    var id: String
+    var lastDirtyTimestamp: Int64?
     /// The raw status text: validated by the endpoint (an invalid one is a 400 for that item).
-    public var status: String?
-    public var overriddenStatus: String?
-    public var instance: DecodedInstance?
+    var status: String?
+    var overriddenStatus: String?
+    var instance: DecodedInstance?
 
-    public init(action: Action?, appName: String, id: String) {
+    init(action: Action?, appName: String, id: String) {
         self.action = action
         self.appName = appName
         self.id = id
@@ -26,11 +26,11 @@ public struct ReplicationItem: Sendable, Equatable {
 }
 
 /// One result of a batch reply (spec 7.4, `ReplicationListResponse`).
-public struct ReplicationResult: Sendable, Equatable {
-    public var statusCode: Int
-    public var entity: InstanceInfo?
+struct ReplicationResult: Sendable, Equatable {
+    var statusCode: Int
+    var entity: InstanceInfo?
 
-    public init(statusCode: Int, entity: InstanceInfo? = nil) {
+    init(statusCode: Int, entity: InstanceInfo? = nil) {
         self.statusCode = statusCode
         self.entity = entity
     }
@@ -38,9 +38,9 @@ public struct ReplicationResult: Sendable, Equatable {
 
 /// The batch body both ways (JSON only: an XML batch is 415, spec 1.4). Receiving: `decode` the request,
 /// `encode` the results. Sending: `encodeRequest`, then `decodeReply`.
-public enum ReplicationListCodec {
+enum ReplicationListCodec {
     /// An unknown action name makes the whole body unparseable (spec 7.5).
-    public static func decode(_ body: [UInt8], now: Int64) throws(CodecError) -> [ReplicationItem] {
+    static func decode(_ body: [UInt8], now: Int64) throws(CodecError) -> [ReplicationItem] {
         let root = try JSONReader.parse(body)
         guard case .object = root, let list = root["replicationList"] else {
             throw CodecError.unparseable("no replicationList")
@@ -67,7 +67,7 @@ public enum ReplicationListCodec {
     }
 
     /// `{"responseList":[{"statusCode":200},{"statusCode":409,"responseEntity":{...}}]}`.
-    public static func encode(_ results: [ReplicationResult]) -> [UInt8] {
+    static func encode(_ results: [ReplicationResult]) -> [UInt8] {
         var out: [UInt8] = []
         out.appendStatic(#"{"responseList":["#)
         for (index, result) in results.enumerated() {
@@ -87,7 +87,7 @@ public enum ReplicationListCodec {
     /// `{"replicationList":[…]}` as OUR sender writes it (spec 7.4): members in the order of the spec's example,
     /// absent ones left out, `lastDirtyTimestamp` a JSON number (unlike the instance's own, a string), the
     /// instance in full form without its `instance` wrapper.
-    public static func encodeRequest(_ items: [ReplicationItem]) -> [UInt8] {
+    static func encodeRequest(_ items: [ReplicationItem]) -> [UInt8] {
         var out: [UInt8] = []
         // Most items are heartbeats of ~150 bytes; a register adds a ~1 KB record.
         out.reserveCapacity(32 + items.count * 192)
@@ -128,7 +128,7 @@ public enum ReplicationListCodec {
     /// or a numeric string (missing or `null`: 0, Jackson's default for an int, which the sender treats as a
     /// failed item); `responseEntity` the full instance form without wrapper, `null` absent. A body that is not
     /// such a document throws, which the sender classes as a permanent failure (spec 7.6).
-    public static func decodeReply(_ body: [UInt8], now: Int64) throws(CodecError) -> [ReplicationResult] {
+    static func decodeReply(_ body: [UInt8], now: Int64) throws(CodecError) -> [ReplicationResult] {
         let root = try JSONReader.parse(body)
         guard case .object = root, let list = root["responseList"] else {
             throw CodecError.unparseable("no responseList")

@@ -1,15 +1,15 @@
 /// A request this node sends to a peer (replication batches, start-up fetches). The client adds `Host`,
 /// `Content-Length` (when there is a body, or the method is POST or PUT) and `Authorization` (from the
 /// peer URL's user info); every other header is the caller's.
-public struct ClientRequest: Sendable {
-    public var method: HTTPMethod
+struct ClientRequest: Sendable {
+    var method: HTTPMethod
     /// The request target with its query. A path without a leading `/` is relative to the client's base
     /// path: `apps/ORDERS` on `http://peer:8761/eureka/` is sent as `/eureka/apps/ORDERS`.
-    public var path: String
-    public var headers: [(String, String)]
-    public var body: [UInt8]
+    var path: String
+    var headers: [(String, String)]
+    var body: [UInt8]
 
-    public init(method: HTTPMethod, path: String, headers: [(String, String)] = [], body: [UInt8] = []) {
+    init(method: HTTPMethod, path: String, headers: [(String, String)] = [], body: [UInt8] = []) {
         self.method = method
         self.path = path
         self.headers = headers
@@ -39,23 +39,23 @@ public struct ClientRequest: Sendable {
 
 /// A peer's reply: the status, the headers as received (addressed in `head`), and the body decoded:
 /// de-chunked, and inflated when it came with `Content-Encoding: gzip`.
-public struct ClientResponse: Sendable {
-    public var status = 0
+struct ClientResponse: Sendable {
+    var status = 0
     /// The header names and values as received; `headers` holds their ranges.
-    public var head: [UInt8] = []
-    public var headers = HeaderFields()
-    public var body: [UInt8] = []
+    var head: [UInt8] = []
+    var headers = HeaderFields()
+    var body: [UInt8] = []
     /// Whether the connection may carry another request (HTTP/1.1 without `Connection: close`).
-    public var keepAlive = true
+    var keepAlive = true
 
-    public init() {}
+    init() {}
 
     /// The value of the first header with this name (ASCII case-insensitive), as bytes.
-    public func header(_ name: StaticString) -> ArraySlice<UInt8>? {
+    func header(_ name: StaticString) -> ArraySlice<UInt8>? {
         headers.value(named: name, in: head)
     }
 
-    public func headerString(_ name: StaticString) -> String? {
+    func headerString(_ name: StaticString) -> String? {
         header(name).map { String(decoding: $0, as: UTF8.self) }
     }
 }

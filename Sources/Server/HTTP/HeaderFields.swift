@@ -1,12 +1,12 @@
 /// Header name and value positions inside a request's `head` bytes, in arrival order.
 /// Requests carry a handful of headers, so a linear scan beats any hashing.
-public struct HeaderFields: Sendable {
+struct HeaderFields: Sendable {
     /// One entry per header: a single array, so a header costs one append (not one per range).
     private var fields: [(name: Range<Int>, value: Range<Int>)] = []
 
-    public init() {}
+    init() {}
 
-    public var count: Int { fields.count }
+    var count: Int { fields.count }
 
     mutating func append(name: Range<Int>, value: Range<Int>) {
         fields.append((name, value))

@@ -1,8 +1,8 @@
 /// The methods this server routes; everything else http_parser knows is `.other` (answered 405 or 404).
-public enum HTTPMethod: Sendable, Equatable {
+enum HTTPMethod: Sendable, Equatable {
     case get, head, post, put, delete, options, other
 
-    public var name: String {
+    var name: String {
         switch self {
         case .get: "GET"
         case .head: "HEAD"
@@ -17,20 +17,20 @@ public enum HTTPMethod: Sendable, Equatable {
 
 /// One parsed request. The URL and header bytes sit in one array (`head`) and are addressed by ranges,
 /// so decoding a request costs no allocation once the decoder's buffers have grown.
-public struct Request {
-    public var method: HTTPMethod = .get
-    public var head: [UInt8] = []
-    public var urlRange: Range<Int> = 0..<0
-    public var headers = HeaderFields()
-    public var body: [UInt8] = []
+struct Request {
+    var method: HTTPMethod = .get
+    var head: [UInt8] = []
+    var urlRange: Range<Int> = 0..<0
+    var headers = HeaderFields()
+    var body: [UInt8] = []
     /// From http_should_keep_alive: HTTP/1.1 unless `Connection: close`, HTTP/1.0 only with keep-alive.
-    public var keepAlive = true
-    public var isHTTP10 = false
+    var keepAlive = true
+    var isHTTP10 = false
 
-    public init() {}
+    init() {}
 
     /// Builds a request from parts (tests and embedders); the decoder fills the fields in place instead.
-    public init(method: HTTPMethod, url: String, headers: [(String, String)] = [], body: [UInt8] = []) {
+    init(method: HTTPMethod, url: String, headers: [(String, String)] = [], body: [UInt8] = []) {
         self.method = method
         head = Array(url.utf8)
         urlRange = 0..<head.count
@@ -45,20 +45,20 @@ public struct Request {
     }
 
     /// The URL bytes as sent: path plus optional `?query`.
-    public var url: ArraySlice<UInt8> { head[urlRange] }
+    var url: ArraySlice<UInt8> { head[urlRange] }
 
     /// The value of the first header with this name (ASCII case-insensitive), as bytes.
-    public func header(_ name: StaticString) -> ArraySlice<UInt8>? {
+    func header(_ name: StaticString) -> ArraySlice<UInt8>? {
         headers.value(named: name, in: head)
     }
 
     /// The value as a String (for the few headers that need one).
-    public func headerString(_ name: StaticString) -> String? {
+    func headerString(_ name: StaticString) -> String? {
         header(name).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Whether the header's value contains `needle`, ASCII case-insensitive (Accept's `json` test, spec 1.3).
-    public func header(_ name: StaticString, contains needle: StaticString) -> Bool {
+    func header(_ name: StaticString, contains needle: StaticString) -> Bool {
         guard let value = header(name) else { return false }
         return ASCII.contains(value, needle)
     }

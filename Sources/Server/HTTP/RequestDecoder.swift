@@ -1,12 +1,12 @@
 import CHTTPParser
 
 /// Why a request could not be decoded; each maps to one status code and ends the connection.
-public enum DecodeFailure: Equatable, Sendable {
+enum DecodeFailure: Equatable, Sendable {
     case malformed          // 400
     case headersTooLarge    // 431
     case bodyTooLarge       // 413
 
-    public var status: Int {
+    var status: Int {
         switch self {
         case .malformed: 400
         case .headersTooLarge: 431
@@ -18,17 +18,17 @@ public enum DecodeFailure: Equatable, Sendable {
 /// Spare request buffers shared by the decoders of one loop. A decoder holds buffers only from a request's
 /// first byte until it was answered, so 19,000 idle keep-alive connections hold none, and the freed memory is
 /// reused by the next connection instead of each one keeping (and fragmenting) its own. Loop-confined.
-public final class RequestBufferPool {
+final class RequestBufferPool {
     @exclusivity(unchecked) fileprivate var spare: [Request] = []
     fileprivate let limit: Int
-    public init(limit: Int = 1_024) { self.limit = limit }
+    init(limit: Int = 1_024) { self.limit = limit }
 }
 
 /// http_parser in request mode: bytes in, one complete request at a time out. The parser pauses at
 /// each message end, so pipelined requests are handed over strictly one by one and answered in order.
 /// Callbacks copy what they keep: their bytes live in the loop's shared read slab.
-public final class RequestDecoder {
-    public enum Result: Equatable {
+final class RequestDecoder {
+    enum Result: Equatable {
         /// `request` holds a complete request; `consumed` bytes of the input belong to it (and earlier ones).
         case request(consumed: Int)
         /// All input consumed; the request is not complete yet.
@@ -44,11 +44,11 @@ public final class RequestDecoder {
     private let maxHeaderBytes: Int
     private let maxBodyBytes: Int
     /// The request being filled, complete once `decode` returned `.request`.
-    @exclusivity(unchecked) public var request = Request()
+    @exclusivity(unchecked) var request = Request()
     /// Set when the headers asked for `Expect: 100-continue` and were accepted.
-    @exclusivity(unchecked) public private(set) var continueRequested = false
+    @exclusivity(unchecked) private(set) var continueRequested = false
     /// Bytes of the current request already received (the header-read timeout starts at the first one).
-    @exclusivity(unchecked) public private(set) var isMidRequest = false
+    @exclusivity(unchecked) private(set) var isMidRequest = false
     @exclusivity(unchecked) private var headerBytes = 0
     @exclusivity(unchecked) private var headerState = HeaderAccumulation.noHeader
     @exclusivity(unchecked) private var complete = false
@@ -62,7 +62,7 @@ public final class RequestDecoder {
 
     private let pool: RequestBufferPool?
 
-    public init(maxHeaderBytes: Int = 16 * 1024, maxBodyBytes: Int = 1024 * 1024, pool: RequestBufferPool? = nil) {
+    init(maxHeaderBytes: Int = 16 * 1024, maxBodyBytes: Int = 1024 * 1024, pool: RequestBufferPool? = nil) {
         self.pool = pool
         self.maxHeaderBytes = maxHeaderBytes
         self.maxBodyBytes = maxBodyBytes
@@ -73,7 +73,7 @@ public final class RequestDecoder {
     deinit { parser.deallocate() }
 
     /// Feeds bytes. After `.request`, handle `request`, then call again with the unconsumed rest.
-    public func decode(_ bytes: UnsafeRawBufferPointer) -> Result {
+    func decode(_ bytes: UnsafeRawBufferPointer) -> Result {
         if let failure { return .failure(failure) }
         if complete { resetForNextRequest() }
         if !isMidRequest, request.head.capacity == 0, let pool, !pool.spare.isEmpty {
@@ -95,7 +95,7 @@ public final class RequestDecoder {
     }
 
     /// The peer closed: a request cut off mid-way is malformed, nothing pending is fine.
-    public func finish() -> Result {
+    func finish() -> Result {
         if complete { resetForNextRequest() }
         return isMidRequest ? .failure(.malformed) : .needMore
     }
@@ -228,14 +228,14 @@ public final class RequestDecoder {
 
 extension RequestDecoder {
     /// Drops the request buffers' memory between requests (idle keep-alive connections).
-    public func releaseBuffers() {
+    func releaseBuffers() {
         guard !isMidRequest else { return }
         request = Request()
     }
 
     /// Between requests: hands the buffers to the pool (kept for the next request of any connection).
     /// The answered request was passed to the responder by value, so nothing here still needs them.
-    public func recycleBuffers() {
+    func recycleBuffers() {
         guard let pool, !isMidRequest, request.head.capacity > 0 else { return }
         let wasComplete = complete
         if wasComplete { resetForNextRequest() }  // empties the request too

@@ -1,23 +1,23 @@
 /// One response. The connection serialises it; every response carries Content-Length (spec 1.8).
-public struct Response {
-    public var status: Int
-    public var contentType: ContentType?
-    public var body: ResponseBody
-    public var contentEncodingGzip = false
+struct Response {
+    var status: Int
+    var contentType: ContentType?
+    var body: ResponseBody
+    var contentEncodingGzip = false
     /// `Allow` for 405 and OPTIONS.
-    public var allow: StaticString?
+    var allow: StaticString?
     /// Ends the connection after this response (errors that leave the stream in an unknown state).
-    public var closeConnection = false
+    var closeConnection = false
 
-    public init(status: Int, contentType: ContentType? = nil, body: ResponseBody = .empty) {
+    init(status: Int, contentType: ContentType? = nil, body: ResponseBody = .empty) {
         self.status = status
         self.contentType = contentType
         self.body = body
     }
 
-    public static func empty(_ status: Int) -> Response { Response(status: status) }
+    static func empty(_ status: Int) -> Response { Response(status: status) }
 
-    public enum ContentType: Sendable {
+    enum ContentType: Sendable {
         case json, xml, html, text, prometheus
 
         var headerLine: StaticString {
@@ -34,7 +34,7 @@ public struct Response {
 
 /// A body is either bytes made for this response or a shared immutable payload (a cached document),
 /// which is never copied per reader.
-public enum ResponseBody {
+enum ResponseBody {
     case empty
     case bytes([UInt8])
     case shared(SharedBytes)

@@ -1,7 +1,7 @@
 import CHTTPParser
 
 /// Why a peer's reply could not be decoded.
-public enum ResponseDecodeFailure: Error, Equatable, Sendable {
+enum ResponseDecodeFailure: Error, Equatable, Sendable {
     /// Not HTTP, an unexpected protocol switch, or a body that does not inflate.
     case malformed
     /// The head, the body or the inflated body is over its limit.
@@ -17,8 +17,8 @@ public enum ResponseDecodeFailure: Error, Equatable, Sendable {
 ///   a 304's announced length, so `on_headers_complete` returns 1 (skip the body) for all of them;
 /// - 1xx replies are interim: dropped, and the final reply that follows is decoded;
 /// - a body without length or chunking runs to EOF: `finish()` feeds length 0, which completes it.
-public final class ResponseDecoder {
-    public enum Result: Equatable {
+final class ResponseDecoder {
+    enum Result: Equatable {
         /// `response` holds a complete reply; `consumed` bytes of the input belong to it.
         case response(consumed: Int)
         /// All input consumed; the reply is not complete yet.
@@ -30,17 +30,17 @@ public final class ResponseDecoder {
     private let maxHeaderBytes: Int
     private let maxBodyBytes: Int
     /// The reply being filled, complete once `decode` returned `.response`.
-    public private(set) var response = ClientResponse()
+    private(set) var response = ClientResponse()
     /// Set by the client before it sends a HEAD request: the reply has headers only.
-    public var expectsHeadersOnly = false
+    var expectsHeadersOnly = false
     /// A byte of the current reply has been parsed.
-    public private(set) var isMidResponse = false
+    private(set) var isMidResponse = false
     private var headerState = HeaderAccumulation.noHeader
     private var headerBytes = 0
     private var complete = false
     private var failure: ResponseDecodeFailure?
 
-    public init(maxHeaderBytes: Int = 64 * 1024, maxBodyBytes: Int) {
+    init(maxHeaderBytes: Int = 64 * 1024, maxBodyBytes: Int) {
         self.maxHeaderBytes = maxHeaderBytes
         self.maxBodyBytes = maxBodyBytes
         http_parser_init(parser, HTTP_RESPONSE)
@@ -50,7 +50,7 @@ public final class ResponseDecoder {
     deinit { parser.deallocate() }
 
     /// Feeds bytes. After `.response`, take `response`, then call again with the unconsumed rest.
-    public func decode(_ bytes: UnsafeRawBufferPointer) -> Result {
+    func decode(_ bytes: UnsafeRawBufferPointer) -> Result {
         if let failure { return .failure(failure) }
         if complete { resetForNextResponse() }
         guard !bytes.isEmpty else { return .needMore }  // length 0 would tell http_parser the peer closed
@@ -59,14 +59,14 @@ public final class ResponseDecoder {
 
     /// Hands the complete reply over (after `.response`), so the decoder keeps no reference to its body:
     /// an idle connection must not pin a large reply in memory.
-    public func takeResponse() -> ClientResponse {
+    func takeResponse() -> ClientResponse {
         defer { response = ClientResponse() }
         return response
     }
 
     /// The peer closed. Completes a body that runs to EOF; a reply cut off elsewhere is `.truncated`;
     /// with nothing begun the result is `.needMore` (a clean close between replies).
-    public func finish() -> Result {
+    func finish() -> Result {
         if let failure { return .failure(failure) }
         if complete { resetForNextResponse() }
         guard isMidResponse else { return .needMore }

@@ -5,10 +5,10 @@ import Glibc
 /// on that thread; other threads reach it only through `LoopMailbox`. Either the loop is ours (`init()`:
 /// made, run and freed here) or a host's (`init(borrowing:)`: the host runs, closes and frees it, as in
 /// h2o's `simple.c`; we only put handles on it and close them).
-public final class EventLoop {
+final class EventLoop {
     let raw: UnsafeMutablePointer<uv_loop_t>
     /// A host's loop: never run to completion, closed or freed here.
-    public let isBorrowed: Bool
+    let isBorrowed: Bool
     /// alloc and read callbacks run back to back on the loop thread and decoders copy what they keep,
     /// so every connection reads into this one slab: an idle socket costs no read memory.
     let readSlab: UnsafeMutableRawBufferPointer
@@ -31,7 +31,7 @@ public final class EventLoop {
 
     /// A loop of our own; its thread is the one that calls `run()`. SIGPIPE is the host's business (the
     /// server's main.swift ignores it): a library must not change a process-wide signal disposition.
-    public init() throws(UVError) {
+    init() throws(UVError) {
         raw = .allocate(capacity: 1)
         let rc = uv_loop_init(raw)
         if rc < 0 {
@@ -45,7 +45,7 @@ public final class EventLoop {
     /// Attaches to a host's initialised loop. Call on the thread that runs it: that thread becomes the loop
     /// thread at once (`isOnLoopThread` holds without `run()`). The host must run its loop until every handle
     /// we opened has closed (`openHandleCount` 0) before releasing this object; then it may close its loop.
-    public init(borrowing loop: UnsafeMutablePointer<uv_loop_t>) {
+    init(borrowing loop: UnsafeMutablePointer<uv_loop_t>) {
         raw = loop
         isBorrowed = true
         thread = pthread_self()
@@ -91,7 +91,7 @@ public final class EventLoop {
     }
 
     /// Runs until no active handle remains (every owner closed). An owned loop only: a host runs its own.
-    public func run() {
+    func run() {
         precondition(!isBorrowed, "a borrowed loop is run by its host")
         thread = pthread_self()
         uv_run(raw, UV_RUN_DEFAULT)
@@ -123,7 +123,7 @@ public final class EventLoop {
     func handleClosed(_ kind: LoopHandle.Kind) { closed[kind.rawValue] += 1 }
 
     /// Handles opened through LoopHandle whose close callback has not run yet (closing ones included).
-    public var openHandleCount: Int { zip(opened, closed).reduce(0) { $0 + $1.0 - $1.1 } }
+    var openHandleCount: Int { zip(opened, closed).reduce(0) { $0 + $1.0 - $1.1 } }
 
     func openHandles(of kind: LoopHandle.Kind) -> Int { opened[kind.rawValue] - closed[kind.rawValue] }
 

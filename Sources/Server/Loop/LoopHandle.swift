@@ -9,7 +9,7 @@ import CLibUV
 /// - the loop counts handles opened and closed per kind, so a test can prove none was left open.
 /// Non-generic, because a C callback cannot capture a generic parameter. Public only because the
 /// Sendable LoopMailbox (public) derives from it; nothing of it is public.
-public class LoopHandle {
+class LoopHandle {
     /// What the loop counts handles by (uvloop keeps per-class counters): a leak names its owner.
     enum Kind: Int, CaseIterable, CustomStringConvertible {
         case stream, listener, timer, mailbox, signal

@@ -2,7 +2,7 @@ import CLibUV
 import Synchronization
 
 /// What another thread may ask of the loop.
-public enum LoopMessage: Sendable {
+enum LoopMessage: Sendable {
     case stop
     /// Runs on the loop thread with the mailbox's owner (the node) as argument.
     case withOwner(@Sendable (AnyObject) -> Void)
@@ -12,7 +12,7 @@ public enum LoopMessage: Sendable {
 /// wake-ups, so one callback drains the whole inbox. Closed through LoopHandle. @unchecked Sendable:
 /// the uv_async_t is only touched by uv_async_send (thread-safe by libuv's contract) off the loop, the
 /// inbox is behind a Mutex, and LoopHandle's own state is touched on the loop thread only.
-public final class LoopMailbox: LoopHandle, @unchecked Sendable {
+final class LoopMailbox: LoopHandle, @unchecked Sendable {
     private let inbox = Mutex<(messages: [LoopMessage], closed: Bool)>(([], false))
     private let receive: (LoopMessage) -> Void
 
@@ -32,7 +32,7 @@ public final class LoopMailbox: LoopHandle, @unchecked Sendable {
     }
 
     /// Safe from any thread. Messages posted after close() are dropped.
-    public func post(_ message: LoopMessage) {
+    func post(_ message: LoopMessage) {
         // The send happens under the lock so it can never race with close() handing the handle to uv_close.
         inbox.withLock { state in
             guard !state.closed else { return }

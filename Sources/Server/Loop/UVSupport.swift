@@ -14,10 +14,10 @@ func owner<Owner: AnyObject>(of handle: UnsafeMutablePointer<some Any>?, as _: O
 }
 
 /// A negative libuv status code with its text, thrown at the libuv edge only.
-public struct UVError: Error, CustomStringConvertible, Equatable, Sendable {
-    public let code: Int32
-    public init(code: Int32) { self.code = code }
-    public var description: String { String(cString: uv_strerror(code)) }
+struct UVError: Error, CustomStringConvertible, Equatable, Sendable {
+    let code: Int32
+    init(code: Int32) { self.code = code }
+    var description: String { String(cString: uv_strerror(code)) }
 
     /// `rc` is a libuv return value: negative means failure.
     static func check(_ rc: Int32) throws(UVError) {

@@ -1,12 +1,12 @@
 /// `dataCenterInfo` (spec 3.4). The kind comes from `name`; Amazon carries a string map.
-public struct DataCenterInfo: Sendable, Equatable {
-    public enum Name: String, Sendable {
+struct DataCenterInfo: Sendable, Equatable {
+    enum Name: String, Sendable {
         case netflix = "Netflix"
         case amazon = "Amazon"
         case myOwn = "MyOwn"
 
         /// Case-insensitive (spec 3.4, OUR choice); nil for any other name, which makes the body unparseable.
-        public init?(lenient text: String) {
+        init?(lenient text: String) {
             switch text.lowercased() {
             case "netflix": self = .netflix
             case "amazon": self = .amazon
@@ -16,25 +16,25 @@ public struct DataCenterInfo: Sendable, Equatable {
         }
     }
 
-    public static let amazonClass = "com.netflix.appinfo.AmazonInfo"
-    public static let defaultClass = "com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo"
+    static let amazonClass = "com.netflix.appinfo.AmazonInfo"
+    static let defaultClass = "com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo"
 
-    public var name: Name
+    var name: Name
     /// Amazon only; written as is.
-    public var metadata: Metadata
+    var metadata: Metadata
 
-    public init(name: Name, metadata: Metadata = Metadata()) {
+    init(name: Name, metadata: Metadata = Metadata()) {
         self.name = name
         self.metadata = metadata
     }
 
-    public static let myOwn = DataCenterInfo(name: .myOwn)
+    static let myOwn = DataCenterInfo(name: .myOwn)
 
     /// The class written on output: Amazon for Amazon, the default class for everything else.
-    public var wireClass: String { name == .amazon ? Self.amazonClass : Self.defaultClass }
+    var wireClass: String { name == .amazon ? Self.amazonClass : Self.defaultClass }
 
     /// Amazon's unique id, used by the id fallback (spec 2.1).
-    public var amazonInstanceId: String? {
+    var amazonInstanceId: String? {
         guard name == .amazon, let id = metadata["instance-id"], !id.isEmpty else { return nil }
         return id
     }

@@ -1,5 +1,5 @@
 /// The five statuses of the wire (spec 3.1). Raw values are the exact wire spellings.
-public enum InstanceStatus: String, Sendable, CaseIterable, Comparable {
+enum InstanceStatus: String, Sendable, CaseIterable, Comparable {
     case up = "UP"
     case down = "DOWN"
     case starting = "STARTING"
@@ -7,21 +7,21 @@ public enum InstanceStatus: String, Sendable, CaseIterable, Comparable {
     case unknown = "UNKNOWN"
 
     /// Lenient body input (spec 3.1, OUR choice): case-insensitive, anything else is UNKNOWN.
-    public init(lenient text: String) {
+    init(lenient text: String) {
         self = InstanceStatus(rawValue: text.uppercased()) ?? .unknown
     }
 
     /// Strict query input (`value=`, `overriddenstatus=`): exact upper-case names only.
-    public init?(exact text: Substring) {
+    init?(exact text: Substring) {
         self.init(rawValue: String(text))
     }
 
     /// Byte order of the enum names, as the reconcile hash code sorts them (spec 3.10).
-    public static func < (a: InstanceStatus, b: InstanceStatus) -> Bool { a.rawValue < b.rawValue }
+    static func < (a: InstanceStatus, b: InstanceStatus) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// Set by the server on every change (spec 3.1); input values are ignored.
-public enum ActionType: String, Sendable {
+enum ActionType: String, Sendable {
     case added = "ADDED"
     case modified = "MODIFIED"
     case deleted = "DELETED"

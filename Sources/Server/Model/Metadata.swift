@@ -1,28 +1,28 @@
 /// A string -> string map that keeps the order entries arrived in, so what a client registered
 /// is written back exactly as given (spec 3.6). Small maps are the norm, so lookups scan.
-public struct Metadata: Sendable, Equatable, Sequence {
-    public struct Entry: Sendable, Equatable {
-        public var key: String
-        public var value: String
-        public init(key: String, value: String) {
+struct Metadata: Sendable, Equatable, Sequence {
+    struct Entry: Sendable, Equatable {
+        var key: String
+        var value: String
+        init(key: String, value: String) {
             self.key = key
             self.value = value
         }
     }
 
-    public private(set) var entries: [Entry] = []
+    private(set) var entries: [Entry] = []
 
-    public init() {}
+    init() {}
 
-    public init(_ pairs: [(String, String)]) {
+    init(_ pairs: [(String, String)]) {
         for (key, value) in pairs { self[key] = value }
     }
 
-    public var isEmpty: Bool { entries.isEmpty }
-    public var count: Int { entries.count }
+    var isEmpty: Bool { entries.isEmpty }
+    var count: Int { entries.count }
 
     /// Setting an existing key overwrites it in place (duplicate keys: last wins); nil removes.
-    public subscript(key: String) -> String? {
+    subscript(key: String) -> String? {
         get { entries.first(where: { $0.key == key })?.value }
         set {
             if let index = entries.firstIndex(where: { $0.key == key }) {
@@ -34,9 +34,9 @@ public struct Metadata: Sendable, Equatable, Sequence {
     }
 
     /// Overwrites the given keys, keeps the others (the metadata endpoint's merge, spec 2.11).
-    public mutating func merge(_ other: Metadata) {
+    mutating func merge(_ other: Metadata) {
         for entry in other.entries { self[entry.key] = entry.value }
     }
 
-    public func makeIterator() -> IndexingIterator<[Entry]> { entries.makeIterator() }
+    func makeIterator() -> IndexingIterator<[Entry]> { entries.makeIterator() }
 }

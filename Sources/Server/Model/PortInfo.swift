@@ -1,13 +1,13 @@
 /// A port and its enabled flag: `{"$":8080,"@enabled":"true"}` / `<port enabled="true">8080</port>` (spec 3.3).
-public struct PortInfo: Sendable, Equatable {
-    public var number: Int
-    public var enabled: Bool
+struct PortInfo: Sendable, Equatable {
+    var number: Int
+    var enabled: Bool
 
-    public init(number: Int, enabled: Bool) {
+    init(number: Int, enabled: Bool) {
         self.number = number
         self.enabled = enabled
     }
 
-    public static let defaultPort = PortInfo(number: 7001, enabled: true)
-    public static let defaultSecurePort = PortInfo(number: 7002, enabled: false)
+    static let defaultPort = PortInfo(number: 7001, enabled: true)
+    static let defaultSecurePort = PortInfo(number: 7002, enabled: false)
 }

@@ -1,16 +1,16 @@
 /// The peer an HTTPClient talks to: where to connect, the path requests are relative to, and the
 /// credentials sent with each of them (spec 7.1: user info in a peer URL becomes `Authorization: Basic`).
 /// Peer URLs are parsed by Replication/PeerURL; Node builds a target from one.
-public struct ClientTarget: Sendable, Equatable {
+struct ClientTarget: Sendable, Equatable {
     /// A name or an address literal (an IPv6 literal without brackets); resolved again on every new connection.
-    public var host: String
-    public var port: Int
+    var host: String
+    var port: Int
     /// Where relative request paths start: always begins and ends with `/` ("/eureka/").
-    public var basePath: String
-    public var user: String?
-    public var password: String?
+    var basePath: String
+    var user: String?
+    var password: String?
 
-    public init(host: String, port: Int, basePath: String = "/", user: String? = nil, password: String? = nil) {
+    init(host: String, port: Int, basePath: String = "/", user: String? = nil, password: String? = nil) {
         self.host = host
         self.port = port
         self.basePath = Self.normalised(basePath)

@@ -3,28 +3,28 @@
 /// `maxConnections` are open (connecting ones included) and requests beyond wait in arrival order.
 /// Completions run on the loop thread, always on a later turn than the `send` that queued them, exactly
 /// once each; after `close` every pending one gets `.closed`.
-public final class HTTPClient {
-    public let target: ClientTarget
+final class HTTPClient {
+    let target: ClientTarget
     let settings: HTTPClientSettings
     private unowned let loop: EventLoop
     private var queue: [ClientExchange] = []
     /// Every connection until its close completed (connecting, idle, busy or closing), least recently used first.
     private var connections: [ClientConnection] = []
-    public private(set) var isClosed = false
+    private(set) var isClosed = false
     private var onClosed: (() -> Void)?
-    public private(set) var metrics = HTTPClientMetrics()
+    private(set) var metrics = HTTPClientMetrics()
 
-    public init(loop: EventLoop, target: ClientTarget, settings: HTTPClientSettings) {
+    init(loop: EventLoop, target: ClientTarget, settings: HTTPClientSettings) {
         self.loop = loop
         self.target = target
         self.settings = settings
     }
 
     /// Connections not closing: the ones that count against `maxConnections`.
-    public var openConnectionCount: Int { connections.count(where: { !$0.isClosing }) }
+    var openConnectionCount: Int { connections.count(where: { !$0.isClosing }) }
 
     /// Sends `request` on an idle connection, a new one, or when one frees up.
-    public func send(_ request: ClientRequest, completion: @escaping (Result<ClientResponse, ClientError>) -> Void) {
+    func send(_ request: ClientRequest, completion: @escaping (Result<ClientResponse, ClientError>) -> Void) {
         guard !isClosed else { return later { completion(.failure(.closed)) } }
         guard request.isWellFormed else { return later { completion(.failure(.invalidRequest)) } }
         let bytes = request.serialized(target: target.target(of: request.path), host: target.hostHeader,
@@ -36,7 +36,7 @@ public final class HTTPClient {
     /// Closes every connection (each closes its socket and timer; attempts still connecting are cancelled)
     /// and answers every pending request with `.closed`, on a later turn. `completion` runs once every
     /// connection's socket has closed, also on a later turn than this call. Calling it again only waits.
-    public func close(_ completion: @escaping () -> Void) {
+    func close(_ completion: @escaping () -> Void) {
         guard !isClosed else {
             if let earlier = onClosed { onClosed = { earlier(); completion() } } else { later(completion) }
             return

@@ -1,24 +1,24 @@
 /// An HTTPClient's own settings (spec 7.8), built by the node from the peer-node settings.
-public struct HTTPClientSettings: Sendable {
+struct HTTPClientSettings: Sendable {
     /// Resolving the name and establishing the connection (`peer-node-connect-timeout-ms`).
-    public var connectTimeoutMs: UInt64 = 1_000
+    var connectTimeoutMs: UInt64 = 1_000
     /// From the request handed to the socket to the last byte of its reply (`peer-node-read-timeout-ms`).
-    public var readTimeoutMs: UInt64 = 5_000
+    var readTimeoutMs: UInt64 = 5_000
     /// A kept-alive connection unused this long is closed (`peer-node-connection-idle-timeout-seconds`).
-    public var idleTimeoutMs: UInt64 = 30_000
+    var idleTimeoutMs: UInt64 = 30_000
     /// Connections open at once, connecting ones included; requests beyond wait in arrival order.
     /// OUR default: one batch in flight per peer (`max-threads-for-peer-replication`, spec 7.6).
-    public var maxConnections = 1
+    var maxConnections = 1
     /// A reply whose body (after inflating) or head is larger fails with `.tooLarge`. Full registry
     /// fetches at start-up are the largest replies a peer sends.
-    public var maxResponseBodyBytes = 256 * 1024 * 1024
-    public var maxResponseHeaderBytes = 64 * 1024
+    var maxResponseBodyBytes = 256 * 1024 * 1024
+    var maxResponseHeaderBytes = 64 * 1024
 
-    public init() {}
+    init() {}
 }
 
 /// Why a request got no reply. Connection failures come before any byte was sent; the others after.
-public enum ClientError: Error, Equatable, Sendable {
+enum ClientError: Error, Equatable, Sendable {
     /// The peer's name did not resolve.
     case resolveFailed
     /// Nobody listens at the peer's address.
@@ -42,10 +42,10 @@ public enum ClientError: Error, Equatable, Sendable {
 }
 
 /// Counters of one client, for metrics and tests.
-public struct HTTPClientMetrics: Sendable, Equatable {
-    public var connectionsOpened = 0
+struct HTTPClientMetrics: Sendable, Equatable {
+    var connectionsOpened = 0
     /// Requests that got their reply or their failure from a connection (each once, retried or not).
-    public var requestsCompleted = 0
+    var requestsCompleted = 0
     /// Requests sent again on a fresh connection after a reused one broke before any reply byte.
-    public var retries = 0
+    var retries = 0
 }

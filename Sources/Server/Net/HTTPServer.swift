@@ -1,15 +1,15 @@
 /// Counters of the HTTP core, read by the metrics endpoint and tests.
-public struct HTTPMetrics: Sendable {
-    public var accepted = 0
-    public var refused = 0
-    public var requests = 0
-    public var decodeFailures = 0
-    public var timeouts = 0
+struct HTTPMetrics: Sendable {
+    var accepted = 0
+    var refused = 0
+    var requests = 0
+    var decodeFailures = 0
+    var timeouts = 0
 }
 
 /// A listener plus its live connections: limits, timeouts and graceful stop.
 /// Loop thread only, like everything it owns.
-public final class HTTPServer {
+final class HTTPServer {
     // Exclusivity: every property below marked `@exclusivity(unchecked)` is touched only on the loop thread,
     // and never through an inout access that overlaps another (no property is passed inout to code that can
     // reach this object again). The dynamic checks cost ~40 runtime calls per heartbeat (callgrind, bench/
@@ -17,8 +17,8 @@ public final class HTTPServer {
     let settings: HTTPServerSettings
     /// What the connections share; they never see the server itself.
     private let context: ConnectionContext
-    public var metrics: HTTPMetrics { context.metrics }
-    public var isStopping: Bool { context.isStopping }
+    var metrics: HTTPMetrics { context.metrics }
+    var isStopping: Bool { context.isStopping }
     private unowned let loop: EventLoop
     private var listener: TCPListener?
     private var connections: [ObjectIdentifier: ServerConnection] = [:]
@@ -28,7 +28,7 @@ public final class HTTPServer {
     private var graceTimer: LoopTimer?
     private var onStopped: (() -> Void)?
     /// The port actually bound.
-    public let port: Int
+    let port: Int
 
     /// `errorResponse` builds the body of 400/413/431 answers sent before a request could be routed.
     init(loop: EventLoop, settings: HTTPServerSettings, responder: Responder,
@@ -56,7 +56,7 @@ public final class HTTPServer {
         sweepTimer.start(afterMs: period, repeatMs: period) { [unowned self] in sweep() }
     }
 
-    public var connectionCount: Int { connections.count }
+    var connectionCount: Int { connections.count }
 
     private func accept(_ stream: TCPStream) {
         guard !isStopping, connections.count < settings.maxConnections else {

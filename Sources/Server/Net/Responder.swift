@@ -1,5 +1,5 @@
 /// What the API implements: a request answered now, or later (a payload built off the loop).
-public protocol Responder: AnyObject {
+protocol Responder: AnyObject {
     func respond(to request: Request) -> Reply
     /// Asked once the headers of a request with `Expect: 100-continue` are in, before its body: a
     /// response here is sent instead of `100 Continue` (spec 1.8) and the connection then closes.
@@ -7,24 +7,24 @@ public protocol Responder: AnyObject {
 }
 
 extension Responder {
-    public func refusal(beforeBody request: Request) -> Response? { nil }
+    func refusal(beforeBody request: Request) -> Response? { nil }
 }
 
-public enum Reply {
+enum Reply {
     case now(Response)
     case later(PendingReply)
 }
 
 /// A reply that will be completed on the loop thread. The connection waits for it before it
 /// decodes the next pipelined request, so answers still leave in request order.
-public final class PendingReply {
+final class PendingReply {
     private var deliver: ((Response) -> Void)?
     private var early: Response?
 
-    public init() {}
+    init() {}
 
     /// Loop thread only. Completing twice is a programmer error.
-    public func complete(_ response: Response) {
+    func complete(_ response: Response) {
         if let deliver {
             self.deliver = nil
             deliver(response)

@@ -5,7 +5,7 @@ import Glibc
 public final class EurekaNode {
     let loop: EventLoop
     let config: ServerConfig
-    public let registry: InstanceRegistry
+    let registry: InstanceRegistry
     let cache: ResponseCache
     let time: TimeSource
     private let api: EurekaAPI
@@ -163,9 +163,9 @@ public final class EurekaNode {
     }
 
     /// Open connections, for tests and metrics.
-    public var connectionCount: Int { http.connectionCount }
-    public var httpMetrics: HTTPMetrics { http.metrics }
-    public var cacheMetrics: ResponseCache.Metrics { cache.metrics }
+    var connectionCount: Int { http.connectionCount }
+    var httpMetrics: HTTPMetrics { http.metrics }
+    var cacheMetrics: ResponseCache.Metrics { cache.metrics }
     var activeHandleCount: Int { loop.activeHandleCount }
 }
 

@@ -3,9 +3,9 @@ import Synchronization
 
 /// A node running its loop on a thread of its own: what tests and hosts that do not own a loop use.
 /// Only Sendable things leave the loop thread: the bound port and the mailbox.
-public final class RunningNode: Sendable {
-    public let port: Int
-    public let mailbox: LoopMailbox
+final class RunningNode: Sendable {
+    let port: Int
+    let mailbox: LoopMailbox
     private let thread: pthread_t
 
     fileprivate init(port: Int, mailbox: LoopMailbox, thread: pthread_t) {
@@ -15,14 +15,14 @@ public final class RunningNode: Sendable {
     }
 
     /// Asks the node to stop gracefully and waits for its thread to end.
-    public func stop() {
+    func stop() {
         mailbox.post(.stop)
         pthread_join(thread, nil)
     }
 
     /// Runs `work` on the loop thread and waits for it (tests inspect the registry this way).
     @discardableResult
-    public func sync<T: Sendable>(_ work: @escaping @Sendable (EurekaNode) -> T) -> T {
+    func sync<T: Sendable>(_ work: @escaping @Sendable (EurekaNode) -> T) -> T {
         let result = Mutex<T?>(nil)
         let done = ThreadSemaphore()
         mailbox.post(.withOwner { owner in
@@ -37,7 +37,7 @@ public final class RunningNode: Sendable {
 extension EurekaNode {
     /// Builds the node on a new thread and runs its loop there; returns once it listens.
     /// Throws the start-up failure (a port in use, say).
-    public static func startOnThread(config: ServerConfig) throws -> RunningNode {
+    static func startOnThread(config: ServerConfig) throws -> RunningNode {
         final class Start: @unchecked Sendable {  // written by the new thread before `ready` is signalled
             let config: ServerConfig
             let ready = ThreadSemaphore()

@@ -3,12 +3,12 @@
 /// name and instances by id (3.8, 3.9, OUR choice).
 extension InstanceRegistry {
     /// 2.7: nil when there is no lease, or it is expired while lease expiration is enabled (5.2).
-    public func visibleInstance(app: String, id: String) -> InstanceInfo? {
+    func visibleInstance(app: String, id: String) -> InstanceInfo? {
         visibleLease(app: app, id: id).map(decorated)
     }
 
     /// 2.8: the first application holding a visible lease with this id.
-    public func visibleInstance(id: String) -> InstanceInfo? {
+    func visibleInstance(id: String) -> InstanceInfo? {
         for app in apps.keys {
             if let lease = visibleLease(app: app, id: id) { return decorated(lease) }
         }
@@ -16,12 +16,12 @@ extension InstanceRegistry {
     }
 
     /// The lease whatever its expiry: the 409 body and dirty-timestamp checks of 2.2 read it.
-    public func storedInstance(app: String, id: String) -> InstanceInfo? {
+    func storedInstance(app: String, id: String) -> InstanceInfo? {
         apps[app]?[id].map(decorated)
     }
 
     /// 2.4: versions__delta 1, every lease, hash over all of them.
-    public func fullApplications() -> Applications {
+    func fullApplications() -> Applications {
         let applications = document(apps)
         let hash = Applications.reconcileHashCode(statuses: applications.lazy.flatMap(\.instances).map(\.status))
         return Applications(versionsDelta: 1, appsHashCode: hash, applications: applications)
@@ -29,7 +29,7 @@ extension InstanceRegistry {
 
     /// 2.5 / 5.4 / 5.5: each changed instance once (latest wins), the bumped delta counter, and the hash of the
     /// whole registry, so a client that applies the delta can check it reached the full document.
-    public func deltaApplications() -> Applications {
+    func deltaApplications() -> Applications {
         deltaVersion += 1
         return Applications(
             versionsDelta: deltaVersion, appsHashCode: registryHashCode(),
@@ -37,14 +37,14 @@ extension InstanceRegistry {
     }
 
     /// 2.6: nil when the application has no lease.
-    public func application(named name: String) -> Application? {
+    func application(named name: String) -> Application? {
         guard let leases = apps[name], !leases.isEmpty else { return nil }
         return Application(name: name, instances: sortedInstances(leases))
     }
 
     /// 2.12 / 2.13: instances whose vipAddress (or secureVipAddress), split on ",", has an element exactly equal
     /// to `vip`; versions__delta -1, hash over the answer.
-    public func vipApplications(_ vip: String, secure: Bool) -> Applications {
+    func vipApplications(_ vip: String, secure: Bool) -> Applications {
         var matching: [String: [String: Lease]] = [:]
         for (app, leases) in apps {
             for (id, lease) in leases {
@@ -58,13 +58,13 @@ extension InstanceRegistry {
     }
 
     /// The reconcile hash code of every lease (3.10), as a full fetch at this moment would carry it.
-    public func registryHashCode() -> String {
+    func registryHashCode() -> String {
         Applications.reconcileHashCode(statuses: apps.values.lazy.flatMap(\.values).map(\.instance.status))
     }
 
     /// The dashboard rings (4.1), oldest first.
-    public var recentlyRegistered: [(time: Int64, app: String, id: String)] { recentRegistrations.items }
-    public var recentlyCancelled: [(time: Int64, app: String, id: String)] { recentCancellations.items }
+    var recentlyRegistered: [(time: Int64, app: String, id: String)] { recentRegistrations.items }
+    var recentlyCancelled: [(time: Int64, app: String, id: String)] { recentCancellations.items }
 
     func visibleLease(app: String, id: String) -> Lease? {
         guard let lease = apps[app]?[id] else { return nil }

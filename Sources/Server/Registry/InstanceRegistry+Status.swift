@@ -2,7 +2,7 @@
 /// Each answers `unknownInstance` for an instance that is not visible (2.7 rules), before changing anything.
 extension InstanceRegistry {
     /// 4.7. Setting the status it already has stores no override (`unchanged`), but renews and replicates.
-    public func statusUpdate(
+    func statusUpdate(
         app: String, id: String, to status: InstanceStatus, lastDirtyTimestamp: Int64?, isReplication: Bool
     ) -> StatusUpdateOutcome {
         guard let lease = visibleLease(app: app, id: id) else { return .unknownInstance }
@@ -24,7 +24,7 @@ extension InstanceRegistry {
 
     /// 4.8. `newStatus` is the request's `value`, UNKNOWN when absent: the next heartbeat then fails (4.5) and
     /// the client re-registers with its real status. Without an override nothing changes but the lease's renewal.
-    public func deleteStatusOverride(
+    func deleteStatusOverride(
         app: String, id: String, newStatus: InstanceStatus, lastDirtyTimestamp: Int64?, isReplication: Bool
     ) -> OverrideRemovalOutcome {
         guard let lease = visibleLease(app: app, id: id) else { return .unknownInstance }
@@ -44,7 +44,7 @@ extension InstanceRegistry {
     /// 4.9: merge into the visible record, then re-register it as a client registration, so it gets a new lease,
     /// an ADDED entry, invalidation and a Register to peers. Its lastDirtyTimestamp is unchanged, so the
     /// conflict rule lets it replace itself.
-    public func updateMetadata(app: String, id: String, entries: Metadata) -> MetadataOutcome {
+    func updateMetadata(app: String, id: String, entries: Metadata) -> MetadataOutcome {
         guard let lease = visibleLease(app: app, id: id) else { return .unknownInstance }
         var record = lease.instance
         record.metadata.merge(entries)
@@ -55,7 +55,7 @@ extension InstanceRegistry {
 
     /// 4.10: remember a peer's override without applying it; the next renew's rule chain applies it.
     /// No recently-changed entry, no event (6.4: nothing to invalidate, and it came from a peer).
-    public func storeOverriddenStatusIfRequired(app: String, id: String, status: InstanceStatus) {
+    func storeOverriddenStatusIfRequired(app: String, id: String, status: InstanceStatus) {
         let now = time.nowMillis()
         guard overrides.status(for: id, now: now) != status else { return }
         overrides.set(status, for: id, now: now)
@@ -63,12 +63,12 @@ extension InstanceRegistry {
     }
 
     /// The override map entry for `id`, without refreshing its expiry (replication items, 7.4).
-    public func overriddenStatus(id: String) -> InstanceStatus? {
+    func overriddenStatus(id: String) -> InstanceStatus? {
         overrides.peek(id, now: time.nowMillis())
     }
 
     /// `/serverinfo/statusoverrides` (2.16): live entries sorted by id; listing does not refresh expiry.
-    public var overriddenStatuses: [(id: String, status: InstanceStatus)] {
+    var overriddenStatuses: [(id: String, status: InstanceStatus)] {
         overrides.snapshot(now: time.nowMillis())
     }
 

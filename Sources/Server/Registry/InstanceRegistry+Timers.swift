@@ -2,14 +2,14 @@
 /// injected source so tests drive them with a manual clock.
 extension InstanceRegistry {
     /// 5.6 step 4: E = `count` (the caller substitutes default-open-for-traffic-count when nothing was synced).
-    public func openForTraffic(count: Int) {
+    func openForTraffic(count: Int) {
         preservation.open(count: count)
         openedForTrafficAt = time.nowMillis()
     }
 
     /// 5.1: with lease expiration enabled, cancel up to the limit of expired leases, chosen at random, granting a
     /// late run its delay as grace. Evictions fire `.evicted` (invalidate, never replicate).
-    public func evict() {
+    func evict() {
         let now = time.nowMillis()
         let extra = eviction.compensation(now: now)
         overrides.removeExpired(now: now)  // piggybacks the minute tick so abandoned overrides do not pile up
@@ -28,32 +28,32 @@ extension InstanceRegistry {
     }
 
     /// The fixed 60 s timer of 5.2: the last minute's renewals become R.
-    public func rotateRenewsPerMinute() {
+    func rotateRenewsPerMinute() {
         preservation.rotate()
     }
 
     /// 5.3, counting every lease of the local registry (OUR choice).
-    public func updateRenewalThreshold() {
+    func updateRenewalThreshold() {
         preservation.updateThreshold(leaseCount: instanceCount)
     }
 
     /// 5.4 retention task. Invalidates nothing (6.4).
-    public func pruneRecentChanges() {
+    func pruneRecentChanges() {
         recentChanges.prune(now: time.nowMillis(), retentionMs: settings.retentionTimeInMSInDeltaQueue)
     }
 
     /// `!enable-self-preservation || (T > 0 && R > T)` (5.2).
-    public var isLeaseExpirationEnabled: Bool { preservation.isLeaseExpirationEnabled }
+    var isLeaseExpirationEnabled: Bool { preservation.isLeaseExpirationEnabled }
 
     /// The dashboard's and metrics' "below renew threshold" (5.2): R <= T once `graceMs`
     /// (wait-time-in-ms-when-sync-empty) has passed since opening; false before opening.
-    public func isBelowRenewThreshold(graceMs: Int64) -> Bool {
+    func isBelowRenewThreshold(graceMs: Int64) -> Bool {
         guard let opened = openedForTrafficAt else { return false }
         return preservation.renewsLastMinute <= preservation.threshold && time.nowMillis() - opened > graceMs
     }
 
     /// E, T and R, for /status and metrics.
-    public var selfPreservation: (expected: Int, threshold: Int, renewsLastMinute: Int) {
+    var selfPreservation: (expected: Int, threshold: Int, renewsLastMinute: Int) {
         (preservation.expectedClients, preservation.threshold, preservation.renewsLastMinute)
     }
 }

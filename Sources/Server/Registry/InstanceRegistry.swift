@@ -2,14 +2,14 @@
 /// list and the self-preservation counters. Loop-confined: a plain non-Sendable class used from one thread, so
 /// no locks (STYLE 5). It takes time from the injected source and never picks a status code.
 /// Application names and ids arrive as the API normalised them (app upper-cased, 1.2; id fallback, 2.1).
-public final class InstanceRegistry {
-    public let settings: RegistrySettings
+final class InstanceRegistry {
+    let settings: RegistrySettings
     /// Fired synchronously for every change to invalidate caches or to replicate; see `RegistryEvent`.
     /// Set while wiring the node, read on every renew: no dynamic exclusivity check (two runtime calls a heartbeat).
-    @exclusivity(unchecked) public var onEvent: ((RegistryEvent) -> Void)?
+    @exclusivity(unchecked) var onEvent: ((RegistryEvent) -> Void)?
     /// Whether `onEvent` receives `.heartbeat` events. Only replication consumes them, so by default a renew
     /// builds and sends none: the hot path stays free of the event and of the listener's call.
-    @exclusivity(unchecked) public var wantsHeartbeatEvents = false
+    @exclusivity(unchecked) var wantsHeartbeatEvents = false
 
     // Loop-confined and never passed inout to code that reaches the registry again, so the maps a heartbeat
     // touches skip the dynamic exclusivity checks (a runtime call per access on the hot path).
@@ -24,12 +24,12 @@ public final class InstanceRegistry {
     var recentCancellations = RecentActivity()
     /// The delta version counter of 5.5: bumped by every delta document built.
     var deltaVersion: Int64 = 0
-    public internal(set) var instanceCount = 0
-    public internal(set) var evictedTotal = 0
+    var instanceCount = 0
+    var evictedTotal = 0
     /// When the node opened for traffic (5.6), for the "below renew threshold" view; nil before.
-    public internal(set) var openedForTrafficAt: Int64?
+    var openedForTrafficAt: Int64?
 
-    public init(settings: RegistrySettings, time: any TimeSource, random: any RandomSource) {
+    init(settings: RegistrySettings, time: any TimeSource, random: any RandomSource) {
         self.settings = settings
         self.time = time
         self.random = random
@@ -42,7 +42,7 @@ public final class InstanceRegistry {
     /// Registers `info` with a new lease and returns the record as stored: after the dirty-timestamp conflict
     /// rule, the override intake and the status rule chain, decorated.
     @discardableResult
-    public func register(_ info: InstanceInfo, leaseDurationSecs: Int, isReplication: Bool) -> InstanceInfo {
+    func register(_ info: InstanceInfo, leaseDurationSecs: Int, isReplication: Bool) -> InstanceInfo {
         let now = time.nowMillis()
         let app = info.app
         let id = info.effectiveId
@@ -89,7 +89,7 @@ public final class InstanceRegistry {
     /// Renews, then compares the sender's `lastDirtyTimestamp` with the stored one (2.2 step 3) when
     /// `sync-when-timestamp-differs` is on. The heartbeat event (replication) goes out before the comparison,
     /// as in Netflix: a heartbeat answered 404 or 409 has still renewed the lease and is still replicated.
-    public func renew(app: String, id: String, lastDirtyTimestamp: Int64? = nil, overriddenStatus: InstanceStatus? = nil,
+    func renew(app: String, id: String, lastDirtyTimestamp: Int64? = nil, overriddenStatus: InstanceStatus? = nil,
                       isReplication: Bool) -> RenewOutcome {
         guard let lease = apps[app]?[id] else { return .unknownInstance }
         let now = time.nowMillis()
@@ -130,7 +130,7 @@ public final class InstanceRegistry {
 
     // MARK: cancel (4.6)
 
-    public func cancel(app: String, id: String, isReplication: Bool) -> CancelOutcome {
+    func cancel(app: String, id: String, isReplication: Bool) -> CancelOutcome {
         guard let record = internalCancel(app: app, id: id) else { return .unknownInstance }
         onEvent?(.cancelled(record, isReplication: isReplication))
         return .cancelled

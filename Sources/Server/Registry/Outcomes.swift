@@ -4,7 +4,7 @@
 
 /// renew (4.5) followed by the dirty-timestamp comparison of 2.2 step 3. The lease is renewed (and the heartbeat
 /// event sent) in every case but `unknownInstance`.
-public enum RenewOutcome: Sendable, Equatable {
+enum RenewOutcome: Sendable, Equatable {
     /// Renewed; the sender's timestamp was absent, equal, the check is off, or it is older on a client request.
     case renewed
     /// No lease, or the status rules computed UNKNOWN: the client must re-register (nothing renewed).
@@ -17,14 +17,14 @@ public enum RenewOutcome: Sendable, Equatable {
 }
 
 /// cancel (4.6).
-public enum CancelOutcome: Sendable, Equatable {
+enum CancelOutcome: Sendable, Equatable {
     case cancelled
     /// No lease existed (unknown app or id, or cancelled already).
     case unknownInstance
 }
 
 /// statusUpdate (4.7). `unchanged` still renewed the lease and is still replicated (4.12).
-public enum StatusUpdateOutcome: Sendable, Equatable {
+enum StatusUpdateOutcome: Sendable, Equatable {
     case updated
     case unchanged
     /// Not visible (2.7 rules): no lease, or expired while expiry is enabled.
@@ -32,14 +32,14 @@ public enum StatusUpdateOutcome: Sendable, Equatable {
 }
 
 /// deleteStatusOverride (4.8). `noOverride` still renewed the lease and is still replicated (4.12).
-public enum OverrideRemovalOutcome: Sendable, Equatable {
+enum OverrideRemovalOutcome: Sendable, Equatable {
     case removed
     case noOverride
     case unknownInstance
 }
 
 /// Metadata update (4.9): merged and re-registered, or the instance is not visible.
-public enum MetadataOutcome: Sendable, Equatable {
+enum MetadataOutcome: Sendable, Equatable {
     case updated
     case unknownInstance
 }

@@ -1,6 +1,6 @@
 /// Where eviction gets its randomness (spec 5.1). A protocol so tests can seed it and assert which
 /// leases a run picks; the node uses the system generator.
-public protocol RandomSource: RandomNumberGenerator {}
+protocol RandomSource: RandomNumberGenerator {}
 
 extension RandomSource {
     /// Uniform in `0..<bound`; the standard library's unbiased reduction, over this source.
@@ -10,14 +10,14 @@ extension RandomSource {
 }
 
 /// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast, and fully determined by its seed, which is all a test needs.
-public struct SplitMix64: RandomSource {
+struct SplitMix64: RandomSource {
     private var state: UInt64
 
-    public init(seed: UInt64) {
+    init(seed: UInt64) {
         state = seed
     }
 
-    public mutating func next() -> UInt64 {
+    mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -27,10 +27,10 @@ public struct SplitMix64: RandomSource {
 }
 
 /// The operating system's generator; Netflix seeds `java.util.Random` with the wall clock, this is at least as random.
-public struct SystemRandomSource: RandomSource {
+struct SystemRandomSource: RandomSource {
     private var generator = SystemRandomNumberGenerator()
 
-    public init() {}
+    init() {}
 
-    public mutating func next() -> UInt64 { generator.next() }
+    mutating func next() -> UInt64 { generator.next() }
 }

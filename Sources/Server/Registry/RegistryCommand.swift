@@ -1,7 +1,7 @@
 /// One change to the registry, as a client request or a peer's batch item asks for it (spec 2.1-2.3, 2.9-2.11,
 /// 7.5). The direct endpoints and the batch endpoint both build one and hand it to `InstanceRegistry.execute`, so
 /// the rules of each operation live once, in the registry; `isReplication` says a peer sent it (never forwarded).
-public enum RegistryCommand: Sendable {
+enum RegistryCommand: Sendable {
     /// A record that passed validation (2.1), with its normalised lease duration.
     case register(InstanceInfo, leaseDurationSecs: Int, isReplication: Bool)
     /// `overriddenStatus` is read only for replicated heartbeats whose sender is newer (2.2): pass nil for clients.
@@ -15,7 +15,7 @@ public enum RegistryCommand: Sendable {
 }
 
 /// The outcome of one command, one case per command kind.
-public enum CommandOutcome: Sendable, Equatable {
+enum CommandOutcome: Sendable, Equatable {
     case registered(InstanceInfo)
     case renew(RenewOutcome)
     case cancel(CancelOutcome)
@@ -25,7 +25,7 @@ public enum CommandOutcome: Sendable, Equatable {
 }
 
 extension InstanceRegistry {
-    public func execute(_ command: RegistryCommand) -> CommandOutcome {
+    func execute(_ command: RegistryCommand) -> CommandOutcome {
         switch command {
         case .register(let info, let duration, let isReplication):
             return .registered(register(info, leaseDurationSecs: duration, isReplication: isReplication))

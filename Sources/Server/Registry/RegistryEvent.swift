@@ -2,7 +2,7 @@
 /// invalidate (6.4) and replication can forward (4.12). Records are the stored records after the change,
 /// decorated as reads write them. Built only when someone listens; a heartbeat carries only scalars and the
 /// two strings the caller already owns, so it never allocates.
-public enum RegistryEvent: Sendable, Equatable {
+enum RegistryEvent: Sendable, Equatable {
     /// register (4.4) or metadata update (4.9). `replaced` is the record of the lease this one replaced.
     case registered(InstanceInfo, replaced: InstanceInfo?, isReplication: Bool)
     /// A successful renew (4.5), with what a Heartbeat replication item carries (7.4); sent only when the
@@ -20,21 +20,21 @@ public enum RegistryEvent: Sendable, Equatable {
     /// the heartbeat event that follows is what replicates.
     case statusCorrected(InstanceInfo)
 
-    public struct Heartbeat: Sendable, Equatable {
-        public var app: String
-        public var id: String
-        public var status: InstanceStatus
-        public var lastDirtyTimestamp: Int64
+    struct Heartbeat: Sendable, Equatable {
+        var app: String
+        var id: String
+        var status: InstanceStatus
+        var lastDirtyTimestamp: Int64
         /// The override map entry; read only for heartbeats that will be replicated, else nil.
-        public var overriddenStatus: InstanceStatus?
-        public var isReplication: Bool
+        var overriddenStatus: InstanceStatus?
+        var isReplication: Bool
         /// The record's lease intervals: a replication task of this heartbeat expires one renewal interval later.
-        public var leaseInfo: LeaseInfo?
+        var leaseInfo: LeaseInfo?
     }
 }
 
 /// What a peer must be sent for an event (4.12, 7.4); nil from `replication` means nothing.
-public enum ReplicationAction: Sendable, Equatable {
+enum ReplicationAction: Sendable, Equatable {
     case register(InstanceInfo)
     case heartbeat(status: InstanceStatus, lastDirtyTimestamp: Int64, overriddenStatus: InstanceStatus?)
     case cancel
@@ -44,7 +44,7 @@ public enum ReplicationAction: Sendable, Equatable {
 
 extension RegistryEvent {
     /// The changed (or removed) record; nil for a heartbeat.
-    public var record: InstanceInfo? {
+    var record: InstanceInfo? {
         switch self {
         case .registered(let record, _, _), .cancelled(let record, _), .evicted(let record),
              .statusUpdated(let record, _, _), .statusOverrideDeleted(let record, _, _), .statusCorrected(let record):
@@ -54,19 +54,19 @@ extension RegistryEvent {
         }
     }
 
-    public var app: String {
+    var app: String {
         if case .heartbeat(let beat) = self { return beat.app }
         return record!.app
     }
 
-    public var id: String {
+    var id: String {
         if case .heartbeat(let beat) = self { return beat.id }
         return record!.effectiveId
     }
 
     /// Whether cached documents are now stale (6.4): every change that appended a recently-changed entry.
     /// Heartbeats, a status update that changed nothing and an override removal that found none do not.
-    public var invalidates: Bool {
+    var invalidates: Bool {
         switch self {
         case .registered, .cancelled, .evicted, .statusCorrected: return true
         case .heartbeat: return false
@@ -77,8 +77,8 @@ extension RegistryEvent {
 
     /// VIP names whose cache keys to invalidate: every comma-separated name of the record and of the record it
     /// replaced (6.4, OUR choice), without repeats. Empty when `invalidates` is false.
-    public var vipNames: [Substring] { names(\.vipNames) }
-    public var secureVipNames: [Substring] { names(\.secureVipNames) }
+    var vipNames: [Substring] { names(\.vipNames) }
+    var secureVipNames: [Substring] { names(\.secureVipNames) }
 
     private func names(_ list: (InstanceInfo) -> [Substring]) -> [Substring] {
         guard invalidates, let record else { return [] }
@@ -90,7 +90,7 @@ extension RegistryEvent {
     }
 
     /// What to send to peers: nothing for replicated calls (never forwarded), evictions and status corrections.
-    public var replication: ReplicationAction? {
+    var replication: ReplicationAction? {
         switch self {
         case .registered(let record, _, let isReplication):
             return isReplication ? nil : .register(record)

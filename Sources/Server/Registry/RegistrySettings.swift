@@ -1,23 +1,23 @@
 /// What the registry needs from the configuration (spec 9.1, 9.2, 9.3), with Netflix's defaults, so a registry built
 /// with `RegistrySettings()` behaves as Netflix's does. Node builds it from `ServerConfig`.
-public struct RegistrySettings: Sendable, Equatable {
+struct RegistrySettings: Sendable, Equatable {
     /// Threshold factor of self-preservation (5.2) and of the eviction limit (5.1).
-    public var renewalPercentThreshold: Double = 0.85
+    var renewalPercentThreshold: Double = 0.85
     /// Renewals per client per minute = 60 / this; <= 0 counts as 30 (5.2).
-    public var expectedClientRenewalIntervalSeconds: Int = 30
-    public var enableSelfPreservation: Bool = true
+    var expectedClientRenewalIntervalSeconds: Int = 30
+    var enableSelfPreservation: Bool = true
     /// How long a change stays in the recently-changed list (5.4).
-    public var retentionTimeInMSInDeltaQueue: Int64 = 180_000
+    var retentionTimeInMSInDeltaQueue: Int64 = 180_000
     /// The eviction period; the late-run compensation of 5.1 is measured against it.
-    public var evictionIntervalMs: Int64 = 60_000
+    var evictionIntervalMs: Int64 = 60_000
     /// `eureka.node.exact-lease-expiry` (4.2): renew sets lastUpdateTimestamp = now instead of now + duration.
-    public var exactLeaseExpiry: Bool = false
+    var exactLeaseExpiry: Bool = false
     /// The heartbeat's dirty-timestamp check (2.2 step 3); off, every successful renew is `renewed`.
-    public var syncWhenTimestampDiffers: Bool = true
+    var syncWhenTimestampDiffers: Bool = true
     /// `E` before the node opens for traffic (9.2, Spring's 1).
-    public var expectedNumberOfClientsSendingRenews: Int = 1
+    var expectedNumberOfClientsSendingRenews: Int = 1
     /// This server's own instance id: the one record written with isCoordinatingDiscoveryServer = true (3.2).
-    public var serverInstanceId: String?
+    var serverInstanceId: String?
 
-    public init() {}
+    init() {}
 }

@@ -21,16 +21,16 @@ public struct SystemTimeSource: TimeSource {
 }
 
 /// A settable clock for tests: time moves only when the test says so, so no test sleeps.
-public final class ManualTimeSource: TimeSource {
-    public var now: Int64
+final class ManualTimeSource: TimeSource {
+    var now: Int64
 
-    public init(now: Int64 = 1_700_000_000_000) {
+    init(now: Int64 = 1_700_000_000_000) {
         self.now = now
     }
 
-    public func nowMillis() -> Int64 { now }
+    func nowMillis() -> Int64 { now }
 
-    public func advance(by millis: Int64) {
+    func advance(by millis: Int64) {
         now += millis
     }
 }

@@ -10,41 +10,41 @@
 ///         if let at = dispatcher.nextWakeUp(now: now) { timer.start(afterMs: at - now) } else { timer.stop() }
 ///
 /// Loop-confined, like every owner of mutable replication state: not Sendable on purpose.
-public final class BatchDispatcher {
-    public struct Settings: Sendable, Equatable {
+final class BatchDispatcher {
+    struct Settings: Sendable, Equatable {
         /// `max-elements-in-peer-replication-pool`.
-        public var maxPendingTasks = 10_000
+        var maxPendingTasks = 10_000
         /// `max-threads-for-peer-replication` in OUR meaning: batches in flight to this peer. 1 keeps them in
         /// order, so a cancel never overtakes its register. Values below 1 count as 1.
-        public var maxBatchesInFlight = 1
+        var maxBatchesInFlight = 1
         /// `max-time-for-replication`: the lifetime of cancel and status tasks.
-        public var maxTimeForReplicationMs: Int64 = 30_000
-        public var maxBatchSize = 250
+        var maxTimeForReplicationMs: Int64 = 30_000
+        var maxBatchSize = 250
         /// Netflix's max batching delay: how long the head task waits for company.
-        public var maxBatchingDelayMs: Int64 = 500
-        public var congestionRetryDelayMs: Int64 = 1_000
-        public var transientRetryDelayMs: Int64 = 100
+        var maxBatchingDelayMs: Int64 = 500
+        var congestionRetryDelayMs: Int64 = 1_000
+        var transientRetryDelayMs: Int64 = 100
 
-        public init() {}
+        init() {}
     }
 
-    public let settings: Settings
-    public private(set) var counters = ReplicationCounters()
-    public private(set) var batchesInFlight = 0
+    let settings: Settings
+    private(set) var counters = ReplicationCounters()
+    private(set) var batchesInFlight = 0
     private var acceptor: TaskAcceptor
     private var shaper: TrafficShaper
 
-    public init(settings: Settings = Settings()) {
+    init(settings: Settings = Settings()) {
         self.settings = settings
         acceptor = TaskAcceptor(capacity: settings.maxPendingTasks)
         shaper = TrafficShaper(congestionDelayMs: settings.congestionRetryDelayMs, transientDelayMs: settings.transientRetryDelayMs)
     }
 
     /// Tasks waiting to be sent.
-    public var queueDepth: Int { acceptor.count }
+    var queueDepth: Int { acceptor.count }
 
     /// How long the longest-waiting pending task has waited; nil when none. O(pending): for metrics scrapes.
-    public func oldestPendingAge(now: Int64) -> Int64? {
+    func oldestPendingAge(now: Int64) -> Int64? {
         acceptor.oldestSubmission.map { now - $0 }
     }
 
@@ -52,13 +52,13 @@ public final class BatchDispatcher {
 
     /// A task built with this dispatcher's `maxTimeForReplicationMs`, submitted at `now`. `leaseInfo` is the
     /// instance record's; it sets the expiry of register and heartbeat tasks (`ReplicationTask.lifetime`).
-    public func submit(app: String, instanceId: String, action: ReplicationAction, leaseInfo: LeaseInfo?, now: Int64) {
+    func submit(app: String, instanceId: String, action: ReplicationAction, leaseInfo: LeaseInfo?, now: Int64) {
         submit(ReplicationTask(app: app, instanceId: instanceId, action: action, leaseInfo: leaseInfo, submittedAt: now,
                                maxTimeForReplication: settings.maxTimeForReplicationMs), now: now)
     }
 
     /// A task expired already (a zero `max-time-for-replication`) is counted and dropped rather than held.
-    public func submit(_ task: ReplicationTask, now: Int64) {
+    func submit(_ task: ReplicationTask, now: Int64) {
         counters.submitted += 1
         guard !task.isExpired(at: now) else {
             counters.droppedExpired += 1
@@ -74,7 +74,7 @@ public final class BatchDispatcher {
     /// The next batch to send, in processing order, or nil when none may go now: no free slot, the shaper's pause,
     /// or a head that has not waited `maxBatchingDelayMs` in a pool that is not full. Expired tasks met on the way
     /// are dropped and do not count toward the batch size. The batch holds a slot until `complete`.
-    public func nextBatch(now: Int64) -> [ReplicationTask]? {
+    func nextBatch(now: Int64) -> [ReplicationTask]? {
         guard let readyAt = formableAt(now: now), readyAt <= now else { return nil }
         var batch: [ReplicationTask] = []
         batch.reserveCapacity(min(settings.maxBatchSize, acceptor.count))
@@ -94,7 +94,7 @@ public final class BatchDispatcher {
 
     /// When the owner's timer should fire to call `nextBatch` again (never before `now`); nil when nothing is
     /// pending or every slot is taken (then `submit` or `complete` is the next event).
-    public func nextWakeUp(now: Int64) -> Int64? {
+    func nextWakeUp(now: Int64) -> Int64? {
         formableAt(now: now).map { max(now, $0) }
     }
 
@@ -111,7 +111,7 @@ public final class BatchDispatcher {
     /// Frees the batch's slot. Congestion and transient errors put its tasks back at the front (newest-first, so
     /// in batch order) and pause sending (7.6); success and permanent errors leave them done. For a success, hand
     /// the per-item results to `BatchResults.handle`, then `record` the report.
-    public func complete(_ batch: [ReplicationTask], outcome: BatchOutcome, now: Int64) {
+    func complete(_ batch: [ReplicationTask], outcome: BatchOutcome, now: Int64) {
         precondition(batchesInFlight > 0, "complete(_:outcome:now:) without a batch in flight")
         batchesInFlight -= 1
         counters.count(outcome)
@@ -125,7 +125,7 @@ public final class BatchDispatcher {
     }
 
     /// Adds a successful batch's item results to the counters.
-    public func record(_ report: BatchResults.Report) {
+    func record(_ report: BatchResults.Report) {
         counters.count(report)
     }
 }

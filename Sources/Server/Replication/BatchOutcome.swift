@@ -1,5 +1,5 @@
 /// How sending one batch ended (spec 7.6, Netflix `ProcessingResult`), which decides what happens to its tasks.
-public enum BatchOutcome: String, Sendable, CaseIterable {
+enum BatchOutcome: String, Sendable, CaseIterable {
     /// 2xx: the per-item results are handled (`BatchResults.handle`, 7.7).
     case success
     /// The peer is overloaded: every task goes back, no batch for 1,000 ms.
@@ -11,7 +11,7 @@ public enum BatchOutcome: String, Sendable, CaseIterable {
 
     /// An HTTP reply came back. A 2xx whose body does not decode is still `permanent`: pass that as
     /// `TransportFailure.badResponse`.
-    public init(statusCode: Int) {
+    init(statusCode: Int) {
         switch statusCode {
         case 200..<300: self = .success
         case 503: self = .congestion
@@ -20,7 +20,7 @@ public enum BatchOutcome: String, Sendable, CaseIterable {
     }
 
     /// No usable reply came back.
-    public init(_ failure: TransportFailure) {
+    init(_ failure: TransportFailure) {
         switch failure {
         // Netflix treats a read timeout as a busy peer, not a dead one (it matches "read … time … out" in the
         // exception text): the whole batch is retried after the congestion pause.
@@ -36,7 +36,7 @@ public enum BatchOutcome: String, Sendable, CaseIterable {
 }
 
 /// Why a batch got no usable reply; the transport maps its errors (libuv codes, parser failures) onto these.
-public enum TransportFailure: Error, Sendable, Equatable, CaseIterable {
+enum TransportFailure: Error, Sendable, Equatable, CaseIterable {
     /// No connection within `peer-node-connect-timeout-ms`.
     case connectTimeout
     /// ECONNREFUSED: nothing listens on the peer's port.

@@ -1,31 +1,31 @@
 /// Per-item handling of a successful batch (spec 7.7; Netflix `ReplicationTaskProcessor.handleBatchResponse` and
 /// the heartbeat task's failure handler in `PeerEurekaNode`). Pure: it decides, the peer node acts.
-public enum BatchResults {
-    public struct Report: Sendable, Equatable {
+enum BatchResults {
+    struct Report: Sendable, Equatable {
         /// What the peer node must do, in batch order.
-        public var followUps: [ReplicationFollowUp] = []
-        public var succeeded = 0
+        var followUps: [ReplicationFollowUp] = []
+        var succeeded = 0
         /// Every non-2xx item, for the log; none is retried (Cancel 404 included).
-        public var failures: [ItemFailure] = []
+        var failures: [ItemFailure] = []
         /// Set when the reply's length differed from the batch; then every result was ignored.
-        public var lengthMismatch: LengthMismatch?
+        var lengthMismatch: LengthMismatch?
 
-        public init() {}
+        init() {}
     }
 
-    public struct ItemFailure: Sendable, Equatable {
-        public let taskId: String
-        public let statusCode: Int
+    struct ItemFailure: Sendable, Equatable {
+        let taskId: String
+        let statusCode: Int
     }
 
-    public struct LengthMismatch: Sendable, Equatable {
-        public let sent: Int
-        public let received: Int
+    struct LengthMismatch: Sendable, Equatable {
+        let sent: Int
+        let received: Int
     }
 
     /// `results[i]` answers `batch[i]`. `syncWhenTimestampDiffers` is the setting of that name: without it a
     /// peer's newer record is not adopted.
-    public static func handle(_ batch: [ReplicationTask], _ results: [ReplicationResult],
+    static func handle(_ batch: [ReplicationTask], _ results: [ReplicationResult],
                               syncWhenTimestampDiffers: Bool) -> Report {
         var report = Report()
         // Results cannot be matched to tasks when the counts differ; upstream logs it as a bug and skips them.
@@ -52,7 +52,7 @@ public enum BatchResults {
 }
 
 /// What to do after an item's failure (7.7).
-public enum ReplicationFollowUp: Sendable, Equatable {
+enum ReplicationFollowUp: Sendable, Equatable {
     /// Heartbeat 404: the peer does not know the instance, or holds an older copy. Submit a Register task for it to
     /// the same peer, built from the current local record (`storedInstance(app:id:)`); nothing when the instance
     /// is gone locally (OUR choice; Netflix resends the record captured with the heartbeat).
@@ -62,17 +62,17 @@ public enum ReplicationFollowUp: Sendable, Equatable {
 }
 
 /// The peer's newer copy of an instance, to be taken over (Netflix `syncInstancesIfTimestampDiffers`).
-public struct PeerRecordAdoption: Sendable, Equatable {
+struct PeerRecordAdoption: Sendable, Equatable {
     /// The heartbeat task's app and id, which the override is stored under.
-    public let app: String
-    public let instanceId: String
-    public let record: InstanceInfo
+    let app: String
+    let instanceId: String
+    let record: InstanceInfo
 
     /// The peer's override when it has one (set and not UNKNOWN), stored first with storeOverriddenStatusIfRequired
     /// (4.10); then the record is registered with `isReplication = true`, so it is not replicated again (4.12),
     /// with the lease duration of its `leaseInfo` (90 s without one; the lease treats <= 0 the same). Register's
     /// dirty-timestamp rule still keeps a local copy that became newer meanwhile.
-    public func apply(to registry: InstanceRegistry) {
+    func apply(to registry: InstanceRegistry) {
         if record.overriddenStatus != .unknown {
             registry.storeOverriddenStatusIfRequired(app: app, id: instanceId, status: record.overriddenStatus)
         }

@@ -1,40 +1,40 @@
 /// One peer's service URL from `eureka.client.service-url.defaultZone` (spec 7.1), parsed once when the list is
 /// read, so a bad entry stops start-up instead of failing every batch sent to it.
-public struct PeerURL: Sendable, Equatable, CustomStringConvertible {
+struct PeerURL: Sendable, Equatable, CustomStringConvertible {
     /// The URL as configured, trimmed, with a trailing `/` so request paths join as `{url}apps/…` (7.1).
-    public let url: String
+    let url: String
     /// The host as written, without the brackets of an IPv6 literal: what the connector resolves.
-    public let host: String
+    let host: String
     /// 80 when the URL has none.
-    public let port: Int
+    let port: Int
     /// Starts and ends with `/`, percent-escapes kept as written: `/eureka/`, or `/` for a bare host.
-    public let basePath: String
+    let basePath: String
     /// From user info (`http://user:secret@host/`), percent-decoded: sent as Basic auth on every request (7.1).
-    public let credentials: Credentials?
+    let credentials: Credentials?
 
-    public struct Credentials: Sendable, Equatable {
-        public let user: String
-        public let password: String
+    struct Credentials: Sendable, Equatable {
+        let user: String
+        let password: String
     }
 
     /// `Basic base64(user:password)`, or nil when the URL has no user info.
-    public var basicAuthorization: String? {
+    var basicAuthorization: String? {
         credentials.map { "Basic " + Base64.encode("\($0.user):\($0.password)".utf8) }
     }
 
     /// The `Host` header: brackets for IPv6, the port unless it is 80.
-    public var hostHeader: String {
+    var hostHeader: String {
         let name = HostName.isIPv6Literal(host) ? "[\(host)]" : host
         return port == 80 ? name : "\(name):\(port)"
     }
 
     /// The batch endpoint's request target (spec 7.4), e.g. `/eureka/peerreplication/batch/`.
-    public var batchPath: String { basePath + "peerreplication/batch/" }
+    var batchPath: String { basePath + "peerreplication/batch/" }
 
     /// The URL with any password hidden: what logs and error messages show.
-    public var description: String { Self.redacted(url) }
+    var description: String { Self.redacted(url) }
 
-    public init(parsing raw: String) throws(PeerURLError) {
+    init(parsing raw: String) throws(PeerURLError) {
         let text = String(raw.trimmingSpaces)
         func malformed(_ reason: String) -> PeerURLError { .malformed(Self.redacted(text), reason: reason) }
 
@@ -144,25 +144,25 @@ public struct PeerURL: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Why a peer URL cannot be used; the text shows the URL with its password hidden.
-public enum PeerURLError: Error, Equatable, CustomStringConvertible {
+enum PeerURLError: Error, Equatable, CustomStringConvertible {
     /// OUR choice (7.1): peers are reached over plain HTTP; TLS belongs in front of the node.
     case httpsNotSupported(String)
     case malformed(String, reason: String)
 
-    public var url: String {
+    var url: String {
         switch self {
         case .httpsNotSupported(let url), .malformed(let url, _): url
         }
     }
 
-    public var reason: String {
+    var reason: String {
         switch self {
         case .httpsNotSupported: "https peers are not supported (http only)"
         case .malformed(_, let reason): "malformed peer URL: \(reason)"
         }
     }
 
-    public var description: String { "peer URL '\(url)': \(reason)" }
+    var description: String { "peer URL '\(url)': \(reason)" }
 }
 
 private extension UInt8 {

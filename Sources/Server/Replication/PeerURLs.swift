@@ -1,10 +1,10 @@
 /// The peer list (spec 7.1): `eureka.client.service-url.defaultZone` parsed, this node left out. Pure: the node
 /// evaluates it at start and every `peer-eureka-nodes-update-interval-ms`, with fresh `NodeNames` each time.
-public enum PeerURLs {
+enum PeerURLs {
     /// Every URL in the given order. Entries are split again at commas (a setting from a file or environment may
     /// arrive as one string), whitespace around them is ignored, empty ones are dropped, and a URL listed twice is
     /// kept once (Netflix keeps its peers in a set). The first bad URL throws.
-    public static func parse(_ entries: [String]) throws(PeerURLError) -> [PeerURL] {
+    static func parse(_ entries: [String]) throws(PeerURLError) -> [PeerURL] {
         var urls: [PeerURL] = []
         for entry in entries {
             for piece in entry.split(separator: ",") where !piece.trimmingSpaces.isEmpty {
@@ -16,7 +16,7 @@ public enum PeerURLs {
     }
 
     /// The URLs that are not this node.
-    public static func peers(_ entries: [String], excluding node: ThisNode) throws(PeerURLError) -> [PeerURL] {
+    static func peers(_ entries: [String], excluding node: ThisNode) throws(PeerURLError) -> [PeerURL] {
         try parse(entries).filter { !node.isThisNode($0) }
     }
 }
@@ -24,20 +24,20 @@ public enum PeerURLs {
 /// This node as self-exclusion sees it (spec 7.1, OUR choice). With `my-url` set, a URL equal to it (ignoring a
 /// trailing `/`) is this node; otherwise a URL is this node when its host is one of `names` **and** its port is
 /// `server.port`, so several nodes on one host with different ports are peers of each other.
-public struct ThisNode: Sendable {
-    public let myUrl: String?
-    public let port: Int
-    public let names: NodeNames
+struct ThisNode: Sendable {
+    let myUrl: String?
+    let port: Int
+    let names: NodeNames
 
     /// A blank `myUrl` counts as unset: `--eureka.server.my-url=` must not turn self-exclusion off.
-    public init(myUrl: String?, port: Int, names: NodeNames) {
+    init(myUrl: String?, port: Int, names: NodeNames) {
         let trimmed = myUrl.map { String($0.trimmingSpaces) }
         self.myUrl = trimmed?.isEmpty == false ? trimmed : nil
         self.port = port
         self.names = names
     }
 
-    public func isThisNode(_ peer: PeerURL) -> Bool {
+    func isThisNode(_ peer: PeerURL) -> Bool {
         if let myUrl {
             return Self.withoutTrailingSlash(peer.url) == Self.withoutTrailingSlash(myUrl)
         }
@@ -53,12 +53,12 @@ public struct ThisNode: Sendable {
 /// `eureka.instance.hostname`; `server.address` when set; when it is unset or a wildcard, also `localhost`, every
 /// loopback address (all of 127.0.0.0/8 and `::1`) and every local interface address; when it is a loopback
 /// address, also `localhost`.
-public struct NodeNames: Sendable, Equatable {
+struct NodeNames: Sendable, Equatable {
     private var names: Set<String> = []
     private var anyLoopback = false
 
     /// `interfaceAddresses` is an input so tests choose it; `local(hostName:serverAddress:)` reads the machine's.
-    public init(hostName: String, serverAddress: String?, interfaceAddresses: [String]) {
+    init(hostName: String, serverAddress: String?, interfaceAddresses: [String]) {
         names.insert(HostName.canonical(hostName))
         let address = serverAddress.map { String($0.trimmingSpaces) }.map(Self.withoutBrackets) ?? ""
         if HostName.isWildcard(address) {
@@ -73,11 +73,11 @@ public struct NodeNames: Sendable, Equatable {
     }
 
     /// This machine's names, interface addresses read now (`getifaddrs`).
-    public static func local(hostName: String, serverAddress: String?) -> NodeNames {
+    static func local(hostName: String, serverAddress: String?) -> NodeNames {
         NodeNames(hostName: hostName, serverAddress: serverAddress, interfaceAddresses: LocalAddresses.all())
     }
 
-    public func contains(_ host: String) -> Bool {
+    func contains(_ host: String) -> Bool {
         let canonical = HostName.canonical(Self.withoutBrackets(host))
         return names.contains(canonical) || (anyLoopback && HostName.isLoopback(canonical))
     }

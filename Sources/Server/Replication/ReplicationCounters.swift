@@ -1,36 +1,36 @@
 /// What one peer's dispatcher has done since it was created, for metrics and logs. Every dropped task is counted
 /// under exactly one reason.
-public struct ReplicationCounters: Sendable, Equatable {
+struct ReplicationCounters: Sendable, Equatable {
     /// Tasks handed to `submit`.
-    public var submitted = 0
+    var submitted = 0
     /// Submitted tasks that replaced a pending task with the same id (the older one is never sent).
-    public var merged = 0
-    public var batchesSent = 0
-    public var itemsSent = 0
+    var merged = 0
+    var batchesSent = 0
+    var itemsSent = 0
     /// Dropped because the pool was full: the head on a new task, or retries that no longer fit.
-    public var droppedOverflow = 0
+    var droppedOverflow = 0
     /// Dropped because their expiry passed: on submission, while forming a batch, or when handed back.
-    public var droppedExpired = 0
+    var droppedExpired = 0
     /// Retries dropped because a newer task with the same id was pending by then.
-    public var droppedSuperseded = 0
+    var droppedSuperseded = 0
     /// Tasks put back at the front after a congestion or transient outcome.
-    public var retried = 0
+    var retried = 0
 
     /// Batch outcomes by class (7.6).
-    public var successes = 0
-    public var congestions = 0
-    public var transientErrors = 0
-    public var permanentErrors = 0
+    var successes = 0
+    var congestions = 0
+    var transientErrors = 0
+    var permanentErrors = 0
 
     /// Item results of successful batches (7.7).
-    public var itemsSucceeded = 0
-    public var itemsFailed = 0
-    public var reRegistersRequested = 0
-    public var adoptionsRequested = 0
+    var itemsSucceeded = 0
+    var itemsFailed = 0
+    var reRegistersRequested = 0
+    var adoptionsRequested = 0
     /// Replies whose result count differed from the batch (all their results ignored).
-    public var lengthMismatches = 0
+    var lengthMismatches = 0
 
-    public init() {}
+    init() {}
 
     mutating func count(_ outcome: BatchOutcome) {
         switch outcome {

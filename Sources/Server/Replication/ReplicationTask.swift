@@ -1,26 +1,26 @@
 /// One unit of replication work for one peer (spec 7.6): what the registry handed over (4.12), when, and until
 /// when it is worth sending. Tasks with the same `id` replace each other while pending, so a newer heartbeat
 /// supersedes an unsent older one, while a register and a later cancel of one instance are different ids.
-public struct ReplicationTask: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable {
+struct ReplicationTask: Sendable, Equatable {
+    enum Kind: String, Sendable, CaseIterable {
         case register, heartbeat, cancel, statusUpdate, deleteStatusOverride
     }
 
     /// `"<kind>#<APP>/<instanceId>"`, e.g. `heartbeat#ORDERS/orders-1:orders:8080`.
-    public let id: String
-    public let app: String
-    public let instanceId: String
+    let id: String
+    let app: String
+    let instanceId: String
     /// The values at submission. Only a heartbeat's override is sent as submitted; everything else is read from
     /// the registry's record when the batch is built (see `item(current:)`), this copy standing in when the
     /// record is gone by then.
-    public let action: ReplicationAction
-    public let submittedAt: Int64
+    let action: ReplicationAction
+    let submittedAt: Int64
     /// The task is dropped, not sent, once `now >= expiresAt` (Netflix keeps a task while `expiry > now`).
-    public let expiresAt: Int64
+    let expiresAt: Int64
 
-    public var kind: Kind { action.kind }
+    var kind: Kind { action.kind }
 
-    public init(app: String, instanceId: String, action: ReplicationAction, submittedAt: Int64, expiresAt: Int64) {
+    init(app: String, instanceId: String, action: ReplicationAction, submittedAt: Int64, expiresAt: Int64) {
         self.app = app
         self.instanceId = instanceId
         self.action = action
@@ -30,13 +30,13 @@ public struct ReplicationTask: Sendable, Equatable {
     }
 
     /// A task expiring as spec 7.6 says: `leaseInfo` is the instance record's (used by register and heartbeat).
-    public init(app: String, instanceId: String, action: ReplicationAction, leaseInfo: LeaseInfo?, submittedAt: Int64,
+    init(app: String, instanceId: String, action: ReplicationAction, leaseInfo: LeaseInfo?, submittedAt: Int64,
                 maxTimeForReplication: Int64) {
         let lifetime = Self.lifetime(of: action.kind, leaseInfo: leaseInfo, maxTimeForReplication: maxTimeForReplication)
         self.init(app: app, instanceId: instanceId, action: action, submittedAt: submittedAt, expiresAt: submittedAt + lifetime)
     }
 
-    public static func id(_ kind: Kind, app: String, instanceId: String) -> String {
+    static func id(_ kind: Kind, app: String, instanceId: String) -> String {
         "\(kind.rawValue)#\(app)/\(instanceId)"
     }
 
@@ -44,7 +44,7 @@ public struct ReplicationTask: Sendable, Equatable {
     /// heartbeat making this one moot; 90 s when the record has no `leaseInfo` (Netflix falls back to the lease
     /// *duration* default there), and an interval <= 0 counts as 30 s, as every read of the record writes it
     /// (3.5). Cancel, statusUpdate, deleteStatusOverride: `max-time-for-replication`.
-    public static func lifetime(of kind: Kind, leaseInfo: LeaseInfo?, maxTimeForReplication: Int64) -> Int64 {
+    static func lifetime(of kind: Kind, leaseInfo: LeaseInfo?, maxTimeForReplication: Int64) -> Int64 {
         switch kind {
         case .register, .heartbeat:
             guard let leaseInfo else { return 90_000 }
@@ -54,12 +54,12 @@ public struct ReplicationTask: Sendable, Equatable {
         }
     }
 
-    public func isExpired(at now: Int64) -> Bool { expiresAt <= now }
+    func isExpired(at now: Int64) -> Bool { expiresAt <= now }
 
     /// The batch item (spec 7.4), built when the batch is sent from `current`, the registry's record at that
     /// moment (`storedInstance(app:id:)`), so a batch never carries an older state than the registry holds
     /// (7.6). nil `current` (the instance is gone): the values captured at submission.
-    public func item(current: InstanceInfo?) -> ReplicationItem {
+    func item(current: InstanceInfo?) -> ReplicationItem {
         var item = ReplicationItem(action: kind.wireAction, appName: app, id: instanceId)
         switch action {
         case .register(let submitted):
@@ -82,7 +82,7 @@ public struct ReplicationTask: Sendable, Equatable {
 }
 
 extension ReplicationAction {
-    public var kind: ReplicationTask.Kind {
+    var kind: ReplicationTask.Kind {
         switch self {
         case .register: .register
         case .heartbeat: .heartbeat

@@ -3,11 +3,11 @@
 /// address that never changes, so a connection can hand them to the kernel by reference (a second uv_buf_t)
 /// instead of copying a multi-megabyte document per reader.
 /// @unchecked Sendable: the storage is written once, in init, and only read afterwards.
-public final class SharedBytes: @unchecked Sendable {
-    public let count: Int
+final class SharedBytes: @unchecked Sendable {
+    let count: Int
     let base: UnsafeMutableRawPointer
 
-    public init(_ bytes: [UInt8]) {
+    init(_ bytes: [UInt8]) {
         count = bytes.count
         base = .allocate(byteCount: max(1, bytes.count), alignment: 16)
         bytes.withUnsafeBytes { if let source = $0.baseAddress { base.copyMemory(from: source, byteCount: bytes.count) } }
@@ -15,8 +15,8 @@ public final class SharedBytes: @unchecked Sendable {
 
     deinit { base.deallocate() }
 
-    public var raw: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+    var raw: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 
     /// A copy, for tests and small consumers.
-    public var bytes: [UInt8] { Array(raw) }
+    var bytes: [UInt8] { Array(raw) }
 }

@@ -25,8 +25,8 @@ from urllib.parse import quote, urlencode
 
 import requests
 
-from conftest import LISTENING, SERVER_BIN, START_TIMEOUT_S, STOP_TIMEOUT_S
-from e2e_util import LOCALHOST, free_port, wait_until
+from conftest import SERVER_BIN, STOP_TIMEOUT_S, wait_listening
+from e2e_util import LOCALHOST, free_port, parse_applications, wait_until
 
 # The short timers of the replication contract: one sync attempt, fast peer timeouts, 3 s expiry of cancel/status
 # tasks, immediate reads everywhere, eviction every second without self-preservation, no empty-sync window.
@@ -148,24 +148,8 @@ class Node:
         lines.put(None)
 
     def _wait_listening(self):
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(f"{self.name} did not print its listening line within {START_TIMEOUT_S} s; "
-                                     f"{self.logs_tail()}")
-            try:
-                line = self._lines.get(timeout=remaining)
-            except queue.Empty:
-                continue
-            if line is None:
-                rc = self.proc.wait(timeout=STOP_TIMEOUT_S)
-                raise AssertionError(f"{self.name} exited with {rc} before listening; args {self.args[1:]}; "
-                                     f"{self.logs_tail()}")
-            m = LISTENING.search(line)
-            if m:
-                assert int(m.group(1)) == self.port, f"{self.name} listens on {m.group(1)}, not {self.port}"
-                return
+        port = wait_listening(self._lines, self.proc, self.args, self.logs_tail, name=self.name)
+        assert port == self.port, f"{self.name} listens on {port}, not {self.port}"
 
     def wait_open(self, timeout=15):
         """Waits until /actuator/health answers 200 (the node is open for traffic, spec 5.6 and 10)."""
@@ -375,19 +359,6 @@ def registry(node, expect_ok=True):
         assert not expect_ok, (node.name, r.status_code, r.text[:300])
         return None
     return parse_applications(r.json())
-
-
-def parse_applications(doc):
-    apps = doc["applications"].get("application", [])
-    if isinstance(apps, dict):
-        apps = [apps]
-    result = {}
-    for app in apps:
-        instances = app.get("instance", [])
-        if isinstance(instances, dict):
-            instances = [instances]
-        result[app["name"]] = {i["instanceId"]: i for i in instances}
-    return result
 
 
 def all_ids(apps, prefix=""):

@@ -27,6 +27,26 @@ for _var in ("NO_PROXY", "no_proxy"):
     os.environ[_var] = ",".join(filter(None, [os.environ.get(_var, ""), "127.0.0.1", "localhost"]))
 
 
+def wait_listening(lines, proc, args, describe, name="server"):
+    """Waits (bounded) for the "listening" line among `lines` (a queue fed from the process's stdout, None at
+    EOF); returns the port it names. `describe()` adds the process's output to a failure."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise AssertionError(f"{name} did not print its listening line within {START_TIMEOUT_S} s; {describe()}")
+        try:
+            line = lines.get(timeout=remaining)
+        except queue.Empty:
+            continue
+        if line is None:
+            rc = proc.wait(timeout=STOP_TIMEOUT_S)
+            raise AssertionError(f"{name} exited with {rc} before listening; args {args[1:]}; {describe()}")
+        m = LISTENING.search(line)
+        if m:
+            return int(m.group(1))
+
+
 class EurekaServer:
     """One running eureka-server process."""
 
@@ -61,24 +81,9 @@ class EurekaServer:
         self._lines.put(None)
 
     def _wait_listening(self):
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(f"server did not print its listening line within {START_TIMEOUT_S} s; "
-                                     f"stdout: {self.stdout_lines[-20:]}; stderr: {self.stderr_text()[-2000:]}")
-            try:
-                line = self._lines.get(timeout=remaining)
-            except queue.Empty:
-                continue
-            if line is None:
-                rc = self.proc.wait(timeout=STOP_TIMEOUT_S)
-                raise AssertionError(f"server exited with {rc} before listening; args {self.args[1:]}; "
-                                     f"stderr: {self.stderr_text()[-2000:]}")
-            m = LISTENING.search(line)
-            if m:
-                self.port = int(m.group(1))
-                return
+        self.port = wait_listening(
+            self._lines, self.proc, self.args,
+            lambda: f"stdout: {self.stdout_lines[-20:]}; stderr: {self.stderr_text()[-2000:]}")
 
     def stderr_text(self):
         try:
@@ -120,10 +125,15 @@ def start_server(tmp_path):
         return server
 
     yield start
+    stop_each(servers, lambda server: server.stop(check=True))
+
+
+def stop_each(things, stop):
+    """Stops every one of `things` even when stopping one fails; then fails with every error seen."""
     errors = []
-    for server in servers:
+    for thing in things:
         try:
-            server.stop(check=True)
+            stop(thing)
         except Exception as e:  # stop the others anyway
             errors.append(f"{type(e).__name__}: {e}")
     assert not errors, errors

@@ -92,7 +92,12 @@ def registry_json(base_url):
     """GET /eureka/apps as JSON; returns {APP: {instanceId: instance}}."""
     r = requests.get(f"{base_url}/eureka/apps", headers={"Accept": "application/json"}, timeout=5)
     assert r.status_code == 200, (r.status_code, r.text[:500])
-    apps = r.json()["applications"].get("application", [])
+    return parse_applications(r.json())
+
+
+def parse_applications(doc):
+    """An `applications` JSON document as {APP: {instanceId: instance}} (single objects or lists, spec 3.7)."""
+    apps = doc["applications"].get("application", [])
     if isinstance(apps, dict):
         apps = [apps]
     result = {}

@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from conftest import stop_each
 from cluster_util import (JSON, REPLICATION, Cluster, FakePeer, HeartbeatLoad, all_ids, applications_doc, converge,
                           heartbeat, instance, instance_doc, ipath, metrics, now_ms, overrides, parse_applications,
                           percentile, register, register_many, registry, status_page, url_list)
@@ -35,13 +36,7 @@ def make_cluster(tmp_path):
         return cluster
 
     yield make
-    errors = []
-    for cluster in clusters:
-        try:
-            cluster.stop_all(check=True)
-        except Exception as e:  # stop the others anyway
-            errors.append(f"{type(e).__name__}: {e}")
-    assert not errors, errors
+    stop_each(clusters, lambda cluster: cluster.stop_all(check=True))
 
 
 def everywhere(nodes, check, message):

@@ -1,6 +1,6 @@
 /// One item of a peer's batch (spec 7.4, `ReplicationInstance`).
 struct ReplicationItem: Sendable, Equatable {
-    enum Action: String, Sendable {
+    enum Action: String, Sendable, CaseIterable {
         case register = "Register"
         case heartbeat = "Heartbeat"
         case cancel = "Cancel"

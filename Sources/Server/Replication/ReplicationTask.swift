@@ -2,9 +2,8 @@
 /// when it is worth sending. Tasks with the same `id` replace each other while pending, so a newer heartbeat
 /// supersedes an unsent older one, while a register and a later cancel of one instance are different ids.
 struct ReplicationTask: Sendable, Equatable {
-    enum Kind: String, Sendable, CaseIterable {
-        case register, heartbeat, cancel, statusUpdate, deleteStatusOverride
-    }
+    /// The wire action of the item the task becomes (7.4).
+    typealias Kind = ReplicationItem.Action
 
     /// `"<kind>#<APP>/<instanceId>"`, e.g. `heartbeat#ORDERS/orders-1:orders:8080`.
     let id: String
@@ -37,7 +36,7 @@ struct ReplicationTask: Sendable, Equatable {
     }
 
     static func id(_ kind: Kind, app: String, instanceId: String) -> String {
-        "\(kind.rawValue)#\(app)/\(instanceId)"
+        "\(kind.taskName)#\(app)/\(instanceId)"
     }
 
     /// Register and heartbeat: one renewal interval of the record (Netflix `getLeaseRenewalOf`), the next
@@ -60,7 +59,7 @@ struct ReplicationTask: Sendable, Equatable {
     /// moment (`storedInstance(app:id:)`), so a batch never carries an older state than the registry holds
     /// (7.6). nil `current` (the instance is gone): the values captured at submission.
     func item(current: InstanceInfo?) -> ReplicationItem {
-        var item = ReplicationItem(action: kind.wireAction, appName: app, id: instanceId)
+        var item = ReplicationItem(action: kind, appName: app, id: instanceId)
         switch action {
         case .register(let submitted):
             let record = current ?? submitted
@@ -93,14 +92,16 @@ extension ReplicationAction {
     }
 }
 
-extension ReplicationTask.Kind {
-    var wireAction: ReplicationItem.Action {
+extension ReplicationItem.Action {
+    /// The kind's name in task ids (Netflix's task names): `register`, `heartbeat`, `cancel`, `statusUpdate`,
+    /// `deleteStatusOverride`.
+    var taskName: String {
         switch self {
-        case .register: .register
-        case .heartbeat: .heartbeat
-        case .cancel: .cancel
-        case .statusUpdate: .statusUpdate
-        case .deleteStatusOverride: .deleteStatusOverride
+        case .register: "register"
+        case .heartbeat: "heartbeat"
+        case .cancel: "cancel"
+        case .statusUpdate: "statusUpdate"
+        case .deleteStatusOverride: "deleteStatusOverride"
         }
     }
 }

@@ -21,7 +21,7 @@ import Testing
     func idIsKindAppAndInstance(_ action: ReplicationAction, _ id: String) {
         let task = ReplicationTask(app: "ORDERS", instanceId: "orders-1:orders:8080", action: action, submittedAt: t0, expiresAt: t0 + 1)
         #expect(task.id == id)
-        #expect(task.kind.rawValue == String(id.prefix(while: { $0 != "#" })))
+        #expect(task.kind.taskName == String(id.prefix(while: { $0 != "#" })))
     }
 
     @Test func registerAndHeartbeatLiveOneRenewalIntervalOfTheRecord() {

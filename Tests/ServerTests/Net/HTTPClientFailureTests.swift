@@ -51,14 +51,8 @@ import Testing
         let probe = try ScriptedPeer([])
         let port = probe.port
         probe.stop()
-        let harness = try ClientHarness(port: port)
-        var outcome: Result<ClientResponse, ClientError>?
-        harness.client.send(.get("apps/")) { result in
-            outcome = result
-            harness.finish()
-        }
-        harness.run()
-        #expect(outcome?.failure == .refused)
+        let (outcomes, harness) = try ClientHarness.exchange([.get("apps/")], port: port)
+        #expect(outcomes.first?.failure == .refused)
         harness.expectCleanEnd()
     }
 
@@ -67,16 +61,10 @@ import Testing
         defer { full.close() }
         var settings = ClientHarness.quick
         settings.connectTimeoutMs = 200
-        let harness = try ClientHarness(port: full.port, settings: settings)
-        var outcome: Result<ClientResponse, ClientError>?
         let started = Monotonic.micros()
-        harness.client.send(.get("apps/")) { result in
-            outcome = result
-            harness.finish()
-        }
-        harness.run()
+        let (outcomes, harness) = try ClientHarness.exchange([.get("apps/")], port: full.port, settings: settings)
         let elapsedMs = (Monotonic.micros() - started) / 1_000
-        #expect(outcome?.failure == .connectTimeout)
+        #expect(outcomes.first?.failure == .connectTimeout)
         #expect(elapsedMs >= 190 && elapsedMs < 2_000, "timed out after \(elapsedMs) ms")
         harness.expectCleanEnd()
     }
@@ -100,17 +88,11 @@ import Testing
     }
 
     @Test func anUnknownHostFailsToResolve() throws {
-        let harness = try ClientHarness(port: 80, target: ClientTarget(host: "no-such-peer.invalid", port: 8761))
-        var outcome: Result<ClientResponse, ClientError>?
-        harness.client.send(.get("apps/")) { result in
-            outcome = result
-            harness.finish()
-        }
-        harness.run()
-        #expect(outcome?.failure == .resolveFailed)
+        let (outcomes, harness) = try ClientHarness.exchange([.get("apps/")], port: 8761,
+                                                             target: ClientTarget(host: "no-such-peer.invalid", port: 8761))
+        #expect(outcomes.first?.failure == .resolveFailed)
         harness.expectCleanEnd()
     }
-
 }
 
 /// A listener that never accepts, with its backlog filled: a further connect stays in the handshake.

@@ -60,7 +60,13 @@ extension ClientHarness {
     /// client and runs the loop to the end.
     static func exchange(_ requests: [ClientRequest], with peer: ScriptedPeer, settings: HTTPClientSettings = quick,
                          target: ClientTarget? = nil) throws -> ([Result<ClientResponse, ClientError>], ClientHarness) {
-        let harness = try ClientHarness(port: peer.port, settings: settings, target: target)
+        try exchange(requests, port: peer.port, settings: settings, target: target)
+    }
+
+    /// The same towards 127.0.0.1:`port` (or `target`), where there may be no peer at all.
+    static func exchange(_ requests: [ClientRequest], port: Int, settings: HTTPClientSettings = quick,
+                         target: ClientTarget? = nil) throws -> ([Result<ClientResponse, ClientError>], ClientHarness) {
+        let harness = try ClientHarness(port: port, settings: settings, target: target)
         var outcomes: [Result<ClientResponse, ClientError>] = []
         func next() {
             guard outcomes.count < requests.count else { return harness.finish() }

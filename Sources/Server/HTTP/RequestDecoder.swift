@@ -137,10 +137,8 @@ final class RequestDecoder {
 
     func appendHeaderValue(_ at: UnsafePointer<CChar>?, _ n: Int) -> Int32 {
         guard countHeaderBytes(n) else { return 1 }
-        guard headerState != .noHeader else { return 1 }  // a value before any name is malformed
         let (start, end) = record(at!, n)
-        _ = headerState.addValue(start..<end, to: &request.headers)
-        return 0
+        return headerState.addValue(start..<end, to: &request.headers) ? 0 : 1  // a value before any name is malformed
     }
 
     /// The positions in `head` that `n` bytes at `at` will have once the region is copied. Pieces of one

@@ -54,3 +54,44 @@ extension ScriptedPeer.Step {
         return .write(Array((head + "\r\n\r\n" + body).utf8))
     }
 }
+
+extension ClientHarness {
+    /// Sends `requests` to `peer` one after the other (each from the previous completion), then closes the
+    /// client and runs the loop to the end.
+    static func exchange(_ requests: [ClientRequest], with peer: ScriptedPeer, settings: HTTPClientSettings = quick,
+                         target: ClientTarget? = nil) throws -> ([Result<ClientResponse, ClientError>], ClientHarness) {
+        try exchange(requests, port: peer.port, settings: settings, target: target)
+    }
+
+    /// The same towards 127.0.0.1:`port` (or `target`), where there may be no peer at all.
+    static func exchange(_ requests: [ClientRequest], port: Int, settings: HTTPClientSettings = quick,
+                         target: ClientTarget? = nil) throws -> ([Result<ClientResponse, ClientError>], ClientHarness) {
+        let harness = try ClientHarness(port: port, settings: settings, target: target)
+        var outcomes: [Result<ClientResponse, ClientError>] = []
+        func next() {
+            guard outcomes.count < requests.count else { return harness.finish() }
+            harness.client.send(requests[outcomes.count]) { outcome in
+                outcomes.append(outcome)
+                next()
+            }
+        }
+        next()
+        harness.run()
+        return (outcomes, harness)
+    }
+}
+
+extension ClientRequest {
+    static func get(_ path: String, _ headers: [(String, String)] = []) -> ClientRequest {
+        ClientRequest(method: .get, path: path, headers: headers)
+    }
+}
+
+extension Result where Success == ClientResponse, Failure == ClientError {
+    var status: Int? { try? get().status }
+    var text: String? { (try? get().body).map { String(decoding: $0, as: UTF8.self) } }
+    var failure: ClientError? {
+        if case .failure(let error) = self { return error }
+        return nil
+    }
+}

@@ -9,6 +9,7 @@ fast enough to load a node with 10,000 registrations in a few seconds, a heartbe
 and a fake peer that serves a canned registry slowly (to observe a node while its start-up sync runs).
 """
 import atexit
+import gzip
 import http.client
 import json
 import os
@@ -704,6 +705,7 @@ class FakePeer:
         self.doc = json.dumps(applications_doc).encode()
         self.delay = delay
         self.requests = []
+        self.items = []  # every batch item received, inflated when gzipped
         peer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -727,8 +729,11 @@ class FakePeer:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 peer.requests.append(("POST", self.path, dict(self.headers)))
+                if self.headers.get("Content-Encoding", "").lower() == "gzip":
+                    body = gzip.decompress(body)
                 if self.path.rstrip("/") == "/eureka/peerreplication/batch":
                     items = json.loads(body or b"{}").get("replicationList", [])
+                    peer.items.extend(items)
                     self._reply(200, json.dumps({"responseList": [{"statusCode": 200} for _ in items]}).encode())
                 else:
                     self._reply(404)

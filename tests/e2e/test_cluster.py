@@ -12,6 +12,7 @@ import time
 import pytest
 
 from conftest import stop_each
+from e2e_util import wait_until
 from cluster_util import (JSON, REPLICATION, Cluster, FakePeer, HeartbeatLoad, all_ids, applications_doc, converge,
                           heartbeat, instance, instance_doc, ipath, metrics, now_ms, overrides, parse_applications,
                           percentile, register, register_many, registry, status_page, url_list)
@@ -339,14 +340,14 @@ def test_late_node_copies_the_whole_registry_before_it_serves_reads(make_cluster
 
 
 def test_node_answers_403_and_is_unhealthy_while_its_start_up_sync_runs(make_cluster):
-    """A node whose only peer answers the sync's GET /eureka/apps after 1 s (read timeout raised to 5 s): while it
+    """A node whose only peer answers the sync's GET /eureka/apps after 2 s (read timeout raised to 5 s): while it
     waits, its cached reads answer 403 and /actuator/health 503; then it opens with the peer's instances (any status,
     the override kept)."""
     canned = [instance_doc("SLOW", "slow-up:slow:8080", duration=60)["instance"],
               instance_doc("SLOW", "slow-down:slow:8080", duration=60, status="DOWN")["instance"],
               instance_doc("SLOW", "slow-oos:slow:8080", duration=60, status="OUT_OF_SERVICE",
                            overridden="OUT_OF_SERVICE")["instance"]]
-    peer = FakePeer(applications_doc(canned), delay=1.0)
+    peer = FakePeer(applications_doc(canned), delay=2.0)  # margin for a slow start on a loaded machine
     try:
         c = make_cluster(1, extra_peers=[peer.url], extra_args=("--eureka.server.peer-node-read-timeout-ms=5000",),
                          start=False)
@@ -566,3 +567,23 @@ def test_paused_node_does_not_slow_the_others_and_catches_up(make_cluster):
         assert 0 in [u for n, u in ups if n == node.name], f"{node.name} never reported C down: {ups}"
         assert metrics(node).total("eureka_replication_dropped_total", peer=victim.peer_url) > 0, node.name
     assert took < 8
+
+
+def test_gzipped_batches_are_sent_and_inflated(make_cluster):
+    """With enable-replicated-request-compression, A's batches leave gzipped (Content-Encoding: gzip, 7.8): a
+    recording peer sees the header and inflates every item, and a real node B inflates and applies them."""
+    recorder = FakePeer(applications_doc([]))
+    try:
+        c = make_cluster(2, extra_peers=[recorder.url],
+                         extra_args=("--eureka.server.enable-replicated-request-compression=true",))
+        a, b = c
+        for i in range(20):
+            register(a, "ZIPPED", f"zipped-{i}:zipped:8080", duration=30, renewal=1)
+        everywhere([b], lambda n: None if len(registry(n).get("ZIPPED", {})) == 20 else registry(n),
+                   "gzipped registrations on B")
+        wait_until(lambda: sum(1 for i in recorder.items if i.get("appName") == "ZIPPED") >= 20, 5,
+                   message="the recording peer got every item")
+        posts = [r for r in recorder.requests if r[0] == "POST"]
+        assert posts and all(r[2].get("Content-Encoding") == "gzip" for r in posts), posts
+    finally:
+        recorder.close()

@@ -7,17 +7,22 @@ final class RunningNode: Sendable {
     let port: Int
     let mailbox: LoopMailbox
     private let thread: pthread_t
+    private let ending: LoopEnding
 
-    fileprivate init(port: Int, mailbox: LoopMailbox, thread: pthread_t) {
+    fileprivate init(port: Int, mailbox: LoopMailbox, thread: pthread_t, ending: LoopEnding) {
         self.port = port
         self.mailbox = mailbox
         self.thread = thread
+        self.ending = ending
     }
 
-    /// Asks the node to stop gracefully and waits for its thread to end.
-    func stop() {
+    /// Asks the node to stop gracefully and waits for its thread to end. Returns how the loop ended: the
+    /// handles still open once `run()` returned (0 when every owner closed its own) and uv_loop_close's code.
+    @discardableResult
+    func stop() -> (openHandles: Int, loopClose: Int32) {
         mailbox.post(.stop)
         pthread_join(thread, nil)
+        return ending.result.withLock { $0 }
     }
 
     /// Runs `work` on the loop thread and waits for it (tests inspect the registry this way).
@@ -41,6 +46,7 @@ extension EurekaNode {
         final class Start: @unchecked Sendable {  // written by the new thread before `ready` is signalled
             let config: ServerConfig
             let ready = ThreadSemaphore()
+            let ending = LoopEnding()
             var result: Result<(Int, LoopMailbox), Error>?
             init(config: ServerConfig) { self.config = config }
         }
@@ -54,6 +60,8 @@ extension EurekaNode {
                 start.result = .success((node.port, node.mailbox))
                 start.ready.signal()
                 node.run()
+                let ending = (node.loop.openHandleCount, node.loop.close())
+                start.ending.result.withLock { $0 = ending }
             } catch {
                 start.result = .failure(error)
                 start.ready.signal()
@@ -64,12 +72,17 @@ extension EurekaNode {
         start.ready.wait()
         switch start.result! {
         case .success(let (port, mailbox)):
-            return RunningNode(port: port, mailbox: mailbox, thread: thread)
+            return RunningNode(port: port, mailbox: mailbox, thread: thread, ending: start.ending)
         case .failure(let error):
             pthread_join(thread, nil)
             throw error
         }
     }
+}
+
+/// How a node's loop ended, written by its thread before it exits and read after the join.
+private final class LoopEnding: Sendable {
+    let result = Mutex<(openHandles: Int, loopClose: Int32)>((-1, -1))
 }
 
 /// A counting semaphore on a pthread mutex and condition (the server library uses no Dispatch).

@@ -1,4 +1,5 @@
 import Glibc
+import Testing
 @testable import Server
 
 /// A blocking TCP client over POSIX sockets with a receive timeout: drives the server byte for byte,
@@ -131,5 +132,10 @@ final class TestNode {
         return running.sync(condition)
     }
 
-    func stop() { running.stop() }
+    /// Stops the node; its loop must end with every handle closed and uv_loop_close returning 0.
+    func stop(sourceLocation: SourceLocation = #_sourceLocation) {
+        let ending = running.stop()
+        #expect(ending.openHandles == 0, "handles left open by the node", sourceLocation: sourceLocation)
+        #expect(ending.loopClose == 0, "uv_loop_close", sourceLocation: sourceLocation)
+    }
 }

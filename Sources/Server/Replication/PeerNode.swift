@@ -62,7 +62,11 @@ final class PeerNode {
     }
 
     /// After a submit: re-arm only when the next due time moved earlier (a first task, or the pool filled up).
+    /// A new task is due no sooner than one batching delay from now unless the pool is full, so while a wake-up
+    /// at or before that is armed (the common case: a stream of heartbeats) there is nothing to look at.
     private func scheduleIfEarlier(now: Int64) {
+        if let armedAt, armedAt <= now + dispatcher.settings.maxBatchingDelayMs,
+           dispatcher.queueDepth < dispatcher.settings.maxPendingTasks { return }
         guard let at = dispatcher.nextWakeUp(now: now) else { return }
         if let armedAt, armedAt <= at { return }
         schedule(now: now)

@@ -20,6 +20,13 @@ extension InstanceRegistry {
         apps[app]?[id].map(decorated)
     }
 
+    /// The two fields a Heartbeat, StatusUpdate or DeleteStatusOverride item reads at send time (7.4, 7.6), without
+    /// copying the record: what replication asks for every item of every batch.
+    func recordState(app: String, id: String) -> RecordState? {
+        guard let lease = apps[app]?[id] else { return nil }
+        return RecordState(status: lease.instance.status, lastDirtyTimestamp: lease.instance.lastDirtyTimestamp)
+    }
+
     /// 2.4: versions__delta 1, every lease, hash over all of them.
     func fullApplications() -> Applications {
         let applications = document(apps)

@@ -43,3 +43,9 @@ enum MetadataOutcome: Sendable, Equatable {
     case updated
     case unknownInstance
 }
+
+/// A record's status and dirty timestamp, read without copying the record (replication items, 7.4).
+struct RecordState: Sendable, Equatable {
+    var status: InstanceStatus
+    var lastDirtyTimestamp: Int64
+}

@@ -73,7 +73,11 @@ final class PeerNode {
     }
 
     private func send(_ batch: [ReplicationTask], now: Int64) {
-        let items = batch.map { $0.item(current: registry.storedInstance(app: $0.app, id: $0.instanceId)) }
+        let items = batch.map { task in
+            task.kind == .register
+                ? task.item(current: registry.storedInstance(app: task.app, id: task.instanceId))
+                : task.item(currentState: registry.recordState(app: task.app, id: task.instanceId))
+        }
         let body = ReplicationListCodec.encodeRequest(items)
         health.batchSent(items: batch.count, now: now)
         transport.sendBatch(body) { [weak self] reply in self?.finished(batch, reply) }

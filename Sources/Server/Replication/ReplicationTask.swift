@@ -5,10 +5,20 @@ struct ReplicationTask: Sendable, Equatable {
     /// The wire action of the item the task becomes (7.4).
     typealias Kind = ReplicationItem.Action
 
-    /// `"<kind>#<APP>/<instanceId>"`, e.g. `heartbeat#ORDERS/orders-1:orders:8080`.
-    let id: String
-    let app: String
-    let instanceId: String
+    /// What tasks merge by: kind, application and instance. A value of the strings the registry already holds,
+    /// so submitting a heartbeat builds no id string (hashing two strings is all a lookup costs).
+    struct Key: Hashable, Sendable {
+        let kind: Kind
+        let app: String
+        let instanceId: String
+    }
+
+    let key: Key
+    var app: String { key.app }
+    var instanceId: String { key.instanceId }
+    /// `"<kind>#<APP>/<instanceId>"`, e.g. `heartbeat#ORDERS/orders-1:orders:8080` (Netflix's task id), for logs
+    /// and tests.
+    var id: String { Self.id(key.kind, app: key.app, instanceId: key.instanceId) }
     /// The values at submission. Only a heartbeat's override is sent as submitted; everything else is read from
     /// the registry's record when the batch is built (see `item(current:)`), this copy standing in when the
     /// record is gone by then.
@@ -20,12 +30,10 @@ struct ReplicationTask: Sendable, Equatable {
     var kind: Kind { action.kind }
 
     init(app: String, instanceId: String, action: ReplicationAction, submittedAt: Int64, expiresAt: Int64) {
-        self.app = app
-        self.instanceId = instanceId
+        key = Key(kind: action.kind, app: app, instanceId: instanceId)
         self.action = action
         self.submittedAt = submittedAt
         self.expiresAt = expiresAt
-        id = Self.id(action.kind, app: app, instanceId: instanceId)
     }
 
     /// A task expiring as spec 7.6 says: `leaseInfo` is the instance record's (used by register and heartbeat).
@@ -59,13 +67,26 @@ struct ReplicationTask: Sendable, Equatable {
     /// moment (`storedInstance(app:id:)`), so a batch never carries an older state than the registry holds
     /// (7.6). nil `current` (the instance is gone): the values captured at submission.
     func item(current: InstanceInfo?) -> ReplicationItem {
+        guard case .register(let submitted) = action else {
+            return item(currentState: current.map { RecordState(status: $0.status, lastDirtyTimestamp: $0.lastDirtyTimestamp) })
+        }
+        let record = current ?? submitted
+        var item = ReplicationItem(action: kind, appName: app, id: instanceId)
+        item.lastDirtyTimestamp = record.lastDirtyTimestamp
+        item.status = record.status.rawValue
+        item.instance = DecodedInstance(info: record, dataCenterInfoMissingName: false)
+        return item
+    }
+
+    /// The item of a task that carries no record (all but register): only the record's status and dirty timestamp
+    /// are read at send time (`InstanceRegistry.recordState`), so no record is copied per heartbeat.
+    func item(currentState current: RecordState?) -> ReplicationItem {
         var item = ReplicationItem(action: kind, appName: app, id: instanceId)
         switch action {
         case .register(let submitted):
-            let record = current ?? submitted
-            item.lastDirtyTimestamp = record.lastDirtyTimestamp
-            item.status = record.status.rawValue
-            item.instance = DecodedInstance(info: record, dataCenterInfoMissingName: false)
+            item.lastDirtyTimestamp = submitted.lastDirtyTimestamp
+            item.status = submitted.status.rawValue
+            item.instance = DecodedInstance(info: submitted, dataCenterInfoMissingName: false)
         case .heartbeat(let status, let lastDirtyTimestamp, let overriddenStatus):
             item.lastDirtyTimestamp = current?.lastDirtyTimestamp ?? lastDirtyTimestamp
             item.status = (current?.status ?? status).rawValue

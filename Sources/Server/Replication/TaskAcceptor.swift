@@ -5,8 +5,8 @@
 struct TaskAcceptor {
     /// `max-elements-in-peer-replication-pool`; a setting of 0 behaves as 1 (the new task always gets in).
     let capacity: Int
-    private var pending: [String: ReplicationTask] = [:]
-    private var order = RingDeque<String>()
+    private var pending: [ReplicationTask.Key: ReplicationTask] = [:]
+    private var order = RingDeque<ReplicationTask.Key>()
 
     init(capacity: Int) {
         self.capacity = max(1, capacity)
@@ -35,8 +35,8 @@ struct TaskAcceptor {
             pending[dropped] = nil
             result.droppedHead = true
         }
-        if pending.updateValue(task, forKey: task.id) == nil {
-            order.append(task.id)
+        if pending.updateValue(task, forKey: task.key) == nil {
+            order.append(task.key)
         } else {
             result.replaced = true
         }
@@ -64,11 +64,11 @@ struct TaskAcceptor {
             }
             if task.isExpired(at: now) {
                 result.expired += 1
-            } else if pending[task.id] != nil {
+            } else if pending[task.key] != nil {
                 result.superseded += 1
             } else {
-                pending[task.id] = task
-                order.prepend(task.id)
+                pending[task.key] = task
+                order.prepend(task.key)
                 result.requeued += 1
             }
         }

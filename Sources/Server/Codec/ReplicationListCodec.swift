@@ -1,3 +1,5 @@
+import Glibc
+
 /// One item of a peer's batch (spec 7.4, `ReplicationInstance`).
 struct ReplicationItem: Sendable, Equatable {
     enum Action: String, Sendable, CaseIterable {
@@ -41,6 +43,12 @@ struct ReplicationResult: Sendable, Equatable {
 enum ReplicationListCodec {
     /// An unknown action name makes the whole body unparseable (spec 7.5).
     static func decode(_ body: [UInt8], now: Int64) throws(CodecError) -> [ReplicationItem] {
+        if let items = FlatBatchScanner.items(body) { return items }
+        return try decodeTree(body, now: now)
+    }
+
+    /// The general reader: any JSON our lenient input rules accept (3.7).
+    static func decodeTree(_ body: [UInt8], now: Int64) throws(CodecError) -> [ReplicationItem] {
         let root = try JSONReader.parse(body)
         guard case .object = root, let list = root["replicationList"] else {
             throw CodecError.unparseable("no replicationList")
@@ -53,7 +61,7 @@ enum ReplicationListCodec {
                 guard let known = ReplicationItem.Action(rawValue: name) else { throw CodecError.unparseable("unknown action \(name)") }
                 action = known
             }
-            var item = ReplicationItem(action: action, appName: (element["appName"]?.scalarText ?? "").uppercased(),
+            var item = ReplicationItem(action: action, appName: upperCased(element["appName"]?.scalarText ?? ""),
                                        id: element["id"]?.scalarText ?? "")
             item.lastDirtyTimestamp = element["lastDirtyTimestamp"]?.scalarText.flatMap(LenientInput.integer)
             item.status = element["status"]?.scalarText
@@ -64,6 +72,11 @@ enum ReplicationListCodec {
             items.append(item)
         }
         return items
+    }
+
+    /// Application names are upper-cased (1.2); most arrive upper-case already, and then no new string is made.
+    static func upperCased(_ name: String) -> String {
+        name.utf8.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") || $0 >= 0x80 }) ? name.uppercased() : name
     }
 
     /// `{"responseList":[{"statusCode":200},{"statusCode":409,"responseEntity":{...}}]}`.
@@ -129,6 +142,7 @@ enum ReplicationListCodec {
     /// failed item); `responseEntity` the full instance form without wrapper, `null` absent. A body that is not
     /// such a document throws, which the sender classes as a permanent failure (spec 7.6).
     static func decodeReply(_ body: [UInt8], now: Int64) throws(CodecError) -> [ReplicationResult] {
+        if let results = compactReply(body) { return results }
         let root = try JSONReader.parse(body)
         guard case .object = root, let list = root["responseList"] else {
             throw CodecError.unparseable("no responseList")
@@ -149,5 +163,39 @@ enum ReplicationListCodec {
             results.append(result)
         }
         return results
+    }
+
+    /// The reply exactly as our receiver writes it when no item carries a record, `{"responseList":[{"statusCode":200},
+    /// …]}` and nothing else, read by a scan rather than through a JSON tree: a batch of heartbeats is answered
+    /// this way every time, and the tree cost more than encoding the batch (bench/RESULTS.md). nil for any other
+    /// shape (a 409's record, whitespace, Jackson's `null`s), which the general reader then handles.
+    static func compactReply(_ body: [UInt8]) -> [ReplicationResult]? {
+        body.withUnsafeBufferPointer { bytes -> [ReplicationResult]? in
+            var index = 0
+            func skip(_ literal: StaticString) -> Bool {
+                let count = literal.utf8CodeUnitCount
+                guard bytes.count - index >= count,
+                      memcmp(bytes.baseAddress! + index, literal.utf8Start, count) == 0 else { return false }
+                index += count
+                return true
+            }
+            guard skip(#"{"responseList":["#) else { return nil }
+            var results: [ReplicationResult] = []
+            results.reserveCapacity(bytes.count / 19)  // `{"statusCode":200},` per item
+            if skip("]}") { return index == bytes.count ? results : nil }
+            while skip(#"{"statusCode":"#) {
+                var code = 0
+                let start = index
+                while index < bytes.count, index - start < 4, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+                    code = code * 10 + Int(bytes[index] - UInt8(ascii: "0"))
+                    index += 1
+                }
+                guard index > start, skip("}") else { return nil }
+                results.append(ReplicationResult(statusCode: code))
+                if skip(",") { continue }
+                return skip("]}") && index == bytes.count ? results : nil
+            }
+            return nil
+        }
     }
 }

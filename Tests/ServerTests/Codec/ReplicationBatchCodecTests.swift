@@ -164,3 +164,28 @@ import Testing
         #expect(throws: CodecError.self) { try ReplicationListCodec.decodeReply(Array(body.utf8), now: now) }
     }
 }
+
+/// The scan that reads our own compact replies, and the general reader it defers to for every other shape.
+@Suite struct CompactReplyTests {
+    @Test func theCompactFormIsScannedAndMatchesTheGeneralReader() throws {
+        let results = (0..<300).map { ReplicationResult(statusCode: [200, 404, 500][$0 % 3]) }
+        let body = ReplicationListCodec.encode(results)
+        let scanned = try #require(ReplicationListCodec.compactReply(body))
+        #expect(scanned.map(\.statusCode) == results.map(\.statusCode))
+        #expect(try ReplicationListCodec.decodeReply(body, now: 0).map(\.statusCode) == results.map(\.statusCode))
+        #expect(ReplicationListCodec.compactReply(Array(#"{"responseList":[]}"#.utf8))?.isEmpty == true)
+    }
+
+    @Test func otherShapesGoToTheGeneralReader() throws {
+        for text in [#"{"responseList": [{"statusCode":200}]}"#, #"{"responseList":[{"statusCode":"200"}]}"#,
+                     #"{"responseList":[{"statusCode":200,"responseEntity":null}]}"#, #"{"responseList":[{"statusCode":200}]} "#,
+                     #"{"responseList":[{"statusCode":200},]}"#, #"{"responseList":[{"statusCode":}]}"#,
+                     #"{"responseList":[{"statusCode":20000}]}"#, #"{"responseList":[{"statusCode":200}"#] {
+            #expect(ReplicationListCodec.compactReply(Array(text.utf8)) == nil, "\(text)")
+        }
+        // What the general reader accepts of those still decodes.
+        #expect(try ReplicationListCodec.decodeReply(Array(#"{"responseList": [{"statusCode":"200"}]}"#.utf8), now: 0)
+            .map(\.statusCode) == [200])
+        #expect(throws: CodecError.self) { try ReplicationListCodec.decodeReply(Array(#"{"responseList":[{"statusCode":}]}"#.utf8), now: 0) }
+    }
+}

@@ -28,7 +28,12 @@ struct PeerHealth: Sendable {
     mutating func fetched(_ reply: PeerReply, now: Int64) {
         switch reply {
         case .response(let status, _):
-            if status == 200 { succeeded(now: now) } else { failed(.permanent, reason: "HTTP \(status) to the registry fetch", now: now) }
+            // 403 is what a peer answers while it is itself starting (5.6): a healthy answer at start-up.
+            if status == 200 || status == 403 {
+                succeeded(now: now)
+            } else {
+                failed(.permanent, reason: "HTTP \(status) to the registry fetch", now: now)
+            }
         case .failure(let failure):
             failed(BatchOutcome(failure), reason: "\(failure)", now: now)
         }

@@ -78,6 +78,32 @@ print(body.count(b'"statusCode":200'))
 EOF
 }
 
+demangle() { if command -v swift-demangle >/dev/null; then swift-demangle --simplified; else cat; fi; }
+
+# stages LONG_PROFILE SHORT_PROFILE UNITS FUNCTION...: a Markdown table of each FUNCTION's inclusive Ir (callgrind_annotate
+# --inclusive=yes, demangled; the largest of its entries, which are split by source file) in the long profile minus
+# the short one, divided by UNITS. Inclusive figures of nested functions overlap; a function absent shows 0.
+stages() {
+  local long=$1 short=$2 units=$3 f
+  shift 3
+  for f in "$long" "$short"; do
+    callgrind_annotate --inclusive=yes --auto=no --threshold=100 "$f" 2>/dev/null | sed -E 's/ \[[^]]*\]$//' | demangle \
+      >"$f.inclusive.txt"
+  done
+  echo "| function | inclusive Ir per unit |"
+  echo "|---|---|"
+  for f in "$@"; do
+    awk -v fn="$f" '
+      FNR == 1 { file++ }
+      /^ *[0-9][0-9,]* / {
+        ir = $1; gsub(/,/, "", ir); l = $0; sub(/^ *[0-9][0-9,]* +(\([^)]*\) +)?/, "", l); sub(/^[^:]*:/, "", l)
+        if (l == fn && ir + 0 > m[file]) m[file] = ir + 0
+      }
+      END { printf "%.0f\n", m[1] - m[2] }' "$long.inclusive.txt" "$short.inclusive.txt" |
+      awk -v fn="$f" -v u="$units" '{ printf "| `%s` | %.0f |\n", fn, $1 / u }'
+  done
+}
+
 # run_case CASE N: one fresh run under callgrind; sets IR[CASE.N]. N is heartbeats (standalone, sender) or
 # batches (receiver).
 declare -A IR
@@ -224,7 +250,6 @@ if has standalone "$K_SHORT" "$K_LONG" && has sender "$K_SHORT" "$K_LONG"; then
   ' "$OUT/annotate.sender.$K_LONG.txt" "$OUT/annotate.sender.$K_SHORT.txt" \
     "$OUT/annotate.standalone.$K_LONG.txt" "$OUT/annotate.standalone.$K_SHORT.txt" |
     sort -t$'\t' -k1,1 -g -r >"$OUT/replication-functions.tsv"
-  demangle() { if command -v swift-demangle >/dev/null; then swift-demangle --simplified; else cat; fi; }
   {
     echo
     echo "Top $TOP functions of the replication path on the sender: exclusive Ir per replicated heartbeat per peer,"
@@ -238,6 +263,30 @@ if has standalone "$K_SHORT" "$K_LONG" && has sender "$K_SHORT" "$K_LONG"; then
       awk -F'\t' '{ f = $2; gsub(/\|/, "\\|", f); if (length(f) > 160) f = substr(f, 1, 157) "..."; printf "| %d | %s | `%s` |\n", NR, $1, f }'
     echo
     echo "Sum of all positive differences: $(awk -F'\t' '{ t += $1 } END { printf "%.0f", t }' "$OUT/replication-functions.tsv") Ir."
+    echo
+    echo "The sender's replication by stage: inclusive Ir of its entry points per replicated heartbeat per peer,"
+    echo "(sender $K_LONG − sender $K_SHORT) / $((K_LONG - K_SHORT)) / 2 (these functions run only when there are peers;"
+    echo "nested ones overlap: \`handle\` is the submit path, \`pump\` forms, encodes and writes batches, \`finished\` reads"
+    echo "the reply):"
+    echo
+    stages "$OUT/callgrind.sender.$K_LONG.out" "$OUT/callgrind.sender.$K_SHORT.out" $(( (K_LONG - K_SHORT) * 2 )) \
+      'Replicator.handle(_:)' 'TaskAcceptor.accept(_:)' 'TaskAcceptor.head.getter' 'PeerNode.pump()' \
+      'BatchDispatcher.nextBatch(now:)' 'ReplicationTask.item(current:)' \
+      'specialized static ReplicationListCodec.encodeRequest(_:)' 'HTTPPeerTransport.sendBatch(_:completion:)' \
+      'PeerNode.finished(_:_:)' 'specialized static ReplicationListCodec.decodeReply(_:now:)' 'PeerNode.reconcile(_:_:)'
+  } >>"$REPORT"
+fi
+if has receiver "$B_SHORT" "$B_LONG"; then
+  {
+    echo
+    echo "The receiver by stage: inclusive Ir per Heartbeat item, (receiver $B_LONG − receiver $B_SHORT) /"
+    echo "$(( (B_LONG - B_SHORT) * BATCH_ITEMS )) (nested functions overlap):"
+    echo
+    stages "$OUT/callgrind.receiver.$B_LONG.out" "$OUT/callgrind.receiver.$B_SHORT.out" $(( (B_LONG - B_SHORT) * BATCH_ITEMS )) \
+      'EurekaAPI.peerReplicationBatch(_:)' 'specialized static ReplicationListCodec.decode(_:now:)' \
+      'specialized static JSONReader.parse(_:)' 'EurekaAPI.apply(_:)' \
+      'InstanceRegistry.renew(app:id:lastDirtyTimestamp:overriddenStatus:isReplication:)' \
+      'specialized static ReplicationListCodec.encode(_:)' 'http_parser_execute'
   } >>"$REPORT"
 fi
 cat "$REPORT"

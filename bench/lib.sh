@@ -1,4 +1,4 @@
-# Shared by run.sh, callgrind.sh, memory.sh and check.sh (sourced, not run).
+# Shared by run.sh, callgrind.sh, memory.sh, check.sh and the replication scripts (sourced, not run).
 #
 # Conventions: targets (the reference and the server) run pinned to core 1 (TARGET_CORE), every load generator
 # pinned to core 0 (CLIENT_CORE); only 127.0.0.1 is ever addressed; every process started here is stopped by its
@@ -182,4 +182,50 @@ machine_shape() {
 # before its defaults applied, in SETTINGS_GIVEN) and the script, with this checkout's path written as <repo>.
 command_line() {
   echo "${SETTINGS_GIVEN}bench/$1" | sed "s|$REPO_DIR|<repo>|g; s|$HOME|~|g"
+}
+
+# --- Replication (callgrind-replication.sh, replication-throughput.sh) ---
+
+# Settings every node of a replication benchmark gets, standalone ones too (so a peer list is the only difference):
+# one quick start-up sync attempt and no empty-sync 403 window, since the peers may not be up yet (as in
+# propagation.py).
+REPLICATION_NODE_ARGS="--eureka.server.registry-sync-retries=1 --eureka.server.registry-sync-retry-wait-ms=200 --eureka.server.wait-time-in-ms-when-sync-empty=0"
+
+# Three distinct free ports, on one line: the nodes of a cluster, chosen before any starts (each needs the list).
+distinct_ports() {
+  local a b c
+  a=$(free_port)
+  b=$(free_port); while [ "$b" = "$a" ]; do b=$(free_port); done
+  c=$(free_port); while [ "$c" = "$a" ] || [ "$c" = "$b" ]; do c=$(free_port); done
+  echo "$a $b $c"
+}
+
+# metric FILE NAME [SUBSTRING...]: the sum of the samples of NAME in a saved GET /metrics answer, over all its label
+# sets or over those containing every SUBSTRING (e.g. ":PORT/" for one peer's series).
+metric() {
+  local file=$1 name=$2
+  shift 2
+  awk -v n="$name" -v subs="$*" '
+    BEGIN { k = split(subs, s, " ") }
+    $1 == n || index($1, n "{") == 1 { for (i = 1; i <= k; i++) if (!index($1, s[i])) next; t += $2 }
+    END { printf "%.0f", t }' "$file"
+}
+
+# save_metrics PORT FILE: GET /metrics into FILE.
+save_metrics() {
+  curl -s -m 30 -o "$2" "http://127.0.0.1:$1/metrics" || die "GET /metrics on port $1 failed"
+}
+
+# wait_drained PORT FILE [TIMEOUT_S=60]: poll GET /metrics (every 0.1 s) until no replication task is queued for any
+# peer; leaves the last answer in FILE; prints the seconds waited.
+wait_drained() {
+  local port=$1 file=$2 limit=${3:-60} began=$EPOCHREALTIME
+  while :; do
+    save_metrics "$port" "$file"
+    [ "$(metric "$file" eureka_replication_queue_depth)" = 0 ] && break
+    awk -v b="$began" -v n="$EPOCHREALTIME" -v l="$limit" 'BEGIN { exit !(n - b > l) }' \
+      && die "replication from port $port not drained after $limit s"
+    sleep 0.1
+  done
+  awk -v b="$began" -v n="$EPOCHREALTIME" 'BEGIN { printf "%.1f", n - b }'
 }

@@ -214,6 +214,52 @@ class Watcher(threading.Thread):
                 self.seen[iid] = at - acked
 
 
+def metrics(port):
+    """GET /metrics as {"name{labels}": value}."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    try:
+        conn.request("GET", "/metrics")
+        resp = conn.getresponse()
+        text = resp.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+    samples = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            key, _, value = line.rpartition(" ")
+            try:
+                samples[key] = float(value)
+            except ValueError:
+                pass
+    return samples
+
+
+def total(samples, name, *parts):
+    """The sum of the samples of `name` whose label sets contain every one of `parts`."""
+    return int(sum(v for k, v in samples.items()
+                   if (k == name or k.startswith(name + "{")) and all(p in k for p in parts)))
+
+
+def replication_counters(source, target):
+    """One line on what A sent to each peer and what C received, read before the nodes stop."""
+    a, c = metrics(source.port), metrics(target.port)
+    peers = sorted({k.split('peer="')[1].split('"')[0] for k in a if 'peer="' in k})
+    parts = []
+    for peer in peers:
+        label = f'peer="{peer}"'
+        port = peer.rstrip("/").split(":")[-1].split("/")[0]
+        unsuccessful = total(a, "eureka_replication_outcomes_total", label) - total(
+            a, "eureka_replication_outcomes_total", label, 'outcome="success"')
+        parts.append(f"to :{port} {total(a, 'eureka_replication_items_sent_total', label)} items in "
+                     f"{total(a, 'eureka_replication_batches_sent_total', label)} batches, "
+                     f"{total(a, 'eureka_replication_dropped_total', label)} dropped, "
+                     f"{total(a, 'eureka_replication_retries_total', label)} retried, "
+                     f"{unsuccessful} unsuccessful batches, {total(a, 'eureka_replication_queue_depth', label)} queued")
+    return (f"A sent {'; '.join(parts) or 'nothing'}. C received "
+            f"{total(c, 'eureka_replication_items_received_total')} items in "
+            f"{total(c, 'eureka_replication_batches_received_total')} batches.")
+
+
 def percentile(values, p):
     ordered = sorted(values)
     return ordered[max(0, -(-len(ordered) * p // 100) - 1)]
@@ -272,6 +318,7 @@ def main():
     nodes = [Node("abc"[i], opts.bin, p, peers, opts.server_arg, log_dir) for i, p in enumerate(ports)]
     source, target = nodes[0], nodes[-1]
     watchers = []
+    counters = None
     try:
         for node in nodes:
             node.start()
@@ -310,6 +357,10 @@ def main():
         for w in watchers:
             w.join(timeout=opts.timeout_s + 10)
         conn.close()
+        if not opts.standalone:
+            time.sleep(1)  # a last batch in flight
+            counters = replication_counters(source, target)
+            log(counters)
     finally:
         for w in watchers:
             w.done.set()
@@ -325,8 +376,15 @@ def main():
 
     setup = "standalone (A reads its own)" if opts.standalone else "3 nodes, A -> C"
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    command = "python3 bench/propagation.py " + " ".join(
-        a for a in sys.argv[1:] if not a.startswith("--log-dir"))
+    args, skip = [], False
+    for a in sys.argv[1:]:  # the command as given, without the (machine-specific) log directory
+        if skip:
+            skip = False
+        elif a == "--log-dir":
+            skip = True
+        elif not a.startswith("--log-dir="):
+            args.append(a)
+    command = " ".join(["python3 bench/propagation.py", *args])
     print(f"## {now} propagation.py\n")
     print(f"- Machine: {machine()}")
     print(f"- Command: `{command}` (commit {commit()})")
@@ -339,6 +397,8 @@ def main():
     for label, s in (("GET /eureka/apps/{APP}/{id}", inst), ("GET /eureka/apps (JSON)", reg)):
         print(f"| {setup} | {label} | {s['n']} | {s['lost']} | {cell(s, 'p50')} | {cell(s, 'p99')} | "
               f"{cell(s, 'max')} | {s['round']:.1f} |")
+    if counters:
+        print(f"\nReplication counters at the end (GET /metrics): {counters}")
     if inst["lost"] or reg["lost"]:
         sys.exit(f"{inst['lost']} / {reg['lost']} registrations never seen within {opts.timeout_s} s")
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # report.sh ROUNDS_TSV: the Markdown report of one run.sh run: medians per scenario and target, the server /
-# reference ratio of each median, then every round's raw figures.
+# reference ratio of each median, then every round's raw figures. BASE_TARGET and TEST_TARGET (default reference and
+# server) name the two targets of the rounds file when a script compares others (replication-throughput.sh).
 set -euo pipefail
 tsv=$1
 
-awk -F'\t' '
+awk -F'\t' -v base="${BASE_TARGET:-reference}" -v test="${TEST_TARGET:-server}" '
 function median(key,    n, i, j, v, tmp) {
   n = count[key]
   for (i = 1; i <= n; i++) v[i] = vals[key, i]
@@ -23,15 +24,19 @@ NR == 1 { next }
 END {
   name[5] = "req/s"; name[6] = "p50 latency (us)"; name[7] = "p99 latency (us)"
   name[8] = "CPU us/request"; name[9] = "CPU % of a core"
-  print "Medians over the rounds; ratio = server / reference (req/s: higher is better for the server at ~1.0;"
-  print "latency and CPU us/request: lower is better, the reference is the floor)."
+  if (base == "reference" && test == "server") {
+    print "Medians over the rounds; ratio = server / reference (req/s: higher is better for the server at ~1.0;"
+    print "latency and CPU us/request: lower is better, the reference is the floor)."
+  } else {
+    print "Medians over the rounds; ratio = " test " / " base "."
+  }
   print ""
-  print "| scenario | rounds | metric | reference | server | server/reference |"
+  print "| scenario | rounds | metric | " base " | " test " | " test "/" base " |"
   print "|---|---|---|---|---|---|"
   for (s = 1; s <= scenarios; s++) {
     sc = order[s]
     for (m = 5; m <= 9; m++) {
-      r = median(sc SUBSEP "reference" SUBSEP m); v = median(sc SUBSEP "server" SUBSEP m)
+      r = median(sc SUBSEP base SUBSEP m); v = median(sc SUBSEP test SUBSEP m)
       printf "| %s | %d | %s | %s | %s | %s |\n", sc, rounds[sc], name[m], r, v, ratio(r, v)
     }
   }

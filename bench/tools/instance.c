@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <string.h>
 
 /* The headers the Java DiscoveryClient (Jersey 1 + Apache HttpClient) sends with every call. */
 #define CLIENT_HEADERS \
@@ -78,4 +79,48 @@ int format_status(const naming_t *nm, long i, char *out, size_t cap) {
   return fitted(snprintf(out, cap, "GET /eureka/status HTTP/1.1\r\nHost: %s\r\n" CLIENT_HEADERS "\r\n",
                          nm->host_header),
                 cap);
+}
+
+/* Replication requests carry the headers a replicating node sends (spec 7.4, 7.8), not a client's. */
+#define REPLICATION_HEADERS \
+  "Content-Type: application/json\r\n" \
+  "Accept: application/json\r\n" \
+  "DiscoveryIdentity-Name: DefaultServer\r\n" \
+  "DiscoveryIdentity-Version: 1.0\r\n" \
+  "DiscoveryIdentity-Id: 127.0.0.1\r\n" \
+  "x-netflix-discovery-replication: true\r\n"
+
+int format_heartbeat_batch(const naming_t *nm, long b, int items, char *out, size_t cap) {
+  /* The body first, after room for the head; then the head is written in front of it. */
+  enum { HEAD_ROOM = 512 };
+  if (cap <= HEAD_ROOM || items <= 0 || nm->instances <= 0) return -1;
+  char *body = out + HEAD_ROOM;
+  size_t room = cap - HEAD_ROOM, len = 0;
+  int n = fitted(snprintf(body, room, "{\"replicationList\":["), room);
+  if (n < 0) return -1;
+  len += (size_t)n;
+  for (int j = 0; j < items; j++) {
+    names_t nmx;
+    make_names(nm, (b * items + j) % nm->instances, &nmx);
+    n = fitted(snprintf(body + len, room - len,
+                        "%s{\"appName\":\"%s\",\"id\":\"%s\",\"lastDirtyTimestamp\":%s,\"status\":\"UP\","
+                        "\"action\":\"Heartbeat\"}",
+                        j ? "," : "", nmx.app, nmx.id, nm->dirty_ts),
+               room - len);
+    if (n < 0) return -1;
+    len += (size_t)n;
+  }
+  n = fitted(snprintf(body + len, room - len, "]}"), room - len);
+  if (n < 0) return -1;
+  len += (size_t)n;
+  char head[HEAD_ROOM];
+  int head_len = fitted(snprintf(head, sizeof head,
+                                 "POST /eureka/peerreplication/batch/ HTTP/1.1\r\nHost: %s\r\n"
+                                 REPLICATION_HEADERS "Content-Length: %zu\r\n\r\n",
+                                 nm->host_header, len),
+                        sizeof head);
+  if (head_len < 0) return -1;
+  memmove(out + head_len, body, len);
+  memcpy(out, head, (size_t)head_len);
+  return head_len + (int)len;
 }

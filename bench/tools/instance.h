@@ -19,6 +19,7 @@ typedef struct {
   long apps;                  /* m */
   const char *dirty_ts;       /* lastDirtyTimestamp, decimal ms, the same for every instance */
   const char *host_header;    /* "127.0.0.1:PORT" */
+  long instances;             /* n, for requests that name several instances (tools/batches.c) */
 } naming_t;
 
 /* Each writes one complete HTTP/1.1 request for instance i into out (at most cap bytes) and returns its length,
@@ -26,5 +27,10 @@ typedef struct {
 int format_register(const naming_t *nm, long i, char *out, size_t cap);
 int format_heartbeat(const naming_t *nm, long i, char *out, size_t cap);
 int format_status(const naming_t *nm, long i, char *out, size_t cap);
+
+/* A peer replication batch (spec 7.4) as a replicating node sends it: POST /eureka/peerreplication/batch/ with
+   `items` Heartbeat items for instances (b * items + j) % nm->instances, j = 0 .. items - 1, each with status UP
+   and the preload's lastDirtyTimestamp, so a node holding the preloaded instances answers 200 to every item. */
+int format_heartbeat_batch(const naming_t *nm, long b, int items, char *out, size_t cap);
 
 #endif

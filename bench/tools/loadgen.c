@@ -15,7 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_REQUEST_BYTES 4096
+/* The largest request a format function may write: a replication batch of 250 heartbeat items is ~36 KB. */
+#define MAX_REQUEST_BYTES 65536
 
 typedef struct {
   const naming_t *nm;
@@ -153,6 +154,7 @@ int loadgen_main(int argc, char **argv, const char *name, format_fn format, int 
   char host_header[64];
   snprintf(host_header, sizeof host_header, "%s:%d", host, port);
   nm.host_header = host_header;
+  nm.instances = r.instances;
 
   if (print_index >= 0) {
     char req[MAX_REQUEST_BYTES];

@@ -46,17 +46,27 @@ enum FlatBatchScanner {
             var status: String?, overriddenStatus: String?
             if skip("}") { return ReplicationItem(action: nil, appName: "", id: "") }
             repeat {
-                guard let key = string(), skip(":"), let value = scalar() else { return nil }
-                switch key {
-                case "appName": appName = value
-                case "id": id = value
-                case "lastDirtyTimestamp": lastDirtyTimestamp = LenientInput.integer(value)
-                case "status": status = value
-                case "overriddenStatus": overriddenStatus = value
-                case "action":
-                    guard let known = ReplicationItem.Action(rawValue: value) else { return nil }  // the general reader throws
+                // Member names are matched in place: no string is made for a name.
+                if skip(#""appName":"#) {
+                    guard let value = scalar() else { return nil }
+                    appName = value
+                } else if skip(#""id":"#) {
+                    guard let value = scalar() else { return nil }
+                    id = value
+                } else if skip(#""lastDirtyTimestamp":"#) {
+                    guard let value = integer() else { return nil }
+                    lastDirtyTimestamp = value
+                } else if skip(#""status":"#) {
+                    guard let value = scalar() else { return nil }
+                    status = value
+                } else if skip(#""overriddenStatus":"#) {
+                    guard let value = scalar() else { return nil }
+                    overriddenStatus = value
+                } else if skip(#""action":"#) {
+                    guard let known = knownAction() else { return nil }  // the general reader decides (an unknown name throws)
                     action = known
-                default: return nil
+                } else {
+                    return nil
                 }
             } while skip(",")
             guard skip("}") else { return nil }
@@ -65,6 +75,33 @@ enum FlatBatchScanner {
             item.status = status
             item.overriddenStatus = overriddenStatus
             return item
+        }
+
+        /// The action names of spec 7.4, matched as bytes.
+        mutating func knownAction() -> ReplicationItem.Action? {
+            if skip(#""Heartbeat""#) { return .heartbeat }
+            if skip(#""Cancel""#) { return .cancel }
+            if skip(#""StatusUpdate""#) { return .statusUpdate }
+            if skip(#""DeleteStatusOverride""#) { return .deleteStatusOverride }
+            if skip(#""Register""#) { return .register }
+            return nil
+        }
+
+        /// A plain decimal number (`lastDirtyTimestamp` as Jackson writes it) without making a string; anything else
+        /// (a quoted or fractional value) goes through the lenient rules of 3.7 as its text.
+        mutating func integer() -> Int64?? {
+            let start = index
+            var value: Int64 = 0
+            while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9"), index - start < 18 {
+                value = value * 10 + Int64(bytes[index] - UInt8(ascii: "0"))
+                index += 1
+            }
+            if index > start, index < bytes.count, bytes[index] == UInt8(ascii: ",") || bytes[index] == UInt8(ascii: "}") {
+                return .some(value)
+            }
+            index = start
+            guard let text = scalar() else { return nil }
+            return .some(LenientInput.integer(text))
         }
 
         /// A string without escapes or control bytes, or a number literal, as its text.

@@ -18,7 +18,13 @@ struct ReplicationItem: Sendable, Equatable {
     /// The raw status text: validated by the endpoint (an invalid one is a 400 for that item).
     var status: String?
     var overriddenStatus: String?
-    var instance: DecodedInstance?
+    /// A register's record, kept out of line: most items carry none, and a record inline would make every item
+    /// (copied several times on its way to and from the wire) as large as a whole instance.
+    var instance: DecodedInstance? {
+        get { boxedInstance?.value }
+        set { boxedInstance = newValue.map(Boxed.init) }
+    }
+    private var boxedInstance: Boxed<DecodedInstance>?
 
     init(action: Action?, appName: String, id: String) {
         self.action = action
@@ -30,12 +36,24 @@ struct ReplicationItem: Sendable, Equatable {
 /// One result of a batch reply (spec 7.4, `ReplicationListResponse`).
 struct ReplicationResult: Sendable, Equatable {
     var statusCode: Int
-    var entity: InstanceInfo?
+    /// The receiver's record on a 409, out of line for the same reason as an item's.
+    var entity: InstanceInfo? {
+        get { boxedEntity?.value }
+        set { boxedEntity = newValue.map(Boxed.init) }
+    }
+    private var boxedEntity: Boxed<InstanceInfo>?
 
     init(statusCode: Int, entity: InstanceInfo? = nil) {
         self.statusCode = statusCode
         self.entity = entity
     }
+}
+
+/// An immutable value on the heap: a large, rarely present member of a small, often copied struct.
+final class Boxed<Value: Sendable & Equatable>: Sendable, Equatable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+    static func == (a: Boxed, b: Boxed) -> Bool { a === b || a.value == b.value }
 }
 
 /// The batch body both ways (JSON only: an XML batch is 415, spec 1.4). Receiving: `decode` the request,

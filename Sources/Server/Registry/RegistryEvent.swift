@@ -1,24 +1,25 @@
 /// What changed in the registry, fired synchronously by `InstanceRegistry.onEvent` so the response cache can
 /// invalidate (6.4) and replication can forward (4.12). Records are the stored records after the change,
 /// decorated as reads write them. Built only when someone listens; a heartbeat carries only scalars and the
-/// two strings the caller already owns, so it never allocates.
+/// two strings the caller already owns, so it never allocates. The cases with records are `indirect`: a record
+/// inline would make every event, heartbeats included, as large as two instances to copy.
 enum RegistryEvent: Sendable, Equatable {
     /// register (4.4) or metadata update (4.9). `replaced` is the record of the lease this one replaced.
-    case registered(InstanceInfo, replaced: InstanceInfo?, isReplication: Bool)
+    indirect case registered(InstanceInfo, replaced: InstanceInfo?, isReplication: Bool)
     /// A successful renew (4.5), with what a Heartbeat replication item carries (7.4); sent only when the
     /// registry's `wantsHeartbeatEvents` is set.
     case heartbeat(Heartbeat)
     /// A lease removed by a cancel (4.6).
-    case cancelled(InstanceInfo, isReplication: Bool)
+    indirect case cancelled(InstanceInfo, isReplication: Bool)
     /// A lease removed by eviction (5.1): invalidates, never replicated.
-    case evicted(InstanceInfo)
+    indirect case evicted(InstanceInfo)
     /// statusUpdate succeeded (4.7); `changed` is false when the status already matched (nothing stored).
-    case statusUpdated(InstanceInfo, changed: Bool, isReplication: Bool)
+    indirect case statusUpdated(InstanceInfo, changed: Bool, isReplication: Bool)
     /// deleteStatusOverride succeeded (4.8); `removed` is false when there was no override.
-    case statusOverrideDeleted(InstanceInfo, removed: Bool, isReplication: Bool)
+    indirect case statusOverrideDeleted(InstanceInfo, removed: Bool, isReplication: Bool)
     /// A renew whose rule chain changed the stored status (4.5 step 3, OUR choice): invalidates only;
     /// the heartbeat event that follows is what replicates.
-    case statusCorrected(InstanceInfo)
+    indirect case statusCorrected(InstanceInfo)
 
     struct Heartbeat: Sendable, Equatable {
         var app: String
@@ -35,7 +36,7 @@ enum RegistryEvent: Sendable, Equatable {
 
 /// What a peer must be sent for an event (4.12, 7.4); nil from `replication` means nothing.
 enum ReplicationAction: Sendable, Equatable {
-    case register(InstanceInfo)
+    indirect case register(InstanceInfo)
     case heartbeat(status: InstanceStatus, lastDirtyTimestamp: Int64, overriddenStatus: InstanceStatus?)
     case cancel
     case statusUpdate(status: InstanceStatus, lastDirtyTimestamp: Int64)

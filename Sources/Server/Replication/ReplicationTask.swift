@@ -11,6 +11,26 @@ struct ReplicationTask: Sendable, Equatable {
         let kind: Kind
         let app: String
         let instanceId: String
+        /// Hashed once, when the task is made: the pending map hashes a key on insert, on lookup and, to move its
+        /// neighbours, on every removal, and two strings per hash showed up as the sender's largest cost.
+        private let hash: Int
+
+        init(kind: Kind, app: String, instanceId: String) {
+            self.kind = kind
+            self.app = app
+            self.instanceId = instanceId
+            var hasher = Hasher()
+            hasher.combine(kind)
+            hasher.combine(app)
+            hasher.combine(instanceId)
+            hash = hasher.finalize()
+        }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+
+        static func == (a: Key, b: Key) -> Bool {
+            a.hash == b.hash && a.kind == b.kind && a.app == b.app && a.instanceId == b.instanceId
+        }
     }
 
     let key: Key

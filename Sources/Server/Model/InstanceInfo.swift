@@ -47,3 +47,11 @@ struct InstanceInfo: Sendable, Equatable {
         return list.split(separator: ",", omittingEmptySubsequences: false)
     }
 }
+
+extension InstanceInfo {
+    /// Application names are case-insensitive and kept upper case (spec 1.2). The common already upper-case
+    /// ASCII name comes back as is, without a second string.
+    static func normalisedAppName(_ name: String) -> String {
+        name.utf8.contains(where: { $0 &- 97 < 26 || $0 >= 128 }) ? name.uppercased() : name
+    }
+}

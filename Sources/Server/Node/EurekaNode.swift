@@ -96,6 +96,10 @@ public final class EurekaNode {
         }
     }
 
+    /// The registry's change callback holds the cache, which holds the registry: without this, a node's
+    /// registry and cache would outlive it (a host creating and freeing nodes would leak each).
+    deinit { registry.onEvent = nil }
+
     private func receive(_ message: LoopMessage) {
         switch message {
         case .stop: stop()

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <eureka_server.h>
@@ -51,21 +52,23 @@ static int checks_failed;
     }                                                                                                   \
   } while (0)
 
-static int checks_summary(const char *test) {
+static inline int checks_summary(const char *test) {
   printf("%s: %d checks, %d failed\n", test, checks_run, checks_failed);
   return checks_failed == 0 ? 0 : 1;
 }
 
 /* One request with `Connection: close`; the whole response lands in `response` (NUL-terminated, cut at
  * `capacity`). Returns the status code, or -1 when the exchange failed. */
-static int http_exchange(int port, const char *method, const char *path, const char *headers, const char *body,
+static inline int http_exchange(int port, const char *method, const char *path, const char *headers, const char *body,
                          char *response, size_t capacity) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   struct sockaddr_in address;
   char request[4096];
   size_t used = 0;
   int status = -1;
+  struct timeval timeout = {5, 0}; /* a node that does not answer fails the check instead of hanging it */
   if (fd < 0) return -1;
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   memset(&address, 0, sizeof address);
   address.sin_family = AF_INET;
   address.sin_port = htons((unsigned short)port);
@@ -92,26 +95,26 @@ typedef struct latch {
   int done;
 } latch;
 
-static void latch_init(latch *l) {
+static inline void latch_init(latch *l) {
   pthread_mutex_init(&l->mutex, NULL);
   pthread_cond_init(&l->condition, NULL);
   l->done = 0;
 }
 
-static void latch_open(latch *l) {
+static inline void latch_open(latch *l) {
   pthread_mutex_lock(&l->mutex);
   l->done = 1;
   pthread_cond_broadcast(&l->condition);
   pthread_mutex_unlock(&l->mutex);
 }
 
-static void latch_wait(latch *l) {
+static inline void latch_wait(latch *l) {
   pthread_mutex_lock(&l->mutex);
   while (!l->done) pthread_cond_wait(&l->condition, &l->mutex);
   pthread_mutex_unlock(&l->mutex);
 }
 
-static void latch_destroy(latch *l) {
+static inline void latch_destroy(latch *l) {
   pthread_cond_destroy(&l->condition);
   pthread_mutex_destroy(&l->mutex);
 }

@@ -9,6 +9,7 @@
  *                                 curl -H 'Accept: application/json' localhost:PORT/eureka/apps)
  */
 #define _POSIX_C_SOURCE 200809L /* uv.h needs POSIX types under -std=c99 */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -73,6 +74,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "libeureka-server %x does not match eureka_server.h %s\n", eureka_version(), EUREKA_VERSION_STRING);
     return 1;
   }
+  signal(SIGPIPE, SIG_IGN); /* a client closing early must not kill the host (the library leaves signals alone) */
   uv_loop_init(&h.loop);
 
   must(eureka_config_new(&config), "eureka_config_new");

@@ -174,6 +174,7 @@ int main(void) {
   int port = 0, stopped = 0;
   eureka_counts counts;
 
+  signal(SIGPIPE, SIG_IGN); /* the host's business, as for any libuv server */
   null_arguments();
   settings();
   codes();
@@ -192,6 +193,8 @@ int main(void) {
   CHECK_CODE(eureka_config_set(config, "server.port", port_text), EUREKA_OK);
   CHECK_CODE(eureka_node_create(config, &loop, &second), EUREKA_ESTART);
   CHECK_MESSAGE("address already in use");
+  CHECK(second == NULL);
+  CHECK_CODE(eureka_node_create(config, NULL, &second), EUREKA_ESTART); /* on a loop of its own: closed inside */
   CHECK(second == NULL);
   CHECK_CODE(eureka_config_free(config), EUREKA_OK);
 

@@ -49,6 +49,11 @@ static void on_event(const eureka_event *event, void *user_data) {
   snprintf(seen->app, sizeof seen->app, "%s", event->record->instance.app);
   snprintf(seen->id, sizeof seen->id, "%s", event->record->instance.instance_id);
   seen->status = event->record->instance.status;
+  /* A callback may call the node: a client registering as STARTING is put out of service at once. */
+  if (event->kind == EUREKA_EVENT_REGISTERED && event->record->instance.status == EUREKA_STATUS_STARTING) {
+    CHECK_CODE(eureka_set_status_override(f->node, seen->app, seen->id, EUREKA_STATUS_OUT_OF_SERVICE), EUREKA_OK);
+    CHECK_CODE(eureka_node_free(f->node), EUREKA_ESTATE); /* never while it runs */
+  }
 }
 
 /* The number of events of `kind` for `id` so far. */
@@ -88,7 +93,12 @@ static void in_process_calls(fixture *f) {
   instance.instance_id = "second-1";
   instance.vip_address = NULL;
   instance.metadata_count = 0;
+  instance.status = EUREKA_STATUS_STARTING;
   CHECK_CODE(eureka_register(f->node, &instance), EUREKA_OK);
+  CHECK(f->event_count == 3 && f->events[2].kind == EUREKA_EVENT_STATUS_CHANGED); /* from inside the callback */
+  CHECK_CODE(eureka_remove_status_override(f->node, "SECOND-APP", "second-1", EUREKA_STATUS_UP), EUREKA_OK);
+  CHECK(f->event_count == 4 && f->events[3].status == EUREKA_STATUS_UP);
+  f->event_count = 1; /* the checks below count embed-1's events */
 
   CHECK_CODE(eureka_renew(f->node, "embed-app", "embed-1"), EUREKA_OK);
   CHECK_CODE(eureka_renew(f->node, "EMBED-APP", "nobody"), EUREKA_ENOT_FOUND);
@@ -262,6 +272,7 @@ int main(void) {
   fixture f;
   eureka_config *config;
   memset(&f, 0, sizeof f);
+  signal(SIGPIPE, SIG_IGN); /* the host's business, as for any libuv server */
   CHECK(eureka_version() == EUREKA_VERSION_HEX);
   CHECK(uv_loop_init(&f.loop) == 0);
 

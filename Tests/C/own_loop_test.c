@@ -61,6 +61,7 @@ int main(void) {
   eureka_counts counts;
   static char response[16384];
   memset(&s, 0, sizeof s);
+  signal(SIGPIPE, SIG_IGN); /* the host's business, as for any libuv server */
   latch_init(&s.running);
   latch_init(&s.registered);
   latch_init(&s.stopped);

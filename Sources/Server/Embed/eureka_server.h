@@ -24,6 +24,8 @@
  *    returns is released with eureka_free() unless stated otherwise. Opaque objects (eureka_config,
  *    eureka_node) are released with their own _free function.
  *  - Callbacks run on the loop thread. They may call the in-process functions of the same node.
+ *  - Signals are the host's: the library changes no disposition. Like any program writing to sockets with
+ *    libuv, a host should ignore SIGPIPE (signal(SIGPIPE, SIG_IGN)), or a client that closes early kills it.
  */
 #ifndef EUREKA_SERVER_H
 #define EUREKA_SERVER_H

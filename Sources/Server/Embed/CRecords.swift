@@ -27,7 +27,7 @@ enum RecordBlock {
         init(_ records: some Sequence<InstanceInfo>) {
             for info in records {
                 pairs += info.metadata.count
-                for text in RecordWriter.strings(of: info) { bytes += (text?.utf8.count).map { $0 + 1 } ?? 0 }
+                for field in RecordWriter.stringFields { bytes += (field.value(info)?.utf8.count).map { $0 + 1 } ?? 0 }
                 for entry in info.metadata { bytes += entry.key.utf8.count + entry.value.utf8.count + 2 }
             }
         }
@@ -69,25 +69,20 @@ struct RecordWriter {
         self.bytes = bytes
     }
 
-    /// Every string field a record copies besides metadata, in one place so sizing and writing agree.
-    static func strings(of info: InstanceInfo) -> [String?] {
-        [info.app, info.effectiveId, info.hostName, info.ipAddr, info.vipAddress, info.secureVipAddress,
-         info.homePageUrl, info.statusPageUrl, info.healthCheckUrl, info.dataCenterInfo?.name.rawValue]
-    }
+    typealias StringField = (value: @Sendable (InstanceInfo) -> String?,
+                             field: WritableKeyPath<eureka_instance, UnsafePointer<CChar>?> & Sendable)
+
+    /// Every string a record copies besides metadata and the field it lands in: one list, so sizing and writing agree.
+    static let stringFields: [StringField] = [
+        ({ $0.app }, \.app), ({ $0.effectiveId }, \.instance_id), ({ $0.hostName }, \.host_name), ({ $0.ipAddr }, \.ip_addr),
+        ({ $0.vipAddress }, \.vip_address), ({ $0.secureVipAddress }, \.secure_vip_address),
+        ({ $0.homePageUrl }, \.home_page_url), ({ $0.statusPageUrl }, \.status_page_url),
+        ({ $0.healthCheckUrl }, \.health_check_url), ({ $0.dataCenterInfo?.name.rawValue }, \.data_center),
+    ]
 
     mutating func record(_ info: InstanceInfo) -> eureka_record {
         var record = eureka_record()
-        let texts = Self.strings(of: info).map { copy($0) }
-        record.instance.app = texts[0]
-        record.instance.instance_id = texts[1]
-        record.instance.host_name = texts[2]
-        record.instance.ip_addr = texts[3]
-        record.instance.vip_address = texts[4]
-        record.instance.secure_vip_address = texts[5]
-        record.instance.home_page_url = texts[6]
-        record.instance.status_page_url = texts[7]
-        record.instance.health_check_url = texts[8]
-        record.instance.data_center = texts[9]
+        for field in Self.stringFields { record.instance[keyPath: field.field] = copy(field.value(info)) }
         record.instance.status = CArguments.cStatus(info.status)
         record.instance.port = Int32(clamping: info.port.number)
         record.instance.port_enabled = info.port.enabled ? 1 : 0

@@ -87,7 +87,9 @@ public func eurekaGetRegistry(_ node: OpaquePointer?, _ format: eureka_format,
             guard let copy = malloc(document.count + 1)?.bindMemory(to: CChar.self, capacity: document.count + 1) else {
                 throw .noMemory
             }
-            document.withUnsafeBytes { UnsafeMutableRawPointer(copy).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            document.withUnsafeBytes { bytes in
+                if let base = bytes.baseAddress { UnsafeMutableRawPointer(copy).copyMemory(from: base, byteCount: bytes.count) }
+            }
             copy[document.count] = 0
             outBytes.pointee = copy
             outLength.pointee = document.count

@@ -49,23 +49,22 @@ func reportingFailure(_ body: () throws(EmbedFailure) -> Void) -> Int32 {
 
 /// The text of the last failure on each thread (libuv has codes only; hosts want to know which key was bad).
 /// A malloc'd C string under one pthread key, freed when replaced or when its thread ends. The key is made once
-/// and never changes, so this holds no mutable global state.
+/// and never changes, so this holds no mutable global state. Without a key (the process ran out of them) or
+/// memory for the copy, calls still return their codes and the text is "".
 enum LastError {
-    private static let key: pthread_key_t = {
+    private static let key: pthread_key_t? = {
         var key = pthread_key_t()
-        let rc = pthread_key_create(&key) { free($0) }
-        precondition(rc == 0, "pthread_key_create failed: no thread-local error text")
-        return key
+        return pthread_key_create(&key) { free($0) } == 0 ? key : nil
     }()
 
     static func record(_ message: String) {
-        let copy = strdup(message)  // NULL when out of memory: eureka_last_error() then says ""
+        guard let key else { return }
         free(pthread_getspecific(key))
-        pthread_setspecific(key, copy)
+        pthread_setspecific(key, strdup(message))
     }
 
     static var current: UnsafePointer<CChar> {
-        if let text = pthread_getspecific(key) { return UnsafePointer(text.assumingMemoryBound(to: CChar.self)) }
+        if let key, let text = pthread_getspecific(key) { return UnsafePointer(text.assumingMemoryBound(to: CChar.self)) }
         return ("" as StaticString).cString
     }
 }

@@ -54,6 +54,6 @@ extension InstanceInfo {
     static func normalisedAppName(_ name: String) -> String {
         // Over the contiguous bytes: contains(where:) on the UTF8View itself costs several times more per byte.
         let lower = name.utf8.withContiguousStorageIfAvailable { bytes in bytes.contains { $0 &- 97 < 26 || $0 >= 128 } }
-        return lower ?? true ? name.uppercased() : name
+        return (lower ?? true) ? name.uppercased() : name
     }
 }

@@ -210,7 +210,7 @@ private final class ChangeListener {
     @exclusivity(unchecked) var action: ((RegistryEvent) -> Void)?  // loop thread only, read once per change
 }
 
-/// What a failing init has opened so far, closed in reverse (the HTTP server first stops listening).
+/// What a failing init has opened so far, closed newest first; the HTTP server stops listening last.
 private struct OpenedParts {
     let http: HTTPServer
     var mailbox: LoopMailbox?

@@ -10,7 +10,7 @@ prefix="$root/.build/embed-prefix"
 "$root/scripts/clib.sh" install "$prefix" release >/dev/null
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 mkdir -p "$here/bin"
-cc -std=c99 -O2 -Wall -Wextra "$here/embed_bench.c" -o "$here/bin/embed_bench" $(pkg-config --cflags --libs eureka-server libuv)
+cc -std=c99 -O2 -Wall -Wextra "$here/embed_bench.c" -o "$here/bin/embed_bench" $(pkg-config --cflags --libs eureka-server)
 pin=()
 command -v taskset >/dev/null && pin=(taskset -c 1)
 "${pin[@]}" "$here/bin/embed_bench" "$@"

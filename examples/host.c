@@ -4,7 +4,7 @@
  * The host registers an instance in process, renews it from its own timer, prints every registry change
  * (its own and those of HTTP clients), then cancels it, stops the node and closes its loop.
  *
- *   cc -std=c99 host.c -o host $(pkg-config --cflags --libs eureka-server libuv)
+ *   cc -std=c99 host.c -o host $(pkg-config --cflags --libs eureka-server)
  *   ./host [port [seconds]]      (port 0: any free port; while it runs, try
  *                                 curl -H 'Accept: application/json' localhost:PORT/eureka/apps)
  */

@@ -22,9 +22,9 @@ if command -v c++ >/dev/null; then
   "$bin/header_only_cxx"
 fi
 
-compile() {  # name, source, pkg-config package of the library to link
+compile() {  # name, source, pkg-config package of the library to link (it brings libuv along)
   cc -std=c99 -Wall -Wextra -Werror -g -fsanitize=address -fno-omit-frame-pointer "$root/$2" -o "$bin/$1" \
-    $(pkg-config --cflags --libs "$3" libuv) -lpthread
+    $(pkg-config --cflags --libs "$3") -lpthread
 }
 compile embed_test Tests/C/embed_test.c eureka-server
 compile bad_calls_test Tests/C/bad_calls_test.c eureka-server

@@ -6,7 +6,7 @@
  * and runs on a thread the host gives it. Besides HTTP, the host calls the registry in process (register,
  * renew, cancel, status overrides, reads) and gets a callback for every change.
  *
- * C99. Link: `cc host.c $(pkg-config --cflags --libs eureka-server)` (shared library), or
+ * C99. Link: `cc host.c $(pkg-config --cflags --libs eureka-server)` (shared library, and libuv), or
  * `$(pkg-config --cflags --libs eureka-server-static)` for the static one. Only `eureka_*` symbols are
  * exported; the Swift runtime is linked inside the library.
  *

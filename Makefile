@@ -1,17 +1,28 @@
 # Two entry points for a fresh Debian machine (each installs what is missing):
 #   make run   build (release) and run the server on port 8761, standalone
-#   make test  build and run every test: Swift unit/HTTP tests, end-to-end tests with real clients, bench smoke
+#   make test  build and run every test: Swift unit/HTTP tests, end-to-end tests with real clients, the C
+#              embedding tests
+# and, for C programs embedding a node: make build (server and libraries), make install PREFIX=/usr/local
 SHELL := /bin/bash
-APT_PACKAGES := libuv1-dev libhttp-parser-dev zlib1g-dev pkg-config wrk python3-venv curl
+APT_PACKAGES := libuv1-dev libhttp-parser-dev zlib1g-dev pkg-config wrk python3-venv curl gcc g++ binutils
 PORT ?= 8761
+PREFIX ?= /usr/local
 
-.PHONY: deps run build test test-swift test-e2e bench bench-smoke clean
+.PHONY: deps run build lib install test test-swift test-e2e test-embed bench bench-smoke bench-embed clean
 
 deps:
 	@./scripts/install-deps.sh $(APT_PACKAGES)
 
 build: deps
 	swift build -c release
+	./scripts/clib.sh build release
+
+# libeureka-server.so and .a (see scripts/clib.sh), the header and pkg-config files under PREFIX.
+lib: deps
+	./scripts/clib.sh build release
+
+install: deps
+	./scripts/clib.sh install $(PREFIX) release
 
 run: build
 	./.build/release/eureka-server --server.port=$(PORT) $(ARGS)
@@ -21,15 +32,24 @@ test: deps
 	swift build --build-tests
 	swift test --skip-build
 	$(MAKE) test-e2e
+	$(MAKE) test-embed
 
 test-e2e:
 	./tests/e2e/run.sh
+
+# The installed libraries from C (AddressSanitizer) and from Python (ctypes).
+test-embed:
+	./tests/embed/run.sh
 
 bench: deps
 	$(MAKE) -C bench bench
 
 bench-smoke: deps
 	$(MAKE) -C bench smoke
+
+# In-process renewals/s and full-registry reads through the C API (bench/embed_bench.c).
+bench-embed: deps
+	./bench/embed.sh
 
 clean:
 	rm -rf .build

@@ -13,9 +13,13 @@ let package = Package(
         .systemLibrary(name: "CLibUV", pkgConfig: "libuv", providers: [.apt(["libuv1-dev"])]),
         .systemLibrary(name: "CHTTPParser", providers: [.apt(["libhttp-parser-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // The C embedding API's header (Sources/Server/Embed/eureka_server.h), for the @c entry points.
+        .systemLibrary(name: "CEurekaServer"),
         .target(
             name: "Server",
-            dependencies: ["CLibUV", "CHTTPParser", "CZlib"]
+            dependencies: ["CLibUV", "CHTTPParser", "CZlib", "CEurekaServer"],
+            // The C library's contract and packaging, used by scripts/clib.sh, not compiled here.
+            exclude: ["Embed/eureka_server.h", "Embed/eureka-server.pc.in", "Embed/eureka-server.map"]
         ),
         .executableTarget(name: "eureka-server", dependencies: ["Server"]),
         .testTarget(name: "ServerTests", dependencies: ["Server"]),

@@ -17,12 +17,12 @@ extension EurekaAPI {
         case .failure(let failure):
             return Self.error(400, failure.message, json: body.format == .json)
         case .success(let info):
-            return reply(execute(.success(registerCommand(info, isReplication: Negotiation.isReplication(request)))), request)
+            return reply(execute(.success(Self.registerCommand(info, isReplication: Negotiation.isReplication(request)))), request)
         }
     }
 
     /// Register (spec 4.4) with the lease duration the validation already normalised (> 0, default 90).
-    func registerCommand(_ info: InstanceInfo, isReplication: Bool) -> RegistryCommand {
+    static func registerCommand(_ info: InstanceInfo, isReplication: Bool) -> RegistryCommand {
         .register(info, leaseDurationSecs: info.leaseInfo?.durationInSecs ?? 90, isReplication: isReplication)
     }
 

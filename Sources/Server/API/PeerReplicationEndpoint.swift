@@ -32,7 +32,7 @@ extension EurekaAPI {
             guard let decoded = item.instance else { return CommandReply(status: 500) }
             // A validation failure is swallowed: 200 whatever happened (spec 7.5).
             guard case .success(let info) = RegistrationValidation.prepare(decoded, pathApp: app) else { return CommandReply(status: 200) }
-            return execute(.success(registerCommand(info, isReplication: true)), inBatch: true)
+            return execute(.success(Self.registerCommand(info, isReplication: true)), inBatch: true)
         case .heartbeat:
             return execute(.success(.renew(app: app, id: id, lastDirtyTimestamp: item.lastDirtyTimestamp,
                                            overriddenStatus: item.overriddenStatus.flatMap { InstanceStatus(rawValue: $0) },

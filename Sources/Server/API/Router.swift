@@ -98,8 +98,7 @@ struct Router: Sendable {
         if plain {
             return String(decoding: path[range], as: UTF8.self)
         }
-        let name = decoded(path, range)
-        return name.utf8.contains(where: { $0 >= 97 && $0 <= 122 || $0 >= 128 }) ? name.uppercased() : name
+        return InstanceInfo.normalisedAppName(decoded(path, range))
     }
 
     /// Percent-decodes one segment (`+` stays a plus in paths, spec 1.2).

@@ -27,10 +27,16 @@ public enum ConfigLoader {
             }
             let name = String(argument[argument.index(argument.startIndex, offsetBy: 2)..<equals])
             let value = String(argument[argument.index(after: equals)...])
-            guard let key = index[relaxed(name)] else { throw ConfigError.unknownSetting(name) }
-            try key.apply(&config, value)
+            try apply(name, value, to: &config)
         }
         return config
+    }
+
+    /// One `name=value` setting (the name without `--`), as on the command line; the C API's configuration
+    /// comes through here too. On failure `config` is unchanged.
+    static func apply(_ name: String, _ value: String, to config: inout ServerConfig) throws(ConfigError) {
+        guard let key = index[relaxed(name)] else { throw ConfigError.unknownSetting(name) }
+        try key.apply(&config, value)
     }
 
     /// `eureka.server.evictionIntervalTimerInMs` and `eureka.server.eviction-interval-timer-in-ms` are one name.

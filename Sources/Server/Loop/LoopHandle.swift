@@ -66,8 +66,13 @@ class LoopHandle {
         uv_close(handle) { handle in
             // libuv has run every cancelled request's callback and will not touch the handle again.
             let object = Unmanaged<LoopHandle>.fromOpaque(uv_handle_get_data(handle)!).takeRetainedValue()
-            object.loop.handleClosed(object.kind)
-            object.didClose()
+            // Held to the end: the idle action (a stopped node's last callback) may drop every other reference.
+            let loop: EventLoop = object.loop
+            withExtendedLifetime(loop) {
+                loop.handleClosed(object.kind)
+                object.didClose()
+                loop.runIdleActionIfIdle()
+            }
         }
     }
 

@@ -31,18 +31,26 @@ final class LoopMailbox: LoopHandle, @unchecked Sendable {
         }
     }
 
-    /// Safe from any thread. Messages posted after close() are dropped.
-    func post(_ message: LoopMessage) {
+    /// Safe from any thread. Returns false, dropping the message, once the mailbox is closed.
+    @discardableResult
+    func post(_ message: LoopMessage) -> Bool {
         // The send happens under the lock so it can never race with close() handing the handle to uv_close.
         inbox.withLock { state in
-            guard !state.closed else { return }
+            guard !state.closed else { return false }
             state.messages.append(message)
             uv_async_send(raw(as: uv_async_t.self))
+            return true
         }
     }
 
-    /// After this no thread reaches uv_async_send, so uv_close may follow.
+    /// After this no thread reaches uv_async_send, so uv_close may follow. Messages accepted but not yet
+    /// received are received now: a sender that was told `true` may be waiting for its message to run.
     override func willClose() {
-        inbox.withLock { $0.closed = true }
+        let undelivered = inbox.withLock { state in
+            state.closed = true
+            defer { state.messages.removeAll() }
+            return state.messages
+        }
+        undelivered.forEach(receive)
     }
 }

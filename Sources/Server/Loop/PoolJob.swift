@@ -4,24 +4,33 @@ import CLibUV
 /// Non-generic, because a C callback cannot capture a generic parameter.
 class PoolJobBase {
     private let request = UnsafeMutablePointer<uv_work_t>.allocate(capacity: 1)
+    /// Set by `submit`; the loop outlives the job, which it counts in flight until the after-work callback.
+    private unowned(unsafe) var loop: EventLoop?
     deinit { request.deallocate() }
     func runOnPool() {}
     func finishOnLoop(cancelled: Bool) {}
 
     /// The +1 taken here is dropped in the after-work callback, which libuv always calls (also when
     /// the request was cancelled), so the job lives exactly as long as libuv holds the request.
+    /// The loop counts the job in flight, so a node's stop waits for it (its completion reaches the node).
     final func submit(to loop: EventLoop) throws(UVError) {
+        self.loop = loop
         request.pointee.data = Unmanaged.passRetained(self).toOpaque()
         let rc = uv_queue_work(loop.raw, request, { r in
             Unmanaged<PoolJobBase>.fromOpaque(r!.pointee.data).takeUnretainedValue().runOnPool()
         }, { r, status in
-            Unmanaged<PoolJobBase>.fromOpaque(r!.pointee.data).takeRetainedValue()
-                .finishOnLoop(cancelled: status == UV_ECANCELED.rawValue)
+            let job = Unmanaged<PoolJobBase>.fromOpaque(r!.pointee.data).takeRetainedValue()
+            let loop: EventLoop = job.loop!  // held to the end: the idle action may drop every other reference
+            withExtendedLifetime(loop) {
+                job.finishOnLoop(cancelled: status == UV_ECANCELED.rawValue)
+                loop.requestFinished()
+            }
         })
         if rc < 0 {
             Unmanaged.passUnretained(self).release()
             throw UVError(code: rc)
         }
+        loop.requestStarted()
     }
 }
 

@@ -55,7 +55,11 @@ final class TCPConnector {
             let connector = Unmanaged<TCPConnector>.fromOpaque(request!.pointee.data).takeRetainedValue()
             request!.deallocate()
             connector.resolving = nil
-            connector.resolved(status: status, result)
+            let loop: EventLoop = connector.loop  // held to the end: the idle action may drop every other reference
+            withExtendedLifetime(loop) {
+                connector.resolved(status: status, result)
+                loop.requestFinished()
+            }
         }, host, String(port), &hints)  // libuv copies the strings and the hints
         if rc < 0 {
             // No callback will come; report on the next turn so the caller is never re-entered.
@@ -64,6 +68,7 @@ final class TCPConnector {
             deadline.start(afterMs: 0, repeatMs: 0) { [unowned self] in finish(.failure(.resolveFailed(UVError(code: rc)))) }
         } else {
             resolving = request
+            loop.requestStarted()  // a stopping node waits for the lookup's callback, which reaches this object
         }
     }
 

@@ -47,3 +47,13 @@ struct InstanceInfo: Sendable, Equatable {
         return list.split(separator: ",", omittingEmptySubsequences: false)
     }
 }
+
+extension InstanceInfo {
+    /// Application names are case-insensitive and kept upper case (spec 1.2). The common already upper-case
+    /// ASCII name comes back as is, without a second string.
+    static func normalisedAppName(_ name: String) -> String {
+        // Over the contiguous bytes: contains(where:) on the UTF8View itself costs several times more per byte.
+        let lower = name.utf8.withContiguousStorageIfAvailable { bytes in bytes.contains { $0 &- 97 < 26 || $0 >= 128 } }
+        return (lower ?? true) ? name.uppercased() : name
+    }
+}

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Reads (spec 4.11): documents list every lease including expired-not-evicted ones; single-instance lookups hide
 /// a lease that is expired while expiration is enabled. Every record is decorated; applications are ordered by
 /// name and instances by id (3.8, 3.9, OUR choice).
@@ -82,7 +84,7 @@ extension InstanceRegistry {
     /// Byte order of the names and ids: the same order as String's for ASCII, several times cheaper
     /// (no Unicode comparison), which matters because the full document is built on the loop.
     private func document(_ byApp: [String: [String: Lease]]) -> [Application] {
-        byApp.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.compactMap { name, leases in
+        byApp.sorted { bytewiseLess($0.key, $1.key) }.compactMap { name, leases in
             guard !leases.isEmpty else { return nil }
             return Application(name: name, instances: sortedInstances(leases))
         }
@@ -90,7 +92,22 @@ extension InstanceRegistry {
 
     private func sortedInstances(_ leases: [String: Lease]) -> [InstanceInfo] {
         var ordered = Array(leases.values)
-        ordered.sort { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
+        ordered.sort { bytewiseLess($0.id, $1.id) }
         return ordered.map(decorated)
     }
+}
+
+/// UTF-8 byte order: memcmp over the contiguous bytes of native strings (a tenth of the cost of comparing the two
+/// UTF8Views element by element: at 10,000 instances the sort was a tenth of a full-registry read), the views
+/// otherwise.
+@inline(__always)
+private func bytewiseLess(_ a: String, _ b: String) -> Bool {
+    let fast = a.utf8.withContiguousStorageIfAvailable { x in
+        b.utf8.withContiguousStorageIfAvailable { y in
+            guard let left = x.baseAddress, let right = y.baseAddress else { return x.count < y.count }  // one is empty
+            let order = memcmp(left, right, min(x.count, y.count))
+            return order != 0 ? order < 0 : x.count < y.count
+        }
+    }
+    return (fast ?? nil) ?? a.utf8.lexicographicallyPrecedes(b.utf8)
 }

@@ -1,0 +1,77 @@
+@testable import Server
+import Testing
+
+/// Spring's relaxed binding for environment variables, and our strictness for our own namespaces there.
+@Suite struct EnvironmentNameTests {
+    @Test func theIssuesNamesBind() throws {
+        let loaded = try ConfigFixture().load([], environment: [
+            "SERVER_PORT": "9001",
+            "EUREKA_SERVER_ENABLESELFPRESERVATION": "false",
+            "EUREKA_CLIENT_SERVICEURL_DEFAULTZONE": "http://a:1/eureka/,http://b:2/eureka/",
+            "EUREKA_SERVER_RENEWALPERCENTTHRESHOLD": "0.49",
+            "eureka_node_exactleaseexpiry": "true",
+            "eureka.instance.hostname": "dotted",
+            "SPRING_APPLICATION_NAME": "registry",
+        ])
+        #expect(loaded.config.port == 9001)
+        #expect(loaded.config.enableSelfPreservation == false)
+        #expect(loaded.config.serviceUrlDefaultZone == ["http://a:1/eureka/", "http://b:2/eureka/"])
+        #expect(loaded.config.renewalPercentThreshold == 0.49)
+        #expect(loaded.config.exactLeaseExpiry)
+        #expect(loaded.config.instanceHostname == "dotted")
+        #expect(loaded.config.applicationName == "REGISTRY")
+        #expect(loaded.source(of: "eureka.client.service-url.defaultZone") == .environment(variable: "EUREKA_CLIENT_SERVICEURL_DEFAULTZONE"))
+        #expect(loaded.warnings.isEmpty)
+    }
+
+    @Test func aBadValueNamesTheVariable() {
+        #expect(ConfigFixture.environmentError(["EUREKA_SERVER_RENEWALPERCENTTHRESHOLD": "85%"])
+            == .located(.badValue(name: "eureka.server.renewal-percent-threshold", value: "85%"),
+                        .environment(variable: "EUREKA_SERVER_RENEWALPERCENTTHRESHOLD")))
+    }
+
+    @Test func anUnknownVariableInOurNamespacesIsAnError() {
+        #expect(ConfigFixture.environmentError(["EUREKA_NODE_NOSUCHTHING": "1"])
+            == .located(.unknownSetting("eureka.node.nosuchthing"), .environment(variable: "EUREKA_NODE_NOSUCHTHING")))
+        let spelled = ConfigFixture.environmentError(["EUREKA_SERVER_ENABLE_SELF_PRESERVATION": "false"])
+        #expect(spelled == .located(.misspelledSetting("EUREKA_SERVER_ENABLE_SELF_PRESERVATION",
+                                                       suggestion: "EUREKA_SERVER_ENABLESELFPRESERVATION (environment names drop the dashes)"),
+                                    .environment(variable: "EUREKA_SERVER_ENABLE_SELF_PRESERVATION")))
+    }
+
+    /// A Kubernetes Service named eureka-server puts these into every pod of its namespace.
+    @Test func kubernetesServiceLinksAreNotSettings() throws {
+        let loaded = try ConfigFixture().load([], environment: [
+            "EUREKA_SERVER_PORT": "tcp://10.0.0.7:8761", "EUREKA_SERVER_SERVICE_HOST": "10.0.0.7",
+            "EUREKA_SERVER_SERVICE_PORT": "8761", "EUREKA_SERVER_SERVICE_PORT_HTTP": "8761",
+            "EUREKA_SERVER_PORT_8761_TCP": "tcp://10.0.0.7:8761", "EUREKA_SERVER_PORT_8761_TCP_PROTO": "tcp",
+            "EUREKA_SERVER_PORT_8761_TCP_PORT": "8761", "EUREKA_SERVER_PORT_8761_TCP_ADDR": "10.0.0.7",
+            "EUREKA_NODE_SERVICE_HOST": "10.0.0.8",
+        ])
+        #expect(loaded.config == ServerConfig())
+    }
+
+    @Test func otherVariablesAreLeftAloneButReachPlaceholders() throws {
+        let loaded = try ConfigFixture().load(["--eureka.environment=${HOME_REGION:none}"], environment: [
+            "PATH": "/bin", "JAVA_OPTS": "-Xmx1g", "SPRING_CLOUD_CONFIG_ENABLED": "false", "HOME_REGION": "eu",
+        ])
+        #expect(loaded.config.environment == "eu")
+        #expect(loaded.warnings.isEmpty)
+    }
+
+    /// Known settings with no effect, and AWS families, are accepted from the environment too, with a warning.
+    @Test func noEffectSettingsFromTheEnvironment() throws {
+        let loaded = try ConfigFixture().load([], environment: ["EUREKA_CLIENT_REGISTERWITHEUREKA": "false", "EUREKA_SERVER_AWSACCESSID": "x"])
+        #expect(loaded.warnings == [
+            "environment EUREKA_CLIENT_REGISTERWITHEUREKA: eureka.client.register-with-eureka has no effect: this node never registers with its peers as a client",
+            "environment EUREKA_SERVER_AWSACCESSID: eureka.server.awsaccessid has no effect: eureka.server.aws-*: no AWS integration",
+        ])
+    }
+
+    @Test(arguments: [("EUREKA_SERVER_PORT", true), ("X_SERVICE_HOST", true), ("X_SERVICE_PORT_GRPC", true),
+                      ("X_PORT_53_UDP_ADDR", true), ("X_PORT_8761_TCP", true), ("EUREKA_SERVER_PORTS", false),
+                      ("EUREKA_SERVER_PORT_X_TCP", false), ("EUREKA_SERVER_RENEWALPERCENTTHRESHOLD", false)])
+    func serviceLinkShapes(name: String, isLink: Bool) {
+        #expect(EnvironmentNames.isServiceLink(name) == isLink)
+    }
+}

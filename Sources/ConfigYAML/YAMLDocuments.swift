@@ -15,7 +15,12 @@ public enum YAMLDocuments {
             let parser = try Parser(yaml: text)
             while let root = try parser.nextRoot() {
                 var entries: [ConfigEntry] = []
-                try flatten(root, prefix: "", path: path, into: &entries)
+                if case .mapping = root {
+                    try flatten(root, prefix: "", path: path, into: &entries)
+                } else if root.scalar.map(value(of:)) != "" {
+                    throw ConfigError.located(.malformedFile(reason: "a document must be a mapping of keys to values"),
+                                              .file(path: path, line: root.mark?.line ?? 1))
+                }
                 documents.append(ConfigDocument(entries: entries))
             }
         } catch let error as ConfigError {

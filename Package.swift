@@ -20,8 +20,11 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "Server",
-            dependencies: ["CLibUV", "CHTTPParser", "CZlib"]
+            dependencies: ["CLibUV", "CHTTPParser", "CZlib"],
+            plugins: ["BuildInfoPlugin"]
         ),
+        // Writes BuildInfo.swift (version, git commit) for /actuator/info before each build.
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         .target(name: "ConfigYAML", dependencies: ["Server", .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "eureka-server", dependencies: ["Server", "ConfigYAML"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "ConfigYAML"]),

@@ -82,9 +82,9 @@ public enum ConfigLoader {
         for entry in layers.files + layers.environmentEntries + layers.flags {
             let relaxed = SettingKeys.relaxed(entry.key)
             let known = SettingKeys.byRelaxedName[relaxed] != nil || SettingKeys.family(relaxedName: relaxed) != nil
-                || SettingKeys.isStrict(relaxedName: relaxed)
             guard known else {
-                resolved.append((entry, false))
+                // Unknown: in our namespaces ConfigBinding refuses it below, before its value is looked at.
+                resolved.append((entry, SettingKeys.isStrict(relaxedName: relaxed)))
                 continue
             }
             var copy = entry

@@ -15,8 +15,9 @@ enum EnvironmentNames {
             let lower = name.lowercased()
             if let key = SettingKeys.byEnvironmentName[lower] {
                 entries.append(ConfigEntry(key: key.name, value: value, source: source))
-            } else if name.contains(".") {
-                entries.append(ConfigEntry(key: name, value: value, source: source))
+            } else if name.contains(".") || name == "SPRING_APPLICATION_JSON" {
+                // SPRING_APPLICATION_JSON is not read: as an entry it gets its warning line.
+                entries.append(ConfigEntry(key: name == "SPRING_APPLICATION_JSON" ? "spring.application.json" : name, value: value, source: source))
             } else if lower.hasPrefix("eureka_server_") || lower.hasPrefix("eureka_node_") {
                 if isServiceLink(name) { continue }
                 let asProperty = propertyForm(lower)

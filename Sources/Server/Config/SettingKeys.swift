@@ -197,6 +197,10 @@ enum SettingKeys {
     /// Why a key outside our namespaces is ignored, for its warning line.
     static func foreignReason(relaxedName: String) -> String {
         let reasons: [(String, String)] = [
+            ("spring.application.json", "not read here; give the settings as variables or in a file"),
+            ("spring.config.import", "not supported here; list the files in spring.config.location"),
+            ("spring.config.additionallocation", "not supported here; list every place in spring.config.location"),
+            ("spring.profiles.group.", "not supported here; list the profiles in spring.profiles.active"),
             ("spring.security.", "no authentication here; put a proxy in front to require it"),
             ("security.", "no authentication here; put a proxy in front to require it"),
             ("server.ssl.", "plain HTTP only"),

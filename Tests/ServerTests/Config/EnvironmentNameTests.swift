@@ -68,6 +68,12 @@ import Testing
         ])
     }
 
+    @Test func springApplicationJsonIsNotReadAndSaysSo() throws {
+        let loaded = try ConfigFixture().load([], environment: ["SPRING_APPLICATION_JSON": #"{"server":{"port":1}}"#])
+        #expect(loaded.config.port == 8761)
+        #expect(loaded.warnings == ["environment SPRING_APPLICATION_JSON: spring.application.json is ignored: not read here; give the settings as variables or in a file"])
+    }
+
     @Test(arguments: [("EUREKA_SERVER_PORT", true), ("X_SERVICE_HOST", true), ("X_SERVICE_PORT_GRPC", true),
                       ("X_PORT_53_UDP_ADDR", true), ("X_PORT_8761_TCP", true), ("EUREKA_SERVER_PORTS", false),
                       ("EUREKA_SERVER_PORT_X_TCP", false), ("EUREKA_SERVER_RENEWALPERCENTTHRESHOLD", false)])

@@ -107,7 +107,7 @@ enum CloudPlatform {
 }
 
 /// The values the loader sees, in Spring's order: flags, then environment variables, then the file entries (the
-/// last active one wins), then the defaults (so `${server.port}` is 8761 when nothing sets it).
+/// last active one wins), then our settings' defaults (so `${server.port}` is 8761 when nothing sets it).
 struct PropertyLayers {
     let flags: [ConfigEntry]
     let environmentEntries: [ConfigEntry]
@@ -130,7 +130,10 @@ struct PropertyLayers {
         if let entry = flags.last(where: { SettingKeys.relaxed($0.key) == relaxed }) { return entry.value }
         if let value = EnvironmentNames.lookup(name, in: environment, lowercased: lowercasedEnvironment) { return value }
         if let entry = files.last(where: { SettingKeys.relaxed($0.key) == relaxed }) { return entry.value }
-        return SettingKeys.byRelaxedName[relaxed]?.read?(ServerConfig())
+        // An empty default (eureka.instance.hostname: the machine's name, found later) is no value: the
+        // placeholder then needs a default of its own.
+        let fallback = SettingKeys.byRelaxedName[relaxed]?.read?(ServerConfig())
+        return fallback?.isEmpty == false ? fallback : nil
     }
 
     /// A setting's winning entry with its placeholders resolved, for the loader's own settings.

@@ -83,6 +83,11 @@ import Testing
         #expect(throws: ConfigError.located(.unresolvablePlaceholder(name: "NOPE", setting: "server.port"), .flag("--server.port"))) {
             try ConfigLoader.load(arguments: ["--server.port=${NOPE}"])
         }
+        // A setting without a default value of its own (the host name is the machine's, found later) is no value.
+        #expect(throws: ConfigError.located(.unresolvablePlaceholder(name: "eureka.instance.hostname", setting: "eureka.server.my-url"),
+                                            .flag("--eureka.server.my-url"))) {
+            try ConfigLoader.load(arguments: ["--eureka.server.my-url=http://${eureka.instance.hostname}:8761/eureka/"])
+        }
         let environment = ConfigFixture.environmentError(["SERVER_PORT": "${NOPE}"])
         #expect(environment == .located(.unresolvablePlaceholder(name: "NOPE", setting: "server.port"), .environment(variable: "SERVER_PORT")))
     }

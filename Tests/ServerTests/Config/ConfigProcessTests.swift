@@ -119,7 +119,7 @@ import Testing
 
     @Test func aSpringCloudApplicationYmlStartsTheNodeUnchanged() throws {
         let fixture = try ConfigFixture(["application.yml": Self.springStandalone])
-        let port = try Self.freePort()
+        let port = try LoopbackSocket.freePort()
         let server = try ServerProcess(environment: ["SERVER_PORT": "\(port)", "SERVER_ADDRESS": "127.0.0.1"],
                                        directory: fixture.directory, defaults: [])
         #expect(server.port == port)
@@ -135,7 +135,11 @@ import Testing
     /// Spring Cloud's peer-awareness set-up: one file with a document per peer, each process started with its
     /// profile; a registration on one reaches the other.
     @Test func twoPeersFromOneFileReplicate() throws {
-        let (port1, port2) = (try Self.freePort(), try Self.freePort())
+        // Both held while the second is picked, so they differ.
+        let (first, second) = (try LoopbackSocket.bound(), try LoopbackSocket.bound())
+        close(first.fd)
+        close(second.fd)
+        let (port1, port2) = (first.port, second.port)
         let file = """
             server:
               address: 127.0.0.1
@@ -207,20 +211,5 @@ import Testing
             usleep(20_000)
         }
         return false
-    }
-
-    /// A port nothing listens on now: bound, read back, released.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw RawClient.ClientError.connect(errno) }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

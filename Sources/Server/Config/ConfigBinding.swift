@@ -55,6 +55,11 @@ public struct ConfigBinding: Sendable {
         ignore(relaxed, Ignored(key: key, source: source, reason: SettingKeys.foreignReason(relaxedName: relaxed), known: false))
     }
 
+    /// A key the caller found unusable but harmless (an environment variable under our prefix that names nothing).
+    mutating func ignore(_ key: String, source: ConfigSource, reason: String) {
+        ignore(SettingKeys.relaxed(key), Ignored(key: key, source: source, reason: reason, known: false))
+    }
+
     private mutating func ignore(_ relaxed: String, _ entry: Ignored) {
         if let index = ignoredIndex[relaxed] {
             ignored[index] = entry

@@ -29,7 +29,8 @@ public enum ConfigLoader {
 
     public static func load(_ inputs: ConfigInputs) throws(ConfigError) -> LoadedConfig {
         let flags = try collapse(flagEntries(inputs.arguments))
-        let environmentEntries = try collapse(EnvironmentNames.entries(inputs.environment))
+        let (variables, strays) = try EnvironmentNames.entries(inputs.environment)
+        let environmentEntries = try collapse(variables)
         var layers = PropertyLayers(flags: flags, environmentEntries: environmentEntries, environment: inputs.environment)
 
         // Where the files are: from flags and environment only, as in Spring.
@@ -71,12 +72,13 @@ public enum ConfigLoader {
             active += document.entries
         }
         layers.files = active
-        return try bind(layers, profiles: profiles, files: read.files)
+        return try bind(layers, strays: strays, profiles: profiles, files: read.files)
     }
 
     /// Resolves placeholders and applies every entry in rising precedence. A key outside our settings that some
     /// placeholder read is a helper property, not a mistake: it gets no warning.
-    private static func bind(_ layers: PropertyLayers, profiles: [String], files: [String]) throws(ConfigError) -> LoadedConfig {
+    private static func bind(_ layers: PropertyLayers, strays: [EnvironmentNames.Stray], profiles: [String],
+                             files: [String]) throws(ConfigError) -> LoadedConfig {
         var placeholders = Placeholders(lookup: { layers.raw($0) })
         var resolved: [(entry: ConfigEntry, known: Bool)] = []
         for entry in layers.files + layers.environmentEntries + layers.flags {
@@ -96,6 +98,9 @@ public enum ConfigLoader {
             resolved.append((copy, true))
         }
         var binding = ConfigBinding()
+        for stray in strays {
+            binding.ignore(stray.key, source: stray.source, reason: "no such setting, nor close to one; taken for a variable about the server")
+        }
         for (entry, known) in resolved where known || !placeholders.referenced.contains(SettingKeys.relaxed(entry.key)) {
             try binding.apply(key: entry.key, value: entry.value, source: entry.source)
         }

@@ -3,13 +3,25 @@
 /// `EUREKA_CLIENT_SERVICEURL_DEFAULTZONE`). A variable whose name holds a dot is read as a property name
 /// (Kubernetes can set `server.port`).
 enum EnvironmentNames {
+    /// A variable under our prefixes that is no setting and no likely misspelling of one: skipped, with a warning.
+    struct Stray: Sendable {
+        var key: String
+        var source: ConfigSource
+    }
+
     /// The variables that name a setting, as entries in name order (so the result never depends on the order of
     /// the process environment). Every other variable is left alone: the environment is full of things that are
-    /// not ours, and they stay reachable by `${NAME}` placeholders. Under `EUREKA_SERVER_` and `EUREKA_NODE_` a
-    /// variable that names no setting is an error, as an unknown key in a file is, except Kubernetes'
-    /// service-link variables (a Service named `eureka-server` gives every pod `EUREKA_SERVER_PORT=tcp://...`).
-    static func entries(_ environment: [String: String]) throws(ConfigError) -> [ConfigEntry] {
+    /// not ours, and they stay reachable by `${NAME}` placeholders.
+    ///
+    /// Under `EUREKA_SERVER_` and `EUREKA_NODE_` a variable that names no setting is an error when it looks like a
+    /// misspelt one (underscores for dashes, or one or two letters off), as an unknown key in a file is. Any other
+    /// is a stray: those prefixes also name variables *about* the server (`EUREKA_SERVER_URL` for its clients,
+    /// `EUREKA_SERVER_BIN` in scripts, Kubernetes' service links `EUREKA_SERVER_PORT=tcp://...` and
+    /// `EUREKA_SERVER_SERVICE_HOST` for a Service named `eureka-server`), and a shared environment must not stop
+    /// the node. Strays get a warning line; service links not even that.
+    static func entries(_ environment: [String: String]) throws(ConfigError) -> (entries: [ConfigEntry], strays: [Stray]) {
         var entries: [ConfigEntry] = []
+        var strays: [Stray] = []
         for (name, value) in environment.sorted(by: { $0.key < $1.key }) {
             let source = ConfigSource.environment(variable: name)
             let lower = name.lowercased()
@@ -20,30 +32,51 @@ enum EnvironmentNames {
                 entries.append(ConfigEntry(key: name == "SPRING_APPLICATION_JSON" ? "spring.application.json" : name, value: value, source: source))
             } else if lower.hasPrefix("eureka_server_") || lower.hasPrefix("eureka_node_") {
                 if isServiceLink(name) { continue }
-                let asProperty = propertyForm(lower)
+                let asProperty = lower.replacing("_", with: ".")
                 if SettingKeys.family(relaxedName: SettingKeys.relaxed(asProperty)) != nil {
                     entries.append(ConfigEntry(key: asProperty, value: value, source: source))
-                    continue
-                }
-                if let suggestion = suggestion(for: lower) {
+                } else if let suggestion = suggestion(for: lower) {
                     throw ConfigError.located(.misspelledSetting(name, suggestion: suggestion), source)
+                } else {
+                    strays.append(Stray(key: asProperty, source: source))
                 }
-                throw ConfigError.located(.unknownSetting(asProperty), source)
             }
         }
-        return entries
+        return (entries, strays)
     }
 
-    /// `eureka_server_foo_bar` read back as a property name: `eureka.server.foo.bar`.
-    private static func propertyForm(_ lower: String) -> String {
-        lower.replacing("_", with: ".")
-    }
-
-    /// The intended variable when underscores stood for dashes (`EUREKA_SERVER_ENABLE_SELF_PRESERVATION`).
+    /// The setting a variable was likely meant to name: underscores written for dashes
+    /// (`EUREKA_SERVER_ENABLE_SELF_PRESERVATION`), or a letter or two off (`EUREKA_NODE_MAXCONECTIONS`; two only in
+    /// names of 12 letters or more, so that `EUREKA_SERVER_URL` is not taken for `EUREKA_SERVER_MYURL`).
     private static func suggestion(for lower: String) -> String? {
-        let squeezed = lower.filter { $0 != "_" }
-        let match = SettingKeys.all.first { SettingKeys.environmentForm($0.name).filter { $0 != "_" } == squeezed }
-        return match.map { SettingKeys.environmentForm($0.name).uppercased() + " (environment names drop the dashes)" }
+        let squeezed = Array(lower.filter { $0 != "_" })
+        let prefix = lower.hasPrefix("eureka_server_") ? "eurekaserver" : "eurekanode"
+        let tolerance = squeezed.count - prefix.count >= 12 ? 2 : 1
+        var best: (distance: Int, key: SettingKey)?
+        for key in SettingKeys.all {
+            let candidate = Array(SettingKeys.environmentForm(key.name).filter { $0 != "_" })
+            guard candidate.starts(with: prefix) else { continue }
+            let distance = editDistance(squeezed, candidate, limit: tolerance)
+            if distance <= tolerance && distance < (best?.distance ?? Int.max) { best = (distance, key) }
+        }
+        guard let best else { return nil }
+        let hint = best.distance == 0 ? " (environment names drop the dashes)" : ""
+        return SettingKeys.environmentForm(best.key.name).uppercased() + hint
+    }
+
+    /// Levenshtein distance, or `limit + 1` as soon as it must exceed `limit`.
+    private static func editDistance(_ a: [Character], _ b: [Character], limit: Int) -> Int {
+        if abs(a.count - b.count) > limit { return limit + 1 }
+        var previous = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            if current.min()! > limit { return limit + 1 }
+            previous = current
+        }
+        return previous[b.count]
     }
 
     /// Kubernetes' Docker-link style variables for a Service: `<SVC>_SERVICE_HOST`, `<SVC>_SERVICE_PORT[_<NAME>]`,

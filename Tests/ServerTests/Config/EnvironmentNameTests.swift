@@ -30,9 +30,22 @@ import Testing
                         .environment(variable: "EUREKA_SERVER_RENEWALPERCENTTHRESHOLD")))
     }
 
-    @Test func anUnknownVariableInOurNamespacesIsAnError() {
-        #expect(ConfigFixture.environmentError(["EUREKA_NODE_NOSUCHTHING": "1"])
-            == .located(.unknownSetting("eureka.node.nosuchthing"), .environment(variable: "EUREKA_NODE_NOSUCHTHING")))
+    /// A misspelt setting stops start-up with the right name; a variable that is no setting and close to none is
+    /// taken for one about the server (the e2e harness's EUREKA_SERVER_BIN, a client's EUREKA_SERVER_URL).
+    @Test func aMisspeltVariableIsAnErrorAnotherOneAWarning() throws {
+        #expect(ConfigFixture.environmentError(["EUREKA_NODE_MAXCONECTIONS": "5"])
+            == .located(.misspelledSetting("EUREKA_NODE_MAXCONECTIONS", suggestion: "EUREKA_NODE_MAXCONNECTIONS"),
+                        .environment(variable: "EUREKA_NODE_MAXCONECTIONS")))
+        #expect(ConfigFixture.environmentError(["EUREKA_SERVER_EVICTIONINTERVALTIMERINSM": "5"])?.problem
+            == .misspelledSetting("EUREKA_SERVER_EVICTIONINTERVALTIMERINSM", suggestion: "EUREKA_SERVER_EVICTIONINTERVALTIMERINMS"))
+        let loaded = try ConfigFixture().load([], environment: ["EUREKA_SERVER_BIN": "/usr/bin/eureka-server", "EUREKA_SERVER_URL": "http://x/eureka/",
+                                                                "EUREKA_NODE_NOSUCHTHING": "1"])
+        #expect(loaded.config == ServerConfig())
+        #expect(loaded.warnings == [
+            "environment EUREKA_NODE_NOSUCHTHING: eureka.node.nosuchthing is ignored: no such setting, nor close to one; taken for a variable about the server",
+            "environment EUREKA_SERVER_BIN: eureka.server.bin is ignored: no such setting, nor close to one; taken for a variable about the server",
+            "environment EUREKA_SERVER_URL: eureka.server.url is ignored: no such setting, nor close to one; taken for a variable about the server",
+        ])
         let spelled = ConfigFixture.environmentError(["EUREKA_SERVER_ENABLE_SELF_PRESERVATION": "false"])
         #expect(spelled == .located(.misspelledSetting("EUREKA_SERVER_ENABLE_SELF_PRESERVATION",
                                                        suggestion: "EUREKA_SERVER_ENABLESELFPRESERVATION (environment names drop the dashes)"),

@@ -1,3 +1,4 @@
+import ConfigYAML
 import Glibc
 import Server
 
@@ -7,23 +8,38 @@ func say(_ text: String, fd: Int32 = 1) {
     line.withUTF8 { _ = write(fd, $0.baseAddress, $0.count) }
 }
 
-// Load settings, build the node, run it until SIGINT/SIGTERM; exit 2 on a bad setting.
-// A write to a socket the peer already closed must fail with EPIPE, not kill the process: the process-wide
-// disposition is the executable's to set, not the library's (an embedding host decides for itself).
+// Load settings (flags, environment, config files), build the node, run it until SIGINT/SIGTERM; exit 2 on a bad
+// setting. A write to a socket the peer already closed must fail with EPIPE, not kill the process: the
+// process-wide disposition is the executable's to set, not the library's (an embedding host decides for itself).
 signal(SIGPIPE, SIG_IGN)
-let arguments = Array(CommandLine.arguments.dropFirst())
+var arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.contains("--help") || arguments.contains("-h") {
     say(ConfigLoader.helpText)
     exit(0)
 }
-let config: ServerConfig
+let printConfig = arguments.contains("--print-config")
+arguments.removeAll { $0 == "--print-config" }
+let loaded: LoadedConfig
 do {
-    config = try ConfigLoader.load(arguments: arguments)
-    try EurekaNode.validate(config)
+    loaded = try ConfigLoader.load(ConfigInputs(arguments: arguments, environment: ConfigLoader.processEnvironment(),
+                                                yaml: YAMLDocuments.reader))
+    do {
+        try EurekaNode.validate(loaded.config)
+    } catch {
+        throw loaded.locate(error)
+    }
 } catch {
     say("eureka-server: \(error)", fd: 2)
     exit(2)
 }
+for warning in loaded.warnings {
+    say("eureka-server: warning: \(warning)", fd: 2)
+}
+if printConfig {
+    say(loaded.report)
+    exit(0)
+}
+let config = loaded.config
 do {
     let node = try EurekaNode(config: config)
     try node.handleSignals()

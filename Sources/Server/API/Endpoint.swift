@@ -15,13 +15,14 @@ enum Endpoint: Equatable, Sendable {
     case peerReplicationBatch
     case asgStatus(String)
     case health
+    case info
     case metrics
     case dashboard
 
     /// The `Allow` list of this path (spec 2.18).
     var allowedMethods: StaticString {
         switch self {
-        case .apps, .delta, .instanceById, .vip, .svip, .status, .statusOverrides, .health, .metrics, .dashboard:
+        case .apps, .delta, .instanceById, .vip, .svip, .status, .statusOverrides, .health, .info, .metrics, .dashboard:
             "GET, HEAD, OPTIONS"
         case .app: "GET, HEAD, POST, OPTIONS"
         case .instance: "GET, HEAD, PUT, DELETE, OPTIONS"

@@ -92,7 +92,7 @@ final class EurekaAPI: Responder {
         case .statusOverrides: return statusOverrides()
         case .asgStatus: return .empty(400)  // a non-AWS registry answers 400 to every ASG request (spec 2.17)
         case .peerReplicationBatch: return peerReplicationBatch(request)
-        case .health, .metrics, .dashboard: return operationalPage(endpoint, request)
+        case .health, .info, .metrics, .dashboard: return operationalPage(endpoint, request)
         }
     }
 

@@ -1,4 +1,4 @@
-/// The non-protocol pages of spec 10: health, Prometheus metrics and the dashboard.
+/// The non-protocol pages of spec 10: health, build info, Prometheus metrics and the dashboard.
 enum OperationalPages {
     /// `applications` is asked for only by the dashboard (a copy of the whole registry).
     static func render(_ endpoint: Endpoint, _ request: Request, status: NodeStatus, applications: () -> [Application]) -> Response {
@@ -8,6 +8,8 @@ enum OperationalPages {
             let up = status.openForTraffic
             return Response(status: up ? 200 : 503, contentType: .json,
                             body: .bytes(Array((up ? #"{"status":"UP"}"# : #"{"status":"DOWN"}"#).utf8)))
+        case .info:
+            return Response(status: 200, contentType: .json, body: .bytes(InfoPage.body))
         case .metrics:
             return Response(status: 200, contentType: .prometheus, body: .bytes(Array(MetricsText.render(status).utf8)))
         case .dashboard:

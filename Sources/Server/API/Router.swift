@@ -66,6 +66,7 @@ struct Router: Sendable {
         let text = String(decoding: Self.trimmed(path), as: UTF8.self)
         switch text {
         case "/actuator/health", "/health": return .health
+        case "/actuator/info", "/info": return .info
         case "/actuator/prometheus", "/metrics": return metricsEnabled ? .metrics : nil
         default:
             if let dashboardPath, text == dashboardPath || text + "/" == dashboardPath { return .dashboard }

@@ -3,22 +3,26 @@ import CEurekaServer
 /// The object behind `eureka_config *`: the settings of the command line, set one `name=value` at a time
 /// through ConfigLoader, so names, values and messages are exactly those of `eureka-server --name=value`.
 final class EmbeddedConfig {
-    var config = ServerConfig()
+    private var binding = ConfigBinding()
+    var config: ServerConfig { binding.config }
 
     static func borrow(_ pointer: OpaquePointer) -> EmbeddedConfig {
         Unmanaged<EmbeddedConfig>.fromOpaque(UnsafeRawPointer(pointer)).takeUnretainedValue()
     }
 
     /// Applies one setting to a copy, checks what only the node can (peer URLs), then keeps it.
+    /// Stricter than a config file: a key this node does not know is an error here, not a warning (a host's
+    /// typo should not pass silently).
     func set(_ name: String, _ value: String) throws(EmbedFailure) {
-        var changed = config
+        var changed = binding
         do throws(ConfigError) {
-            try ConfigLoader.apply(name, value, to: &changed)
-            try EurekaNode.validate(changed)
+            guard SettingKeys.byRelaxedName[SettingKeys.relaxed(name)] != nil else { throw ConfigError.unknownSetting(name) }
+            try changed.apply(key: name, value: value, source: .host("eureka_config_set"))
+            try EurekaNode.validate(changed.config)
         } catch {
             throw EmbedFailure(error)
         }
-        config = changed
+        binding = changed
     }
 }
 

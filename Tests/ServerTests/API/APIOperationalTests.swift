@@ -45,6 +45,24 @@ import Testing
         #expect(try JSON.object(reply.body) as? [String: String] == ["status": "UP"])
     }
 
+    /// Spring Boot's info shape: `build.version` from VERSION, `git.commit.id` from the checkout built.
+    @Test(arguments: ["/actuator/info", "/info"])
+    func infoGivesTheVersionAndBuild(path: String) throws {
+        let node = try TestNode()
+        defer { node.stop() }
+        let reply = try node.get(path)
+        #expect(reply.status == 200)
+        #expect(reply.header("Content-Type")?.hasPrefix("application/json") == true)
+        let info = try JSON.object(reply.body)
+        let build = try #require(info["build"] as? [String: String])
+        #expect(build["artifact"] == "eureka-server")
+        #expect(build["version"] == BuildInfo.version)
+        #expect(build["version"]?.split(separator: ".").count == 3)
+        let commit = try #require((info["git"] as? [String: Any])?["commit"] as? [String: String])
+        #expect(commit["id"] == BuildInfo.commit)
+        #expect(commit["id"]?.isEmpty == false)
+    }
+
     @Test func dashboardIsServedAtTheRoot() throws {
         let node = try TestNode()
         defer { node.stop() }

@@ -41,14 +41,51 @@ import Testing
     }
 
     @Test(arguments: [
-        ("--eureka.server.no-such-setting=1", ConfigError.unknownSetting("eureka.server.no-such-setting")),
-        ("--eureka.server.eviction-interval-timer-in-ms=0", ConfigError.badValue(name: "eureka.server.eviction-interval-timer-in-ms", value: "0")),
-        ("--eureka.server.renewal-percent-threshold=1.5", ConfigError.badValue(name: "eureka.server.renewal-percent-threshold", value: "1.5")),
-        ("--eureka.server.enable-self-preservation=yes", ConfigError.badValue(name: "eureka.server.enable-self-preservation", value: "yes")),
-        ("--server.port=70000", ConfigError.badValue(name: "server.port", value: "70000")),
+        ("--eureka.server.no-such-setting=1", ConfigError.located(.unknownSetting("eureka.server.no-such-setting"), .flag("--eureka.server.no-such-setting"))),
+        ("--eureka.node.no-such-setting=1", ConfigError.located(.unknownSetting("eureka.node.no-such-setting"), .flag("--eureka.node.no-such-setting"))),
+        ("--eureka.server.eviction-interval-timer-in-ms=0",
+         ConfigError.located(.badValue(name: "eureka.server.eviction-interval-timer-in-ms", value: "0"), .flag("--eureka.server.eviction-interval-timer-in-ms"))),
+        ("--eureka.server.renewal-percent-threshold=1.5",
+         ConfigError.located(.badValue(name: "eureka.server.renewal-percent-threshold", value: "1.5"), .flag("--eureka.server.renewal-percent-threshold"))),
+        ("--eureka.server.enable-self-preservation=yes",
+         ConfigError.located(.badValue(name: "eureka.server.enable-self-preservation", value: "yes"), .flag("--eureka.server.enable-self-preservation"))),
+        ("--server.port=70000", ConfigError.located(.badValue(name: "server.port", value: "70000"), .flag("--server.port"))),
+        ("--eureka.client.fetch-registry=maybe",
+         ConfigError.located(.badValue(name: "eureka.client.fetch-registry", value: "maybe"), .flag("--eureka.client.fetch-registry"))),
         ("server.port=1", ConfigError.malformedArgument("server.port=1")),
+        ("--server.port", ConfigError.malformedArgument("--server.port")),
     ])
-    func badInputNamesItself(argument: String, error: ConfigError) {
+    func badInputNamesItselfAndTheFlag(argument: String, error: ConfigError) {
         #expect(throws: error) { try ConfigLoader.load(arguments: [argument]) }
+    }
+
+    @Test func theMessageSaysWhereTheValueCameFrom() {
+        let error = ConfigError.located(.badValue(name: "server.port", value: "x"), .file(path: "config/application.yml", line: 7))
+        #expect(error.description == "config/application.yml:7: bad value 'x' for setting 'server.port'")
+        #expect(ConfigError.located(.unknownSetting("eureka.node.x"), .environment(variable: "EUREKA_NODE_X")).description
+            == "environment EUREKA_NODE_X: unknown setting 'eureka.node.x'")
+        #expect(error.problem == .badValue(name: "server.port", value: "x"))
+    }
+
+    /// The path an embedding host takes: pairs applied one by one, each with its own source label.
+    @Test func aHostAppliesPairsWithItsOwnSource() throws {
+        var binding = ConfigBinding()
+        try binding.apply(key: "server.port", value: "0", source: .host("eureka_config_set"))
+        try binding.apply(key: "eureka.server.enableSelfPreservation", value: "false", source: .host("eureka_config_set"))
+        try binding.apply(key: "spring.cloud.config.enabled", value: "false", source: .host("eureka_config_set"))
+        #expect(binding.config.port == 0)
+        #expect(binding.config.enableSelfPreservation == false)
+        #expect(binding.source(of: "eureka.server.enable-self-preservation") == .host("eureka_config_set"))
+        #expect(binding.source(of: "server.address") == .defaultValue)
+        #expect(binding.warnings == ["eureka_config_set: spring.cloud.config.enabled is ignored: no such setting here"])
+        #expect(throws: ConfigError.located(.unknownSetting("eureka.node.typo"), .host("h"))) {
+            try binding.apply(key: "eureka.node.typo", value: "1", source: .host("h"))
+        }
+    }
+
+    /// Every setting has one environment name, and no two settings share one.
+    @Test func environmentNamesAreUnique() {
+        #expect(SettingKeys.byEnvironmentName.count == SettingKeys.all.count)
+        #expect(SettingKeys.byRelaxedName.count == SettingKeys.all.count)
     }
 }

@@ -32,6 +32,8 @@ import Testing
         #expect(route("/eureka/peerreplication/batch/") == .peerReplicationBatch)
         #expect(route("/eureka/asg/g1/status") == .asgStatus("g1"))
         #expect(route("/actuator/health") == .health)
+        #expect(route("/actuator/info") == .info)
+        #expect(route("/info/") == .info)
         #expect(route("/metrics") == .metrics)
         #expect(route("/") == .dashboard)
     }

@@ -25,20 +25,14 @@ final class ScriptedPeer: Sendable {
 
     init(_ scripts: [[Step]]) throws {
         TestProcess.setUp()
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let (listener, port) = try LoopbackSocket.bound()
         self.listener = listener
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && getsockname(listener, $0, &length) == 0 }
-        }
-        guard bound, listen(listener, 16) == 0 else {
+        guard listen(listener, 16) == 0 else {
+            let error = errno
             Glibc.close(listener)
-            throw RawClient.ClientError.connect(errno)
+            throw RawClient.ClientError.connect(error)
         }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        self.port = port
         let box = Unmanaged.passRetained(Job(peer: self, scripts: scripts)).toOpaque()
         var thread = pthread_t()
         precondition(pthread_create(&thread, nil, { raw in

@@ -229,3 +229,19 @@ wait_drained() {
   done
   awk -v b="$began" -v n="$EPOCHREALTIME" 'BEGIN { printf "%.1f", n - b }'
 }
+
+# record_round SCENARIO ROUND TARGET LINE TICKS: the figures of one wrk run (LINE, run_wrk's output) and the target's
+# CPU ticks over it, appended to $ROUNDS_TSV in report.sh's format; sets ROUND_REQUESTS, ROUND_CPU_US, ROUND_CPU_PCT
+# and ROUND_ERRORS for the caller's log line.
+record_round() {
+  local scenario=$1 round=$2 target=$3 line=$4 ticks=$5
+  ROUND_REQUESTS=$(field requests "$line")
+  ROUND_ERRORS=$(( $(field status_errors "$line") + $(field connect_errors "$line") + $(field read_errors "$line") \
+                   + $(field write_errors "$line") + $(field timeouts "$line") ))
+  ROUND_CPU_US=$(awk -v t="$ticks" -v hz="$CLK_TCK" -v n="$ROUND_REQUESTS" 'BEGIN { printf "%.2f", n ? t * 1e6 / hz / n : 0 }')
+  ROUND_CPU_PCT=$(awk -v t="$ticks" -v hz="$CLK_TCK" -v d="$(field duration_us "$line")" \
+    'BEGIN { printf "%.0f", t / hz / (d / 1e6) * 100 }')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "$round" "$target" "$ROUND_REQUESTS" \
+    "$(field rps "$line")" "$(field p50_us "$line")" "$(field p99_us "$line")" "$ROUND_CPU_US" "$ROUND_CPU_PCT" \
+    "$ROUND_ERRORS" >>"$ROUNDS_TSV"
+}

@@ -105,16 +105,9 @@ measure() {
   after=$(cpu_ticks "$pid")
   pa=0; for p in $PEER_PIDS; do pa=$((pa + $(cpu_ticks "$p"))); done
   kill -0 "$pid" 2>/dev/null || die "$target (pid $pid) died"
-  requests=$(field requests "$line")
-  local errors=$(( $(field status_errors "$line") + $(field connect_errors "$line") + $(field read_errors "$line") \
-                   + $(field write_errors "$line") + $(field timeouts "$line") ))
-  local cpu_us cpu_pct
-  cpu_us=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="$requests" 'BEGIN { printf "%.2f", n ? t * 1e6 / hz / n : 0 }')
-  cpu_pct=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v d="$(field duration_us "$line")" \
-    'BEGIN { printf "%.0f", t / hz / (d / 1e6) * 100 }')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "heartbeat-c$CONNS" "$round" "$target" "$requests" \
-    "$(field rps "$line")" "$(field p50_us "$line")" "$(field p99_us "$line")" "$cpu_us" "$cpu_pct" "$errors" \
-    >>"$ROUNDS_TSV"
+  record_round "heartbeat-c$CONNS" "$round" "$target" "$line" $((after - before))
+  requests=$ROUND_REQUESTS
+  local cpu_us=$ROUND_CPU_US cpu_pct=$ROUND_CPU_PCT errors=$ROUND_ERRORS
   local extra=""
   if [ "$target" = replicating ]; then
     local b=$OUT/metrics.before.txt a=$OUT/metrics.after.txt s1 s2 dropped batches unsuccessful peer_us

@@ -74,21 +74,13 @@ scenario_list() {
 measure() {
   local target=$1 pid=$2 port=$3 scenario=$4 round=$5 script=$6 conns=$7
   shift 7
-  local before after line requests
+  local before after line
   before=$(cpu_ticks "$pid")
   line=$(run_wrk "$port" "$conns" "$DURATION" "$script" "$@") || die "wrk failed on $target ($scenario)"
   after=$(cpu_ticks "$pid")
   kill -0 "$pid" 2>/dev/null || die "$target (pid $pid) died during $scenario"
-  requests=$(field requests "$line")
-  local errors=$(( $(field status_errors "$line") + $(field connect_errors "$line") + $(field read_errors "$line") \
-                   + $(field write_errors "$line") + $(field timeouts "$line") ))
-  local cpu_us cpu_pct
-  cpu_us=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="$requests" 'BEGIN { printf "%.2f", n ? t * 1e6 / hz / n : 0 }')
-  cpu_pct=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v d="$(field duration_us "$line")" \
-    'BEGIN { printf "%.0f", t / hz / (d / 1e6) * 100 }')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "$round" "$target" "$requests" \
-    "$(field rps "$line")" "$(field p50_us "$line")" "$(field p99_us "$line")" "$cpu_us" "$cpu_pct" "$errors" \
-    >>"$ROUNDS_TSV"
+  record_round "$scenario" "$round" "$target" "$line" $((after - before))
+  local cpu_us=$ROUND_CPU_US cpu_pct=$ROUND_CPU_PCT errors=$ROUND_ERRORS
   log "$scenario round $round $target: $(field rps "$line") req/s, p50 $(field p50_us "$line") us," \
     "p99 $(field p99_us "$line") us, $cpu_us CPU us/req ($cpu_pct% of a core), $errors errors"
 }

@@ -4,7 +4,7 @@
 # Embed/ the C API header.
 cd "$(dirname "$0")/.." || exit 2
 problems=""
-for dir in Model Registry Codec Config Support Replication; do
+for dir in Model Registry Codec Config Support Replication Log; do
   hits=$(grep -rnwE 'Request|Response|EventLoop|LoopTimer|TCPStream|HTTPServer|ServerConnection' "Sources/Server/$dir" | grep -vE ':[0-9]+:\s*//')
   [ -n "$hits" ] && problems+="Sources/Server/$dir names an HTTP or loop type:"$'\n'"$hits"$'\n'
 done

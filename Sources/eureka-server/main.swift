@@ -44,6 +44,7 @@ do {
     let node = try EurekaNode(config: config)
     try node.handleSignals()
     say("eureka-server listening on \(config.address) port \(node.port)")
+    node.logStart(loaded)
     node.run()
     exit(0)
 } catch {

@@ -12,6 +12,27 @@ public struct LoadedConfig: Sendable {
 
     public func source(of name: String) -> ConfigSource { binding.source(of: name) }
 
+    /// Where the settings came from, for the start line: profiles, files, and how many settings each kind of
+    /// source gave.
+    var sourceSummary: [(String, LogValue)] {
+        var counts = (files: 0, environment: 0, flags: 0, host: 0)
+        for given in binding.given.values {
+            switch given.source {
+            case .file: counts.files += 1
+            case .environment: counts.environment += 1
+            case .flag: counts.flags += 1
+            case .host: counts.host += 1
+            case .defaultValue: break
+            }
+        }
+        var fields: [(String, LogValue)] = [("profiles", .text(profiles.joined(separator: ","))),
+                                            ("files", .text(files.joined(separator: ","))),
+                                            ("from_files", .int(counts.files)), ("from_environment", .int(counts.environment)),
+                                            ("from_flags", .int(counts.flags))]
+        if counts.host > 0 { fields.append(("from_host", .int(counts.host))) }
+        return fields
+    }
+
     /// An error about a setting's value found after loading (a peer URL that cannot be used) with the setting's
     /// source attached, as the loader's own errors have it.
     public func locate(_ error: ConfigError) -> ConfigError {

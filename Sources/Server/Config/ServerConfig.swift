@@ -59,5 +59,8 @@ public struct ServerConfig: Sendable, Equatable {
     public var dashboardEnabled = true
     public var dashboardPath = "/"
 
+    // logging.* (issue 17)
+    public var logging = LogSettings()
+
     public init() {}
 }

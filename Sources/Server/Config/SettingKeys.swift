@@ -130,7 +130,29 @@ enum SettingKeys {
         string("eureka.environment", "environment shown by /status", \.environment),
         int("eureka.instance.registry.default-open-for-traffic-count", "expected clients when the sync copied nothing", 0...Int.max, \.defaultOpenForTrafficCount),
         int("eureka.instance.registry.expected-number-of-clients-sending-renews", "expected clients before opening", 0...Int.max, \.expectedNumberOfClientsSendingRenews),
+    ] + logging
+
+    private static let logging: [SettingKey] = [
+        SettingKey("logging.format", "log line format on stderr: logfmt or json", read: { $0.logging.format.rawValue }) { config, text throws(ConfigError) in
+            guard let format = LogSettings.Format(rawValue: text.trimmingSpaces.lowercased()) else {
+                throw ConfigError.badValue(name: "logging.format", value: text)
+            }
+            config.logging.format = format
+        },
+        SettingKey("logging.level.root", "threshold of start/shutdown lines and default of the others: trace, debug, info, warn, error, off",
+                   read: { $0.logging.rootLevel.name }) { config, text throws(ConfigError) in
+            config.logging.rootLevel = try level("logging.level.root", text)
+        },
+        SettingKey("logging.level.eureka", "threshold of registry, replication and sync lines (default: the root level)",
+                   read: { $0.logging.eurekaLevel?.name ?? "" }) { config, text throws(ConfigError) in
+            config.logging.eurekaLevel = text.trimmingSpaces.isEmpty ? nil : try level("logging.level.eureka", text)
+        },
     ]
+
+    private static func level(_ name: String, _ text: String) throws(ConfigError) -> LogLevel {
+        guard let level = LogLevel(name: String(text.trimmingSpaces)) else { throw ConfigError.badValue(name: name, value: text) }
+        return level
+    }
 
     private static let node: [SettingKey] = [
         bool("eureka.node.exact-lease-expiry", "renewed leases expire one duration after the renewal", \.exactLeaseExpiry),
@@ -209,7 +231,7 @@ enum SettingKeys {
             ("eureka.client.", "this node is no Eureka client of its peers"),
             ("eureka.instance.", "this node does not register itself; of eureka.instance.* only hostname is read"),
             ("management.", "the actuator endpoints here are fixed"),
-            ("logging.", "logging settings are not read yet"),
+            ("logging.", "of logging.* only format, level.root and level.eureka are read"),
         ]
         return reasons.first { relaxedName.hasPrefix($0.0) }?.1 ?? "no such setting here"
     }

@@ -8,6 +8,8 @@ final class Cluster {
     private var refreshTimer: LoopTimer?
     private let config: ServerConfig
     private let thisNode: ThisNode
+    /// The start-up sync's result, when there was a sync (the node's log).
+    var onSyncResult: ((StartupSync.Result) -> Void)?
 
     /// `port` is the bound port (the configured one may be 0). Throws only if a timer cannot be created.
     init(loop: EventLoop, config: ServerConfig, identity: NodeIdentity, port: Int, registry: InstanceRegistry,
@@ -68,6 +70,7 @@ final class Cluster {
         }
         sync.start { [unowned self] result in
             self.sync = nil
+            onSyncResult?(result)
             gate.syncFinished(anyPeerAnswered: result.anyPeerAnswered, emptyWindowMs: config.waitTimeInMsWhenSyncEmpty)
             open(result.copied)
         }
@@ -78,6 +81,9 @@ final class Cluster {
         guard let peers = try? PeerURLs.peers(config.serviceUrlDefaultZone, excluding: thisNode) else { return }
         replicator?.updatePeers(peers)
     }
+
+    /// The current peers' URLs (none without replication).
+    var peerURLs: [String] { replicator?.peers.map(\.url.url) ?? [] }
 
     func reports() -> [PeerReport] { replicator?.reports() ?? [] }
 

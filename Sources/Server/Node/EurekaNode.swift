@@ -19,6 +19,7 @@ public final class EurekaNode {
     private var isStopping = false
     /// Called after every registry change, after the cache and replication heard of it (the C API's events).
     private let changeListener = ChangeListener()
+    let nodeLog: NodeLog
     let startedAtMillis: Int64
 
     public var port: Int { http.port }
@@ -32,7 +33,7 @@ public final class EurekaNode {
     /// the two callbacks that need the node itself (mailbox messages and the operational pages) are wired once
     /// it is complete. If a step after the HTTP server fails, what was opened is closed before the error is
     /// thrown, so a host's loop is left with nothing of ours once its close callbacks ran.
-    init(config: ServerConfig, loop: EventLoop, time: TimeSource = SystemTimeSource()) throws {
+    init(config: ServerConfig, loop: EventLoop, time: TimeSource = SystemTimeSource(), logSink: LogSink? = nil) throws {
         self.config = config
         self.time = time
         self.loop = loop
@@ -40,6 +41,8 @@ public final class EurekaNode {
         let identity = NodeIdentity(config: config)
         registry = InstanceRegistry(settings: Self.registrySettings(config, ownId: identity.instanceId(port: config.port)),
                                     time: time, random: SystemRandomSource())
+        nodeLog = NodeLog(log: EventLog(settings: config.logging, time: time, sink: logSink), registry: registry,
+                          selfPreservationEnabled: config.enableSelfPreservation)
         cache = ResponseCache(settings: Self.cacheSettings(config), time: time, runner: PoolRunner(loop: loop), registry: registry)
         api = EurekaAPI(
             router: Router(dashboardPath: config.dashboardEnabled ? config.dashboardPath : nil, metricsEnabled: config.metricsEnabled),
@@ -63,25 +66,29 @@ public final class EurekaNode {
             cluster = try Cluster(loop: loop, config: config, identity: identity, port: http.port, registry: registry,
                                   time: time, runner: PoolRunner(loop: loop))
             opened.cluster = cluster
-            timers = try NodeTimers(loop: loop, config: config, registry: registry, cache: cache, time: time)
+            timers = try NodeTimers(loop: loop, config: config, registry: registry, cache: cache, time: time, log: nodeLog)
             propagation = config.immediateCachePropagation ? try LoopTimer(loop: loop) : nil
         } catch {
             opened.close()
             throw error
         }
         // Every change invalidates cached documents (6.4) and, unless it came from a peer, goes to every peer (4.12).
-        registry.onEvent = { [cache, replicator = cluster.replicator, changeListener] event in
+        registry.onEvent = { [cache, replicator = cluster.replicator, changeListener, nodeLog] event in
             cache.invalidate(after: event)
             replicator?.handle(event)
+            nodeLog.event(event)
             changeListener.action?(event)
         }
+        cluster.replicator?.onPeerHealthChange = { [unowned nodeLog] url, old, health in nodeLog.peerHealth(url: url, from: old, health) }
+        cluster.onSyncResult = { [unowned nodeLog] result in nodeLog.syncResult(result) }
         api.readsOpen = { [gate = cluster.gate] in gate.readsOpen }
         api.status.replicas = { [unowned cluster] in cluster.reports() }
         api.status.openForTraffic = { [gate = cluster.gate] in gate.isOpenForTraffic }
         // Spec 5.6: listen at once; open for traffic after the start-up sync (at once without peers), expecting the
         // copied instances' renewals, or the default count when nothing was copied.
-        cluster.start { [registry, config] copied in
+        cluster.start { [registry, config, nodeLog] copied in
             registry.openForTraffic(count: copied > 0 ? copied : config.defaultOpenForTrafficCount)
+            nodeLog.checkSelfPreservation()
         }
         if let timer = propagation {
             // A timer due now fires at the start of the next loop turn (before the loop sleeps again), so
@@ -176,6 +183,7 @@ public final class EurekaNode {
     func stop(then completion: (() -> Void)?) {
         guard !isStopping else { return }
         isStopping = true
+        nodeLog.log.log(.info, "shutdown", [("port", .int(http.port)), ("instances", .int(registry.instanceCount))], logger: .root)
         signals?.close()
         signals = nil
         timers.close()
@@ -185,6 +193,14 @@ public final class EurekaNode {
             mailbox.close()
             if let completion { loop.whenIdle(completion) }
         }
+    }
+
+    /// The start line (info, root logger): where the node listens, its peers and where its settings came from.
+    public func logStart(_ loaded: LoadedConfig? = nil) {
+        var fields: [(String, LogValue)] = [("address", .text(config.address)), ("port", .int(http.port)),
+                                            ("peers", .text(cluster.peerURLs.joined(separator: ",")))]
+        if let loaded { fields += loaded.sourceSummary }
+        nodeLog.log.log(.info, "started", fields, logger: .root)
     }
 
     /// The embedding host's view of registry changes (Embed/CEvents.swift); nil costs a load and a test per change.

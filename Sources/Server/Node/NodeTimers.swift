@@ -2,16 +2,24 @@
 final class NodeTimers {
     private var timers: [LoopTimer] = []
 
-    init(loop: EventLoop, config: ServerConfig, registry: InstanceRegistry, cache: ResponseCache, time: TimeSource) throws(UVError) {
+    init(loop: EventLoop, config: ServerConfig, registry: InstanceRegistry, cache: ResponseCache, time: TimeSource,
+         log: NodeLog) throws(UVError) {
         func every(_ ms: Int64, first: Int64? = nil, _ action: @escaping () -> Void) throws(UVError) {
             let timer = try LoopTimer(loop: loop)
             timer.start(afterMs: UInt64(first ?? ms), repeatMs: UInt64(ms), action)
             timers.append(timer)
         }
-        try every(config.evictionIntervalTimerInMs) { [unowned registry] in registry.evict() }
+        // The node's log hears of each eviction run and of self-preservation changes after each tick that may make one.
+        try every(config.evictionIntervalTimerInMs) { [unowned registry, unowned log] in log.evictionRun(registry.evict()) }
         // R, renews in the last minute: a fixed 60 s rotation (spec 5.2, not configurable).
-        try every(60_000) { [unowned registry] in registry.rotateRenewsPerMinute() }
-        try every(config.renewalThresholdUpdateIntervalMs) { [unowned registry] in registry.updateRenewalThreshold() }
+        try every(60_000) { [unowned registry, unowned log] in
+            registry.rotateRenewsPerMinute()
+            log.checkSelfPreservation()
+        }
+        try every(config.renewalThresholdUpdateIntervalMs) { [unowned registry, unowned log] in
+            registry.updateRenewalThreshold()
+            log.checkSelfPreservation()
+        }
         try every(config.deltaRetentionTimerIntervalInMs) { [unowned registry] in registry.pruneRecentChanges() }
         if config.useReadOnlyResponseCache {
             // Ticks aligned to multiples of the interval on the wall clock (spec 6.5, OUR choice).

@@ -8,23 +8,28 @@ extension InstanceRegistry {
     }
 
     /// 5.1: with lease expiration enabled, cancel up to the limit of expired leases, chosen at random, granting a
-    /// late run its delay as grace. Evictions fire `.evicted` (invalidate, never replicate).
-    func evict() {
+    /// late run its delay as grace. Evictions fire `.evicted` (invalidate, never replicate). Returns the run's
+    /// summary for the node's log: leases found expired and leases evicted (nil when lease expiration is off).
+    @discardableResult
+    func evict() -> (expired: Int, evicted: Int)? {
         let now = time.nowMillis()
         let extra = eviction.compensation(now: now)
         overrides.removeExpired(now: now)  // piggybacks the minute tick so abandoned overrides do not pile up
-        guard preservation.isLeaseExpirationEnabled else { return }
+        guard preservation.isLeaseExpirationEnabled else { return nil }
         var expired: [Lease] = []
         for leases in apps.values {
             for lease in leases.values where lease.isExpired(now: now, extraMs: extra) { expired.append(lease) }
         }
-        guard !expired.isEmpty else { return }
+        guard !expired.isEmpty else { return (0, 0) }
         let chosen = eviction.choose(from: expired, limit: eviction.limit(leaseCount: instanceCount), random: &random)
+        var evicted = 0
         for lease in chosen {
             guard let record = internalCancel(app: lease.instance.app, id: lease.id) else { continue }
             evictedTotal += 1
+            evicted += 1
             onEvent?(.evicted(record))
         }
+        return (expired.count, evicted)
     }
 
     /// The fixed 60 s timer of 5.2: the last minute's renewals become R.

@@ -16,6 +16,8 @@ struct PeerHealth: Sendable {
     private(set) var lastSuccessAt: Int64?
     private(set) var lastError: (at: Int64, reason: String)?
     private(set) var inFlightSince: Int64?
+    /// Failed attempts so far: a change tells the node's log of a failure even when the state stays the same.
+    private(set) var failures = 0
 
     /// Spec 2.15 (OUR choice): available when the last exchange got an HTTP response; not before any exchange.
     var isAvailable: Bool { state == .up || state == .degraded }
@@ -48,6 +50,7 @@ struct PeerHealth: Sendable {
     mutating func failed(_ outcome: BatchOutcome, reason: String, now: Int64) {
         inFlightSince = nil
         lastError = (now, reason)
+        failures += 1
         switch outcome {
         case .transient: state = .down
         case .congestion: state = reason == "\(TransportFailure.readTimeout)" ? .down : .degraded

@@ -10,7 +10,13 @@ final class PeerNode {
     private let time: TimeSource
     private let wakeup: Wakeup
     private let settings: ReplicationSettings
-    private(set) var health = PeerHealth()
+    private(set) var health = PeerHealth() {
+        didSet {
+            if health.state != oldValue.state || health.failures != oldValue.failures { onHealthChange?(url.url, oldValue.state, health) }
+        }
+    }
+    /// Told of every state change and every failure (the node's log); the previous state comes first.
+    var onHealthChange: ((String, PeerHealth.State, PeerHealth) -> Void)?
     private var isClosed = false
 
     init(url: PeerURL, settings: ReplicationSettings, transport: PeerTransport, registry: InstanceRegistry,

@@ -8,6 +8,10 @@ final class Replicator {
     private let makeTransport: (PeerURL) -> PeerTransport
     private let makeWakeup: () -> Wakeup
     private(set) var peers: [PeerNode] = []
+    /// Handed to every peer, present and future (PeerNode.onHealthChange).
+    var onPeerHealthChange: ((String, PeerHealth.State, PeerHealth) -> Void)? {
+        didSet { peers.forEach { $0.onHealthChange = onPeerHealthChange } }
+    }
 
     init(peers urls: [PeerURL], settings: ReplicationSettings, registry: InstanceRegistry, time: TimeSource,
          makeTransport: @escaping (PeerURL) -> PeerTransport, makeWakeup: @escaping () -> Wakeup) {
@@ -41,8 +45,10 @@ final class Replicator {
         peers.removeAll { !wanted.contains($0.url.url) }
         let present = Set(peers.map(\.url.url))
         for url in urls where !present.contains(url.url) {
-            peers.append(PeerNode(url: url, settings: settings, transport: makeTransport(url), registry: registry,
-                                  time: time, wakeup: makeWakeup()))
+            let peer = PeerNode(url: url, settings: settings, transport: makeTransport(url), registry: registry,
+                                time: time, wakeup: makeWakeup())
+            peer.onHealthChange = onPeerHealthChange
+            peers.append(peer)
         }
     }
 

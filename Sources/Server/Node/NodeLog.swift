@@ -1,0 +1,85 @@
+/// What the node logs, from its event fan-out and from small hooks (eviction runs, self-preservation, peer
+/// health, the start-up sync); the registry's rules know nothing of it. Loop-confined.
+final class NodeLog {
+    let log: EventLog
+    private let registry: InstanceRegistry
+    private let selfPreservationEnabled: Bool
+    /// Whether self-preservation held expiry off at the last check.
+    private var preserving: Bool
+
+    init(log: EventLog, registry: InstanceRegistry, selfPreservationEnabled: Bool) {
+        self.log = log
+        self.registry = registry
+        self.selfPreservationEnabled = selfPreservationEnabled
+        preserving = selfPreservationEnabled && !registry.isLeaseExpirationEnabled
+    }
+
+    /// From `registry.onEvent`. Heartbeats, status updates and corrections are debug lines; a heartbeat renders
+    /// nothing unless debug is on (and it only arrives here when replication asked for heartbeat events).
+    func event(_ event: RegistryEvent) {
+        switch event {
+        case .heartbeat(let beat):
+            guard log.isEnabled(.debug) else { return }
+            log.log(.debug, "renewed", [("app", .text(beat.app)), ("id", .text(beat.id)), ("replication", .bool(beat.isReplication))])
+        case .registered(let record, let replaced, let isReplication):
+            log.log(.info, "registered", [("app", .text(record.app)), ("id", .text(record.effectiveId)),
+                                         ("status", .text(record.status.rawValue)), ("replaced", .bool(replaced != nil)),
+                                         ("replication", .bool(isReplication))])
+        case .cancelled(let record, let isReplication):
+            log.log(.info, "cancelled", [("app", .text(record.app)), ("id", .text(record.effectiveId)),
+                                        ("replication", .bool(isReplication))])
+        case .evicted(let record):
+            log.log(.debug, "evicted", [("app", .text(record.app)), ("id", .text(record.effectiveId))])
+        case .statusUpdated(let record, let changed, let isReplication):
+            log.log(.debug, "status_updated", [("app", .text(record.app)), ("id", .text(record.effectiveId)),
+                                              ("status", .text(record.status.rawValue)), ("changed", .bool(changed)),
+                                              ("replication", .bool(isReplication))])
+        case .statusOverrideDeleted(let record, let removed, let isReplication):
+            log.log(.debug, "status_override_deleted", [("app", .text(record.app)), ("id", .text(record.effectiveId)),
+                                                       ("removed", .bool(removed)), ("replication", .bool(isReplication))])
+        case .statusCorrected(let record):
+            log.log(.debug, "status_corrected", [("app", .text(record.app)), ("id", .text(record.effectiveId)),
+                                                ("status", .text(record.status.rawValue))])
+        }
+    }
+
+    /// One line per eviction run: info when something was evicted, debug otherwise.
+    func evictionRun(_ run: (expired: Int, evicted: Int)?) {
+        guard let run else { return }
+        log.log(run.evicted > 0 ? .info : .debug, "eviction_run", [("expired", .int(run.expired)), ("evicted", .int(run.evicted)),
+                                                                    ("total", .int(registry.evictedTotal))])
+    }
+
+    /// After every timer tick and the opening: a line when self-preservation was entered or left, with its inputs.
+    func checkSelfPreservation() {
+        let now = selfPreservationEnabled && !registry.isLeaseExpirationEnabled
+        guard now != preserving else { return }
+        preserving = now
+        let inputs = registry.selfPreservation
+        log.log(now ? .warn : .info, now ? "self_preservation_entered" : "self_preservation_left",
+                [("expected", .int(inputs.expected)), ("threshold", .int(inputs.threshold)),
+                 ("renews_last_minute", .int(inputs.renewsLastMinute))])
+    }
+
+    /// A peer's state change (info; warn when it went down or degraded) and every failure, the latter limited per
+    /// peer: a dead peer writes one line per window with the count of those left out.
+    func peerHealth(url: String, from old: PeerHealth.State, _ health: PeerHealth) {
+        let reason = health.lastError?.reason ?? ""
+        if health.state != old {
+            let suppressed = log.resetLimit(url)
+            var fields: [(String, LogValue)] = [("peer", .text(url)), ("from", .text(old.rawValue)), ("to", .text(health.state.rawValue))]
+            if health.state != .up { fields.append(("reason", .text(reason))) }
+            if suppressed > 0 { fields.append(("suppressed", .int(suppressed))) }
+            log.log(health.state == .up ? .info : .warn, "peer_state", fields)
+            if health.state != .up { log.countAsLimited(url) }  // the state line announces this failure
+        } else if health.state != .up {
+            log.limited(url, .warn, "peer_failure", [("peer", .text(url)), ("state", .text(health.state.rawValue)),
+                                                    ("reason", .text(reason)), ("failures", .int(health.failures))])
+        }
+    }
+
+    func syncResult(_ result: StartupSync.Result) {
+        log.log(result.anyPeerAnswered ? .info : .warn, "startup_sync",
+                [("copied", .int(result.copied)), ("answered", .bool(result.anyPeerAnswered)), ("attempts", .int(result.attempts))])
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+@testable import Server
+
+@Suite struct LogEventTests {
+    @Test func registrationCancellationAndEvictionInLogfmt() {
+        let h = LogHarness()
+        h.registryHarness.register(instance("i-1"))
+        _ = h.registry.cancel(app: "ORDERS", id: "i-1", isReplication: true)
+        h.registryHarness.register(instance("i-2"))
+        h.registryHarness.advance(200_000)
+        h.nodeLog.evictionRun(h.registry.evict())
+        #expect(h.written.count == 4)
+        #expect(h.written[0] == "ts=2023-11-14T22:13:20.000Z level=info event=registered app=ORDERS id=i-1 status=UP replaced=false replication=false\n")
+        #expect(h.written[1].hasSuffix(" level=info event=cancelled app=ORDERS id=i-1 replication=true\n"))
+        #expect(h.written[3].hasPrefix("ts=2023-11-14T22:16:40.000Z level=info event=eviction_run expired=1 evicted=1 total=1"))
+        #expect(h.written.allSatisfy { $0.hasSuffix("\n") && $0.dropLast().allSatisfy { $0 != "\n" } })
+    }
+
+    @Test func theSameEventsAsJSONLines() throws {
+        let h = LogHarness(format: .json)
+        h.registryHarness.register(instance("i-1"))
+        _ = h.registry.cancel(app: "ORDERS", id: "i-1", isReplication: false)
+        h.registryHarness.register(instance("i-2"))
+        h.registryHarness.advance(200_000)
+        h.nodeLog.evictionRun(h.registry.evict())
+        h.nodeLog.syncResult(.init(copied: 3, anyPeerAnswered: true, attempts: 2))
+        let objects = try h.json()
+        #expect(objects.map { $0["event"] as? String } == ["registered", "cancelled", "registered", "eviction_run", "startup_sync"])
+        #expect(objects[0]["ts"] as? String == "2023-11-14T22:13:20.000Z")
+        #expect(objects[0]["level"] as? String == "info")
+        #expect(objects[0]["app"] as? String == "ORDERS")
+        #expect(objects[0]["id"] as? String == "i-1")
+        #expect(objects[0]["replication"] as? Bool == false)
+        #expect(objects[3]["evicted"] as? Int == 1)
+        #expect(objects[4]["copied"] as? Int == 3)
+        #expect(objects[4]["answered"] as? Bool == true)
+        #expect(objects[4]["attempts"] as? Int == 2)
+    }
+
+    @Test func selfPreservationEnteredAndLeftWithItsInputs() throws {
+        let h = LogHarness(format: .json, selfPreservation: true)
+        h.registryHarness.register(instance("i-1"))
+        h.registry.openForTraffic(count: 1)  // E = 1, T = 1, R = 0: still preserving, nothing to say
+        h.nodeLog.checkSelfPreservation()
+        #expect(h.written.count == 1)
+        for _ in 0..<3 { _ = h.registryHarness.renew("i-1") }
+        h.registry.rotateRenewsPerMinute()  // R = 3 > T
+        h.nodeLog.checkSelfPreservation()
+        h.registry.rotateRenewsPerMinute()  // R = 0
+        h.nodeLog.checkSelfPreservation()
+        h.nodeLog.checkSelfPreservation()  // no change, no line
+        let objects = try h.json().dropFirst()
+        #expect(objects.map { $0["event"] as? String } == ["self_preservation_left", "self_preservation_entered"])
+        let left = objects.first!, entered = objects.last!
+        #expect(left["level"] as? String == "info")
+        #expect(entered["level"] as? String == "warn")
+        #expect(left["renews_last_minute"] as? Int == 3)
+        #expect(entered["renews_last_minute"] as? Int == 0)
+        #expect(entered["expected"] as? Int != nil)
+        #expect(entered["threshold"] as? Int != nil)
+    }
+
+    @Test func nothingPerHeartbeatAtInfo() {
+        let h = LogHarness()
+        h.registryHarness.register(instance("i-1"))
+        for _ in 0..<100 { _ = h.registryHarness.renew("i-1") }
+        h.nodeLog.evictionRun(h.registry.evict())  // nothing expired: a debug line
+        #expect(h.written.count == 1)
+    }
+
+    @Test func levelsFilter() {
+        let quietEureka = LogHarness(root: .info, eureka: .warn)
+        quietEureka.registryHarness.register(instance("i-1"))
+        quietEureka.nodeLog.log.log(.info, "started", [], logger: .root)
+        #expect(quietEureka.written.map { $0.contains("event=started") } == [true])
+
+        let quietRoot = LogHarness(root: .error)
+        quietRoot.registryHarness.register(instance("i-1"))
+        quietRoot.nodeLog.log.log(.info, "started", [], logger: .root)
+        #expect(quietRoot.written.isEmpty)
+
+        let verbose = LogHarness(root: .warn, eureka: .debug)
+        verbose.registryHarness.register(instance("i-1"))
+        _ = verbose.registryHarness.renew("i-1")
+        #expect(verbose.written.count == 2)
+        #expect(verbose.written[1].contains("level=debug event=renewed app=ORDERS id=i-1"))
+
+        let off = LogHarness(root: .off)
+        off.nodeLog.log.log(.error, "x", [], logger: .root)
+        #expect(off.written.isEmpty)
+    }
+
+    @Test func quotingInLogfmt() {
+        let line = LogLine.render(.logfmt, ts: "t", level: .warn, event: "e",
+                                  fields: [("reason", "connection refused"), ("q", "a\"b=c"), ("empty", "")])
+        #expect(line == "ts=t level=warn event=e reason=\"connection refused\" q=\"a\\\"b=c\" empty=\"\"\n")
+    }
+
+    @Test func timestamps() {
+        #expect(LogLine.timestamp(millis: 0) == "1970-01-01T00:00:00.000Z")
+        #expect(LogLine.timestamp(millis: 951_782_400_007) == "2000-02-29T00:00:00.007Z")
+        #expect(LogLine.timestamp(millis: 1_796_428_622_123) == "2026-12-04T23:57:02.123Z")
+    }
+}

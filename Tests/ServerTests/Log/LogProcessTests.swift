@@ -1,0 +1,39 @@
+import Foundation
+import Glibc
+import Testing
+
+/// The real binary: its start line (address, port, peers, where the settings came from) and its shutdown line
+/// reach stderr.
+@Suite struct LogProcessTests {
+    @Test func theStartAndShutdownLinesOnStderr() throws {
+        let errorPath = NSTemporaryDirectory() + "eureka-log-" + UUID().uuidString
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: errorPath) }
+        let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
+        let process = Process()
+        process.executableURL = ServerProcess.binary
+        process.arguments = ["--server.address=127.0.0.1", "--server.port=0", "--logging.format=logfmt"]
+        process.environment = ["EUREKA_SERVER_ENABLESELFPRESERVATION": "false"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
+        var text = ""
+        while !text.contains("\n") {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        let port = try #require(text.split(separator: " ").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        try errors.close()
+        let lines = String(decoding: FileManager.default.contents(atPath: errorPath) ?? Data(), as: UTF8.self)
+            .split(separator: "\n")
+        let start = try #require(lines.first { $0.contains("event=started") })
+        #expect(start.hasPrefix("ts="))
+        #expect(start.contains(" level=info event=started address=127.0.0.1 port=\(port) peers=\"\" profiles=default files=\"\" from_files=0 from_environment=1 from_flags=3"))
+        #expect(lines.contains { $0.contains("level=info event=shutdown port=\(port) instances=0") })
+    }
+}

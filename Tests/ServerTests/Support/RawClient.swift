@@ -112,7 +112,9 @@ final class TestNode {
 
     init(_ settings: [String] = []) throws {
         TestProcess.setUp()
-        var config = try ConfigLoader.load(arguments: ["--server.address=127.0.0.1", "--server.port=0"] + settings)
+        // Info lines (every registration) would flood the test output; warnings still show. A test may override.
+        var config = try ConfigLoader.load(arguments: ["--server.address=127.0.0.1", "--server.port=0", "--logging.level.root=warn"]
+                                                      + settings)
         config.address = "127.0.0.1"
         running = try EurekaNode.startOnThread(config: config)
     }

@@ -14,4 +14,8 @@ struct NodeStatus {
     var replicas: [PeerReport] = []
     /// Peer batches and items this node received (7.5).
     var replicationReceived = (batches: 0, items: 0)
+    /// Requests by endpoint class and status, with latency histograms (empty tables when nil).
+    var requests: RequestMetrics.Snapshot?
+    /// The process's memory, CPU time and descriptors, read from /proc for this page.
+    var process: ProcessStats?
 }

@@ -113,7 +113,8 @@ public final class EurekaNode {
                    leaseExpirationEnabled: registry.isLeaseExpirationEnabled, selfPreservation: registry.selfPreservation,
                    connections: http.connectionCount, http: http.metrics, cache: cache.metrics,
                    openForTraffic: cluster.gate.isOpenForTraffic, replicas: cluster.reports(),
-                   replicationReceived: api.replicationReceived)
+                   replicationReceived: api.replicationReceived, requests: api.requestMetrics.snapshot,
+                   process: .read())
     }
 
     static func registrySettings(_ config: ServerConfig, ownId: String) -> RegistrySettings {

@@ -112,7 +112,7 @@ public final class EurekaNode {
         NodeStatus(instanceCount: registry.instanceCount, evictedTotal: registry.evictedTotal,
                    leaseExpirationEnabled: registry.isLeaseExpirationEnabled, selfPreservation: registry.selfPreservation,
                    connections: http.connectionCount, http: http.metrics, cache: cache.metrics,
-                   openForTraffic: cluster.gate.isOpenForTraffic, replicas: cluster.reports(),
+                   openForTraffic: cluster.gate.isOpenForTraffic, shuttingDown: isStopping, replicas: cluster.reports(),
                    replicationReceived: api.replicationReceived, requests: api.requestMetrics.snapshot,
                    process: .read())
     }

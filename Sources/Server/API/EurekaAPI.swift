@@ -35,9 +35,33 @@ final class EurekaAPI: Responder {
         self.time = time
     }
 
+    /// Requests by endpoint class and status, and their latency (spec 10), for /metrics.
+    let requestMetrics = RequestMetrics()
+
+    /// Answers and records the answer's class, status and latency (a late reply when it is complete).
     func respond(to request: Request) -> Reply {
+        let started = Monotonic.micros()
         let (path, query) = Query.split(request.url)
-        guard let endpoint = router.route(path) else { return .now(.empty(404)) }
+        let endpoint = router.route(path)
+        let endpointClass = RequestMetrics.EndpointClass(endpoint, request.method)
+        let reply = respond(to: request, endpoint, query)
+        switch reply {
+        case .now(let response):
+            requestMetrics.record(endpointClass, status: response.status, micros: Monotonic.micros() - started)
+            return reply
+        case .later(let pending):
+            // Only large payloads built off the loop come here: the extra reply is not on the heartbeat path.
+            let recorded = PendingReply()
+            pending.onComplete { [requestMetrics] response in
+                requestMetrics.record(endpointClass, status: response.status, micros: Monotonic.micros() - started)
+                recorded.complete(response)
+            }
+            return .later(recorded)
+        }
+    }
+
+    private func respond(to request: Request, _ endpoint: Endpoint?, _ query: Query) -> Reply {
+        guard let endpoint else { return .now(.empty(404)) }
         guard endpoint.allows(request.method) else { return .now(Self.listingAllow(405, endpoint)) }
         if request.method == .options { return .now(Self.listingAllow(200, endpoint)) }
         if request.method == .get || request.method == .head, let entity = Self.cachedEntity(endpoint) {

@@ -10,8 +10,21 @@ struct NodeStatus {
     var cache = ResponseCache.Metrics()
     /// False while the start-up sync runs (spec 5.6): health answers 503.
     var openForTraffic = true
+    /// True once the node's stop began: health answers 503 to requests still arriving on open connections.
+    var shuttingDown = false
     /// One report per peer (spec 7), empty when standalone.
     var replicas: [PeerReport] = []
     /// Peer batches and items this node received (7.5).
     var replicationReceived = (batches: 0, items: 0)
+    /// Requests by endpoint class and status, with latency histograms (empty tables when nil).
+    var requests: RequestMetrics.Snapshot?
+    /// The process's memory, CPU time and descriptors, read from /proc for this page.
+    var process: ProcessStats?
+
+    /// Why `/actuator/health` reports DOWN, nil when the node is UP.
+    var downReason: String? {
+        if shuttingDown { return "shutting down" }
+        if !openForTraffic { return "start-up registry sync from peers in progress" }
+        return nil
+    }
 }

@@ -4,10 +4,13 @@ enum OperationalPages {
     static func render(_ endpoint: Endpoint, _ request: Request, status: NodeStatus, applications: () -> [Application]) -> Response {
         switch endpoint {
         case .health:
-            // Spring's health shape; DOWN (503) until the node opened for traffic after its start-up sync.
-            let up = status.openForTraffic
-            return Response(status: up ? 200 : 503, contentType: .json,
-                            body: .bytes(Array((up ? #"{"status":"UP"}"# : #"{"status":"DOWN"}"#).utf8)))
+            // Spring's health shape; DOWN (503) with the reason until the node opened for traffic after its
+            // start-up sync, and once its stop began.
+            guard let reason = status.downReason else {
+                return Response(status: 200, contentType: .json, body: .bytes(Array(#"{"status":"UP"}"#.utf8)))
+            }
+            return Response(status: 503, contentType: .json,
+                            body: .bytes(Array(#"{"status":"DOWN","reason":"\#(reason)"}"#.utf8)))
         case .info:
             return Response(status: 200, contentType: .json, body: .bytes(InfoPage.body))
         case .metrics:

@@ -6,6 +6,9 @@ enum MetricsText {
         let cache = status.cache
         var lines: [String] = []
         func metric(_ name: String, _ type: String, _ help: String, _ value: Int) {
+            metric(name, type, help, "\(value)")
+        }
+        func metric(_ name: String, _ type: String, _ help: String, _ value: String) {
             lines.append("# HELP \(name) \(help)")
             lines.append("# TYPE \(name) \(type)")
             lines.append("\(name) \(value)")
@@ -20,17 +23,24 @@ enum MetricsText {
         metric("eureka_http_requests_total", "counter", "Requests decoded.", http.requests)
         metric("eureka_http_refused_total", "counter", "Connections refused over the limit.", http.refused)
         metric("eureka_http_decode_failures_total", "counter", "Requests rejected as malformed or too large.", http.decodeFailures)
+        metric("eureka_http_received_bytes_total", "counter", "Bytes read from clients.", http.bytesIn)
+        metric("eureka_http_sent_bytes_total", "counter", "Bytes of responses queued for clients.", http.bytesOut)
         metric("eureka_cache_hits_total", "counter", "Response cache hits.", cache.hits)
         metric("eureka_cache_misses_total", "counter", "Response cache misses.", cache.misses)
         metric("eureka_cache_waits_total", "counter", "Cache reads answered once a generation finished.", cache.waits)
         metric("eureka_cache_generations_total", "counter", "Cached payloads generated.", cache.generations)
         metric("eureka_cache_offloop_generations_total", "counter", "Generations run on the thread pool.", cache.offLoopGenerations)
         metric("eureka_cache_generated_bytes_total", "counter", "Bytes of cached payloads generated (plain + gzip).", cache.generatedBytes)
-        metric("eureka_cache_generation_microseconds_total", "counter", "Time spent encoding and compressing payloads.", cache.generationMicros)
-        metric("eureka_cache_snapshot_microseconds_total", "counter", "Loop time spent copying registry snapshots.", cache.snapshotMicros)
+        metric("eureka_cache_generation_seconds_total", "counter", "Time spent encoding and compressing payloads.",
+               seconds(cache.generationMicros))
+        metric("eureka_cache_snapshot_seconds_total", "counter", "Loop time spent copying registry snapshots.",
+               seconds(cache.snapshotMicros))
         metric("eureka_replication_batches_received_total", "counter", "Peer replication batches received.", status.replicationReceived.batches)
         metric("eureka_replication_items_received_total", "counter", "Items of peer replication batches received.", status.replicationReceived.items)
         appendReplicas(status.replicas, to: &lines)
+        if let requests = status.requests { appendRequests(requests, to: &lines) }
+        if let process = status.process { appendProcess(process, to: &lines) }
+        appendBuildInfo(to: &lines)
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -50,10 +60,13 @@ enum MetricsText {
         family("eureka_replication_peer_available", "gauge", "1 when the last exchange with the peer got an HTTP response.",
                each { $0.health.isAvailable ? 1 : 0 })
         family("eureka_replication_queue_depth", "gauge", "Replication tasks pending for the peer.", each(\.queueDepth))
-        family("eureka_replication_oldest_task_age_ms", "gauge", "Age of the oldest pending task.",
-               each { Int($0.oldestPendingAgeMs ?? 0) })
-        family("eureka_replication_last_success_timestamp_ms", "gauge", "When a batch to the peer last succeeded (epoch ms, 0 never).",
-               each { Int($0.health.lastSuccessAt ?? 0) })
+        func eachSeconds(_ millis: (PeerReport) -> Int) -> [(labels: String, value: String)] {
+            replicas.map { (peerLabel($0), seconds(millis($0) * 1_000)) }
+        }
+        family("eureka_replication_oldest_task_age_seconds", "gauge", "Age of the oldest pending task.",
+               eachSeconds { Int($0.oldestPendingAgeMs ?? 0) })
+        family("eureka_replication_last_success_timestamp_seconds", "gauge",
+               "When a batch to the peer last succeeded (epoch seconds, 0 never).", eachSeconds { Int($0.health.lastSuccessAt ?? 0) })
         family("eureka_replication_tasks_submitted_total", "counter", "Replication tasks submitted for the peer.", each(\.counters.submitted))
         family("eureka_replication_batches_sent_total", "counter", "Batches sent to the peer.", each(\.counters.batchesSent))
         family("eureka_replication_items_sent_total", "counter", "Items sent to the peer.", each(\.counters.itemsSent))
@@ -71,8 +84,13 @@ enum MetricsText {
     }
 
     private static func peerLabel(_ report: PeerReport) -> String {
+        "peer=\"\(labelValue(report.url))\""
+    }
+
+    /// A label value with `\`, `"` and line feeds escaped (the text format's rules).
+    static func labelValue(_ text: String) -> String {
         var escaped = ""
-        for character in report.url {
+        for character in text {
             switch character {
             case "\\": escaped += "\\\\"
             case "\"": escaped += "\\\""
@@ -80,6 +98,6 @@ enum MetricsText {
             default: escaped.append(character)
             }
         }
-        return "peer=\"\(escaped)\""
+        return escaped
     }
 }

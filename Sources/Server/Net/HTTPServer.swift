@@ -5,6 +5,9 @@ struct HTTPMetrics: Sendable {
     var requests = 0
     var decodeFailures = 0
     var timeouts = 0
+    /// Bytes read from clients and bytes queued for them (status lines, headers and bodies).
+    var bytesIn = 0
+    var bytesOut = 0
 }
 
 /// A listener plus its live connections: limits, timeouts and graceful stop.

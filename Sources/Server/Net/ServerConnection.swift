@@ -76,6 +76,7 @@ final class ServerConnection: TCPStreamDelegate {
 
     func stream(_ stream: TCPStream, didRead bytes: UnsafeRawBufferPointer) {
         lastActivity = stream.loop.nowMillis
+        context.metrics.bytesIn += bytes.count
         switch state {
         case .lingering, .closed:
             return  // input after a closing response is dropped
@@ -178,10 +179,17 @@ final class ServerConnection: TCPStreamDelegate {
     private func send(_ response: Response, headOnly: Bool, keepAlive: Bool, http10: Bool) {
         let close = response.closeConnection || !keepAlive
         var byReference: SharedBytes?
+        var written = 0
         stream.queue { out in
+            let before = out.count
             byReference = ResponseWriter.write(response, headOnly: headOnly, close: close, keepAliveHTTP10: http10 && !close, into: &out)
+            written = out.count - before
         }
-        if let byReference { stream.queue(reference: byReference.raw, owner: byReference) }
+        if let byReference {
+            written += byReference.count
+            stream.queue(reference: byReference.raw, owner: byReference)
+        }
+        context.metrics.bytesOut += written
         if close {
             state = .lingering(since: stream.loop.nowMillis)
             spill.release()

@@ -119,8 +119,9 @@ public final class EurekaNode {
         NodeStatus(instanceCount: registry.instanceCount, evictedTotal: registry.evictedTotal,
                    leaseExpirationEnabled: registry.isLeaseExpirationEnabled, selfPreservation: registry.selfPreservation,
                    connections: http.connectionCount, http: http.metrics, cache: cache.metrics,
-                   openForTraffic: cluster.gate.isOpenForTraffic, replicas: cluster.reports(),
-                   replicationReceived: api.replicationReceived)
+                   openForTraffic: cluster.gate.isOpenForTraffic, shuttingDown: isStopping, replicas: cluster.reports(),
+                   replicationReceived: api.replicationReceived, requests: api.requestMetrics.snapshot,
+                   process: .read())
     }
 
     static func registrySettings(_ config: ServerConfig, ownId: String) -> RegistrySettings {

@@ -53,25 +53,11 @@ enum LogLine {
         }
     }
 
+    /// The codecs' JSON string escaping (Codec/JSONWriter.swift), shared rather than written again.
     private static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        var bytes: [UInt8] = []
+        bytes.appendJSONString(text)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `2026-12-05T00:57:02.123Z` from Unix milliseconds (proleptic Gregorian calendar, UTC).

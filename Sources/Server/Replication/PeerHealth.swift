@@ -15,16 +15,11 @@ struct PeerHealth: Sendable {
     private(set) var state = State.unknown
     private(set) var lastSuccessAt: Int64?
     private(set) var lastError: (at: Int64, reason: String)?
-    private(set) var inFlightSince: Int64?
     /// Failed attempts so far: a change tells the node's log of a failure even when the state stays the same.
     private(set) var failures = 0
 
     /// Spec 2.15 (OUR choice): available when the last exchange got an HTTP response; not before any exchange.
     var isAvailable: Bool { state == .up || state == .degraded }
-
-    mutating func batchSent(items: Int, now: Int64) {
-        if inFlightSince == nil { inFlightSince = now }
-    }
 
     /// A start-up fetch (7.9) counts as an exchange too.
     mutating func fetched(_ reply: PeerReply, now: Int64) {
@@ -44,11 +39,9 @@ struct PeerHealth: Sendable {
     mutating func succeeded(now: Int64) {
         state = .up
         lastSuccessAt = now
-        inFlightSince = nil
     }
 
     mutating func failed(_ outcome: BatchOutcome, reason: String, now: Int64) {
-        inFlightSince = nil
         lastError = (now, reason)
         failures += 1
         switch outcome {

@@ -47,7 +47,7 @@ final class PeerNode {
     private func pump() {
         guard !isClosed else { return }
         let now = time.nowMillis()
-        while let batch = dispatcher.nextBatch(now: now) { send(batch, now: now) }
+        while let batch = dispatcher.nextBatch(now: now) { send(batch) }
         schedule(now: now)
     }
 
@@ -78,14 +78,13 @@ final class PeerNode {
         schedule(now: now)
     }
 
-    private func send(_ batch: [ReplicationTask], now: Int64) {
+    private func send(_ batch: [ReplicationTask]) {
         let items = batch.map { task in
             task.kind == .register
                 ? task.item(current: registry.storedInstance(app: task.app, id: task.instanceId))
                 : task.item(currentState: registry.recordState(app: task.app, id: task.instanceId))
         }
         let body = ReplicationListCodec.encodeRequest(items)
-        health.batchSent(items: batch.count, now: now)
         transport.sendBatch(body) { [weak self] reply in self?.finished(batch, reply) }
     }
 

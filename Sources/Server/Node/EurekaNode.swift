@@ -79,6 +79,9 @@ public final class EurekaNode {
             nodeLog.event(event)
             changeListener.action?(event)
         }
+        registry.onRejection = { [unowned nodeLog] rejection, record, isReplication in
+            nodeLog.registrationRefused(rejection, record, isReplication: isReplication)
+        }
         cluster.replicator?.onPeerHealthChange = { [unowned nodeLog] url, old, health in nodeLog.peerHealth(url: url, from: old, health) }
         cluster.onSyncResult = { [unowned nodeLog] result in nodeLog.syncResult(result) }
         api.readsOpen = { [gate = cluster.gate] in gate.readsOpen }
@@ -135,6 +138,10 @@ public final class EurekaNode {
         settings.syncWhenTimestampDiffers = config.syncWhenTimestampDiffers
         settings.expectedNumberOfClientsSendingRenews = config.expectedNumberOfClientsSendingRenews
         settings.serverInstanceId = ownId
+        settings.limits.maxInstances = config.maxInstances
+        settings.limits.maxMetadataEntries = config.maxMetadataEntries
+        settings.limits.maxMetadataKeyBytes = config.maxMetadataKeyBytes
+        settings.limits.maxMetadataValueBytes = config.maxMetadataValueBytes
         return settings
     }
 

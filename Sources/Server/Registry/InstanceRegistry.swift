@@ -10,6 +10,9 @@ final class InstanceRegistry {
     /// Whether `onEvent` receives `.heartbeat` events. Only replication consumes them, so by default a renew
     /// builds and sends none: the hot path stays free of the event and of the listener's call.
     @exclusivity(unchecked) var wantsHeartbeatEvents = false
+    /// Told of every registration a bound refused (the node logs them, rate-limited): the record and whether a
+    /// peer sent it.
+    var onRejection: ((RegistryRejection, InstanceInfo, Bool) -> Void)?
 
     // Loop-confined and never passed inout to code that reaches the registry again, so the maps a heartbeat
     // touches skip the dynamic exclusivity checks (a runtime call per access on the hot path).

@@ -20,8 +20,13 @@ extension EurekaAPI {
             let reply = apply(item)
             return ReplicationResult(statusCode: reply.status, entity: reply.entity)
         }
-        return Response(status: 200, contentType: .json, body: .bytes(ReplicationListCodec.encode(results)))
+        return Response(status: 200, contentType: .json,
+                        body: .bytes(ReplicationListCodec.encode(results, entityBudget: Self.batchReplyEntityBudget)))
     }
+
+    /// Bytes of a batch reply after which 409 results carry no record (issue #18, no amplification): a real batch
+    /// (250 items, a few KB per record) stays far below it.
+    static let batchReplyEntityBudget = 1_048_576
 
     private func apply(_ item: ReplicationItem) -> CommandReply {
         let (app, id) = (item.appName, item.id)

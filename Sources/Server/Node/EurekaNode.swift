@@ -15,6 +15,11 @@ public final class EurekaNode {
     private let cluster: Cluster
     /// Zero-delay timer that runs the cache's end-of-turn regeneration (immediate propagation, spec 10).
     private let propagation: LoopTimer?
+    /// Zero-delay timer that runs the cache's next refresh step, so a refresh of many keys leaves the loop free
+    /// between steps (issue #18).
+    private let refreshStep: LoopTimer
+    /// How long callbacks hold the loop: `eureka_loop_lag_seconds` (issue #18), readable by an overload guard.
+    let lagProbe: LoopLagProbe
     private var signals: SignalWatcher?
     private var isStopping = false
     /// Called after every registry change, after the cache and replication heard of it (the C API's events).
@@ -68,6 +73,8 @@ public final class EurekaNode {
             opened.cluster = cluster
             timers = try NodeTimers(loop: loop, config: config, registry: registry, cache: cache, time: time, log: nodeLog)
             propagation = config.immediateCachePropagation ? try LoopTimer(loop: loop) : nil
+            refreshStep = try LoopTimer(loop: loop)
+            lagProbe = try LoopLagProbe(loop: loop)
         } catch {
             opened.close()
             throw error
@@ -100,6 +107,10 @@ public final class EurekaNode {
                 timer.start(afterMs: 0, repeatMs: 0) { cache.propagate() }
             }
         }
+        cache.scheduleRefreshStep = { [unowned cache, unowned refreshStep] in
+            refreshStep.start(afterMs: 0, repeatMs: 0) { cache.continueRefresh() }
+        }
+        lagProbe.start()
         recipient.node = self
         api.operationalPage = { [unowned self] endpoint, request in
             OperationalPages.render(endpoint, request, status: status, applications: { [registry] in registry.fullApplications().applications })
@@ -124,7 +135,7 @@ public final class EurekaNode {
                    connections: http.connectionCount, http: http.metrics, cache: cache.metrics,
                    openForTraffic: cluster.gate.isOpenForTraffic, shuttingDown: isStopping, replicas: cluster.reports(),
                    replicationReceived: api.replicationReceived, requests: api.requestMetrics.snapshot,
-                   process: .read())
+                   process: .read(), loopLag: lagProbe.reading)
     }
 
     static func registrySettings(_ config: ServerConfig, ownId: String) -> RegistrySettings {
@@ -150,6 +161,7 @@ public final class EurekaNode {
         settings.useReadOnlyLevel = config.useReadOnlyResponseCache
         settings.autoExpirationMs = config.responseCacheAutoExpirationInSeconds * 1_000
         settings.immediatePropagation = config.immediateCachePropagation
+        settings.maxNamedEntries = config.responseCacheMaxEntries
         return settings
     }
 
@@ -196,6 +208,8 @@ public final class EurekaNode {
         signals = nil
         timers.close()
         propagation?.close()
+        refreshStep.close()
+        lagProbe.close()
         cluster.close()
         http.stop { [unowned self, loop] in
             mailbox.close()

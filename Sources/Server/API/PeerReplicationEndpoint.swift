@@ -25,8 +25,8 @@ extension EurekaAPI {
     }
 
     /// Bytes of a batch reply after which 409 results carry no record (issue #18, no amplification): a real batch
-    /// (250 items, a few KB per record) stays far below it.
-    static let batchReplyEntityBudget = 1_048_576
+    /// (250 items, a record of 1-2 KB per 409) stays below it.
+    static let batchReplyEntityBudget = 524_288
 
     private func apply(_ item: ReplicationItem) -> CommandReply {
         let (app, id) = (item.appName, item.id)

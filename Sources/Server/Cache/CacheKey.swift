@@ -53,6 +53,11 @@ struct CacheKey: Hashable, Sendable {
     private static let formats = [WireFormat.json, .xml]
     private static let representations = [Representation.full, .compact]
 
+    /// Every key of one entity (formats x representations).
+    static func variants(of entity: CacheEntity) -> [CacheKey] {
+        formats.flatMap { format in representations.map { CacheKey(entity, format, $0) } }
+    }
+
     /// The keys one change to `app` invalidates (spec 6.4, OUR choice: every VIP name, every variant).
     static func invalidated(app: String, vips: [Substring], svips: [Substring]) -> [CacheKey] {
         var entities: [CacheEntity] = [.app(app), .allApps, .delta]

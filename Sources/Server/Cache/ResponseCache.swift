@@ -164,12 +164,15 @@ final class ResponseCache {
             keys = Array(refreshWanted)
             refreshWanted = []
         } else {
-            keys = refreshWanted.filter { !$0.entity.isNamed }
-            let byEntity = Dictionary(grouping: refreshWanted.lazy.filter { $0.entity.isNamed }, by: \.entity)
-            for entityKeys in byEntity.values where keys.count < settings.refreshStepKeys {
-                keys += entityKeys
+            // Work in the step's keys, not in all those wanted: a step looks up the unnamed keys and takes named
+            // entities in the set's order until it has enough.
+            keys = (CacheKey.variants(of: .allApps) + CacheKey.variants(of: .delta)).filter { refreshWanted.contains($0) }
+            var entities: Set<CacheEntity> = []
+            for key in refreshWanted where key.entity.isNamed && entities.insert(key.entity).inserted {
+                keys += CacheKey.variants(of: key.entity).filter { refreshWanted.contains($0) }
+                if keys.count >= settings.refreshStepKeys { break }
             }
-            refreshWanted.subtract(keys)
+            for key in keys { refreshWanted.remove(key) }
         }
         refreshInFlight = true
         start(keys, isRefresh: true)

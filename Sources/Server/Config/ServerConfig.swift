@@ -65,6 +65,7 @@ public struct ServerConfig: Sendable, Equatable {
     public var maxMetadataKeyBytes = 256
     public var maxMetadataValueBytes = 4_096
     public var responseCacheMaxEntries = 10_000
+    public var loopProbeIntervalMs: Int64 = 5
 
     // logging.* (issue 17)
     public var logging = LogSettings()

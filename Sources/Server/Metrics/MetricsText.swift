@@ -109,7 +109,7 @@ extension MetricsText {
     /// The loop probe (issue #18): a histogram of how late its timer fired, and the worst lag and busy time seen.
     static func appendLoopLag(_ lag: LoopLagProbe.Reading, to lines: inout [String]) {
         let name = "eureka_loop_lag_seconds"
-        lines.append("# HELP \(name) How late the loop's 5 ms probe timer fired: time callbacks held the loop.")
+        lines.append("# HELP \(name) How late the loop's probe timer fired: time callbacks held the loop.")
         lines.append("# TYPE \(name) histogram")
         var cumulative = 0
         for (index, bound) in LoopLagProbe.bucketBounds.enumerated() {

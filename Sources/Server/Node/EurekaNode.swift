@@ -74,7 +74,7 @@ public final class EurekaNode {
             timers = try NodeTimers(loop: loop, config: config, registry: registry, cache: cache, time: time, log: nodeLog)
             propagation = config.immediateCachePropagation ? try LoopTimer(loop: loop) : nil
             refreshStep = try LoopTimer(loop: loop)
-            lagProbe = try LoopLagProbe(loop: loop)
+            lagProbe = try LoopLagProbe(loop: loop, intervalMs: UInt64(config.loopProbeIntervalMs))
         } catch {
             opened.close()
             throw error
@@ -107,8 +107,10 @@ public final class EurekaNode {
                 timer.start(afterMs: 0, repeatMs: 0) { cache.propagate() }
             }
         }
+        // 1 ms, not 0: a zero-delay timer started from a timer callback (the refresh tick) is due in the same pass over
+        // the timers, so every step would run in one go; 1 ms puts a poll for I/O between two steps.
         cache.scheduleRefreshStep = { [unowned cache, unowned refreshStep] in
-            refreshStep.start(afterMs: 0, repeatMs: 0) { cache.continueRefresh() }
+            refreshStep.start(afterMs: 1, repeatMs: 0) { cache.continueRefresh() }
         }
         lagProbe.start()
         recipient.node = self

@@ -94,23 +94,37 @@ import Testing
         #expect(ids == ["a"])
     }
 
-    /// 200 stale heartbeats of one record of ~200 KB: a 409 body each would make a 40 MB reply.
-    @Test func aBatchReplyCarriesRecordsOnlyUpToItsBudget() throws {
+    /// Stale heartbeats of records of ~200 KB each: a 409 body per item would make a reply of 200 KB per item.
+    @Test func aBatchReplyCarriesEachRecordOnceAndOnlyUpToItsBudget() throws {
         let node = try TestNode()
         defer { node.stop() }
-        let t: Int64 = 1_732_440_200_000
-        let metadata = (0..<50).map { #""key\#($0)":"\#(String(repeating: "v", count: 4_000))""# }.joined(separator: ",")
-        let instance = PeerBatchTests.instanceJSON("big", dirty: t).dropLast() + #","metadata":{\#(metadata)}}"#
-        let registerItem = #"{"appName":"ORDERS","id":"big","action":"Register","instanceInfo":\#(instance)}"#
-        #expect(try PeerBatchTests.post(node, #"{"replicationList":[\#(registerItem)]}"#).status == 200)
-        let stale = #"{"appName":"ORDERS","id":"big","lastDirtyTimestamp":\#(t - 1),"status":"UP","action":"Heartbeat"}"#
-        let reply = try PeerBatchTests.post(node, #"{"replicationList":["# + Array(repeating: stale, count: 200).joined(separator: ",") + "]}")
-        #expect(reply.status == 200)
-        #expect(reply.body.count < EurekaAPI.batchReplyEntityBudget + 400_000, "reply of \(reply.body.count) bytes")
-        let results = (try JSONSerialization.jsonObject(with: Data(reply.body)) as! [String: Any])["responseList"] as! [[String: Any]]
-        #expect(results.count == 200 && results.allSatisfy { $0["statusCode"] as? Int == 409 })
-        #expect(results.first?["responseEntity"] != nil)
-        #expect(results.last?["responseEntity"] == nil)
+        node.running.sync { node in
+            for n in 0..<5 {
+                var record = instance("big-\(n)", app: "ORDERS", dirty: 9_000)
+                record.metadata = Metadata((0..<50).map { ("key\($0)", String(repeating: "v", count: 4_000)) })
+                _ = node.registry.execute(.register(record, leaseDurationSecs: 90, isReplication: false))
+            }
+        }
+        func stale(_ id: String) -> String {
+            #"{"appName":"ORDERS","id":"\#(id)","lastDirtyTimestamp":1,"status":"UP","action":"Heartbeat"}"#
+        }
+        func post(_ items: [String]) throws -> (bytes: Int, results: [[String: Any]]) {
+            let reply = try PeerBatchTests.post(node, #"{"replicationList":["# + items.joined(separator: ",") + "]}")
+            #expect(reply.status == 200)
+            let root = try JSONSerialization.jsonObject(with: Data(reply.body)) as! [String: Any]
+            return (reply.body.count, root["responseList"] as! [[String: Any]])
+        }
+        // One record, 200 stale heartbeats: its body once.
+        let same = try post(Array(repeating: stale("big-0"), count: 200))
+        #expect(same.results.count == 200 && same.results.allSatisfy { $0["statusCode"] as? Int == 409 })
+        #expect(same.results.filter { $0["responseEntity"] != nil }.count == 1)
+        #expect(same.bytes < 250_000, "reply of \(same.bytes) bytes")
+        // Five records of 200 KB: bodies until the reply holds the budget (512 KB), then none.
+        let distinct = try post((0..<5).flatMap { n in [stale("big-\(n)"), stale("big-\(n)")] })
+        #expect(distinct.results.count == 10 && distinct.results.allSatisfy { $0["statusCode"] as? Int == 409 })
+        let carried = distinct.results.compactMap { $0["responseEntity"] as? [String: Any] }.compactMap { $0["instanceId"] as? String }
+        #expect(carried == ["big-0", "big-1", "big-2"])
+        #expect(distinct.bytes < EurekaAPI.batchReplyEntityBudget + 250_000, "reply of \(distinct.bytes) bytes")
     }
 
     @Test func aGzippedBatchIsHeldToTheBodyLimitOnceInflated() throws {

@@ -13,6 +13,9 @@ final class LoopLagProbe {
     struct Reading: Sendable, Equatable {
         /// Firings whose lag fell at or below each bound of `bucketBounds` (not cumulative), plus one past the last.
         var bucketCounts = [Int](repeating: 0, count: LoopLagProbe.bucketBounds.count + 1)
+        /// The same for busy time (loop-thread CPU between two firings).
+        var busyBucketCounts = [Int](repeating: 0, count: LoopLagProbe.bucketBounds.count + 1)
+        var busySumMicros = 0
         var count = 0
         var sumMicros = 0
         var maxLagMicros = 0
@@ -57,14 +60,19 @@ final class LoopLagProbe {
     }
 
     func record(lagMicros lag: Int, busyMicros busy: Int) {
-        let seconds = Double(lag) / 1_000_000
-        let bucket = Self.bucketBounds.firstIndex { seconds <= $0 } ?? Self.bucketBounds.count
-        reading.bucketCounts[bucket] += 1
+        reading.bucketCounts[Self.bucket(micros: lag)] += 1
+        reading.busyBucketCounts[Self.bucket(micros: busy)] += 1
+        reading.busySumMicros += busy
         reading.count += 1
         reading.sumMicros += lag
         reading.lastLagMicros = lag
         reading.maxLagMicros = max(reading.maxLagMicros, lag)
         reading.maxBusyMicros = max(reading.maxBusyMicros, busy)
+    }
+
+    private static func bucket(micros: Int) -> Int {
+        let seconds = Double(micros) / 1_000_000
+        return bucketBounds.firstIndex { seconds <= $0 } ?? bucketBounds.count
     }
 
     private static func monotonicMicros() -> Int {

@@ -108,17 +108,22 @@ enum MetricsText {
 extension MetricsText {
     /// The loop probe (issue #18): a histogram of how late its timer fired, and the worst lag and busy time seen.
     static func appendLoopLag(_ lag: LoopLagProbe.Reading, to lines: inout [String]) {
-        let name = "eureka_loop_lag_seconds"
-        lines.append("# HELP \(name) How late the loop's probe timer fired: time callbacks held the loop.")
-        lines.append("# TYPE \(name) histogram")
-        var cumulative = 0
-        for (index, bound) in LoopLagProbe.bucketBounds.enumerated() {
-            cumulative += lag.bucketCounts[index]
-            lines.append("\(name)_bucket{le=\"\(bound)\"} \(cumulative)")
+        func histogram(_ name: String, _ help: String, _ counts: [Int], sumMicros: Int) {
+            lines.append("# HELP \(name) \(help)")
+            lines.append("# TYPE \(name) histogram")
+            var cumulative = 0
+            for (index, bound) in LoopLagProbe.bucketBounds.enumerated() {
+                cumulative += counts[index]
+                lines.append("\(name)_bucket{le=\"\(bound)\"} \(cumulative)")
+            }
+            lines.append("\(name)_bucket{le=\"+Inf\"} \(lag.count)")
+            lines.append("\(name)_sum \(seconds(sumMicros))")
+            lines.append("\(name)_count \(lag.count)")
         }
-        lines.append("\(name)_bucket{le=\"+Inf\"} \(lag.count)")
-        lines.append("\(name)_sum \(seconds(lag.sumMicros))")
-        lines.append("\(name)_count \(lag.count)")
+        histogram("eureka_loop_lag_seconds", "How late the loop's probe timer fired: time callbacks held the loop.",
+                  lag.bucketCounts, sumMicros: lag.sumMicros)
+        histogram("eureka_loop_busy_seconds", "Loop-thread CPU time between two probe firings.",
+                  lag.busyBucketCounts, sumMicros: lag.busySumMicros)
         lines.append("# HELP eureka_loop_lag_max_seconds The largest probe lag since start.")
         lines.append("# TYPE eureka_loop_lag_max_seconds gauge")
         lines.append("eureka_loop_lag_max_seconds \(seconds(lag.maxLagMicros))")

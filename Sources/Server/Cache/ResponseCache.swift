@@ -63,7 +63,7 @@ final class ResponseCache {
     /// Immediate propagation: asks the loop to call `propagate()` once at the end of this turn (Node wires
     /// a zero-delay timer); called at most once until `propagate()` runs, so invalidations coalesce.
     var schedulePropagation: (() -> Void)?
-    /// Asks the loop to call `continueRefresh()` on its next turn, so a refresh of many keys runs in steps of
+    /// Asks the loop to call `continueRefresh()` on a later turn, so a refresh of many keys runs in steps of
     /// `refreshStepKeys` with the loop free between them (issue #18: 3,000 VIP keys refreshed in one timer callback
     /// held the loop for seconds). Without it (tests of the cache alone) a refresh runs whole.
     var scheduleRefreshStep: (() -> Void)?
@@ -178,7 +178,7 @@ final class ResponseCache {
         start(keys, isRefresh: true)
     }
 
-    /// The loop's next turn after a refresh step (`scheduleRefreshStep`).
+    /// A later loop turn after a refresh step (`scheduleRefreshStep`).
     func continueRefresh() {
         startRefreshIfIdle()
     }

@@ -4,7 +4,7 @@ struct CommandReply: Equatable {
     var status: Int
     /// The stored record a peer must adopt (a replicated heartbeat answered 409).
     var entity: InstanceInfo?
-    /// A 400's message; nil for every other status.
+    /// The message of a 400, or of a 503 from a full registry; nil for every other status.
     var message: String?
 
     /// `inBatch`: a batch answers a registration 200, the individual request 204 (7.5).
@@ -18,6 +18,8 @@ struct CommandReply: Equatable {
              .overrideRemoval(.noOverride), .metadata(.updated): status = 200
         case .cancel(.unknownInstance), .statusUpdate(.unknownInstance), .overrideRemoval(.unknownInstance),
              .metadata(.unknownInstance): status = 404
+        case .metadata(.tooLarge(let text)), .rejected(.recordTooLarge(let text)): status = 400; message = text
+        case .rejected(.registryFull(let text)): status = 503; message = text
         }
     }
 

@@ -20,6 +20,8 @@ struct NodeStatus {
     var requests: RequestMetrics.Snapshot?
     /// The process's memory, CPU time and descriptors, read from /proc for this page.
     var process: ProcessStats?
+    /// How late the loop's probe timer fired and how long callbacks held the loop (nil: no probe).
+    var loopLag: LoopLagProbe.Reading?
 
     /// Why `/actuator/health` reports DOWN, nil when the node is UP.
     var downReason: String? {

@@ -20,8 +20,13 @@ extension EurekaAPI {
             let reply = apply(item)
             return ReplicationResult(statusCode: reply.status, entity: reply.entity)
         }
-        return Response(status: 200, contentType: .json, body: .bytes(ReplicationListCodec.encode(results)))
+        return Response(status: 200, contentType: .json,
+                        body: .bytes(ReplicationListCodec.encode(results, entityBudget: Self.batchReplyEntityBudget)))
     }
+
+    /// Bytes of a batch reply after which 409 results carry no record (issue #18, no amplification): a real batch
+    /// (250 items, a record of 1-2 KB per 409) stays below it.
+    static let batchReplyEntityBudget = 524_288
 
     private func apply(_ item: ReplicationItem) -> CommandReply {
         let (app, id) = (item.appName, item.id)

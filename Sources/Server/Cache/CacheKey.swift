@@ -8,6 +8,15 @@ enum CacheEntity: Hashable, Sendable {
 }
 
 extension CacheEntity {
+    /// One application's or one VIP's document: the entries a client can multiply by asking for new names, so
+    /// they are counted and evicted least recently read first (the full registry and the delta are not).
+    var isNamed: Bool {
+        switch self {
+        case .allApps, .delta: false
+        case .app, .vip, .svip: true
+        }
+    }
+
     /// Whether a change to `app` with these VIP names reaches this entity: the rule `CacheKey.invalidated` lists.
     func isTouched(byChangeTo app: String, vips: [Substring], svips: [Substring]) -> Bool {
         switch self {
@@ -43,6 +52,11 @@ struct CacheKey: Hashable, Sendable {
     static let variantCount = formats.count * representations.count
     private static let formats = [WireFormat.json, .xml]
     private static let representations = [Representation.full, .compact]
+
+    /// Every key of one entity (formats x representations).
+    static func variants(of entity: CacheEntity) -> [CacheKey] {
+        formats.flatMap { format in representations.map { CacheKey(entity, format, $0) } }
+    }
 
     /// The keys one change to `app` invalidates (spec 6.4, OUR choice: every VIP name, every variant).
     static func invalidated(app: String, vips: [Substring], svips: [Substring]) -> [CacheKey] {

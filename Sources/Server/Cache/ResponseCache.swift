@@ -14,6 +14,11 @@ final class ResponseCache {
         var immediatePropagation = false
         /// Instance-keys of one generation above which it runs off the loop (see PayloadBuilder).
         var offLoopThreshold = PayloadBuilder.defaultOffLoopThreshold
+        /// Keys of per-name documents (`/apps/{app}`, `/vips`, `/svips`) kept; past it the least recently read go
+        /// (`eureka.node.response-cache-max-entries`). The full registry and the delta are never evicted.
+        var maxNamedEntries = 10_000
+        /// Keys one refresh step regenerates; the rest wait for the next loop turn (see `scheduleRefreshStep`).
+        var refreshStepKeys = 64
         init() {}
     }
 
@@ -28,6 +33,8 @@ final class ResponseCache {
         /// Encoding + gzip, wherever it ran; snapshots are taken on the loop and counted apart.
         var generationMicros = 0
         var snapshotMicros = 0
+        /// Per-name keys dropped as least recently read beyond `maxNamedEntries`.
+        var evictions = 0
     }
 
     enum Lookup {
@@ -49,10 +56,17 @@ final class ResponseCache {
     private var refreshInFlight = false
     private var propagationScheduled = false
     private var lastSequence: UInt64 = 0
+    /// Per-name keys by recency (`readTick` at their last read): what LRU eviction sorts.
+    private var lastRead: [CacheKey: UInt64] = [:]
+    private var readTick: UInt64 = 0
     private(set) var metrics = Metrics()
     /// Immediate propagation: asks the loop to call `propagate()` once at the end of this turn (Node wires
     /// a zero-delay timer); called at most once until `propagate()` runs, so invalidations coalesce.
     var schedulePropagation: (() -> Void)?
+    /// Asks the loop to call `continueRefresh()` on a later turn, so a refresh of many keys runs in steps of
+    /// `refreshStepKeys` with the loop free between them (issue #18: 3,000 VIP keys refreshed in one timer callback
+    /// held the loop for seconds). Without it (tests of the cache alone) a refresh runs whole.
+    var scheduleRefreshStep: (() -> Void)?
 
     /// Values are snapshots of `registry`; the owner routes the registry's events to `invalidate(after:)`.
     init(settings: Settings, time: TimeSource, runner: OffLoopRunner, registry: InstanceRegistry) {
@@ -64,6 +78,7 @@ final class ResponseCache {
 
     /// The value a reader of `key` gets now, or the generation to wait for (spec 6.5, 6.6, 6.7.1).
     func read(_ key: CacheKey) -> Lookup {
+        if key.entity.isNamed { noteRead(key) }
         if settings.useReadOnlyLevel, let value = readOnly[key] {
             metrics.hits += 1
             return .ready(value)
@@ -140,13 +155,61 @@ final class ResponseCache {
         startRefreshIfIdle()
     }
 
+    /// The next refresh step: every key of the full registry and the delta (one snapshot turn, spec 6.7.3), then
+    /// whole entities up to `refreshStepKeys` keys; the rest stays wanted for the next step.
     private func startRefreshIfIdle() {
         guard !refreshInFlight, !refreshWanted.isEmpty else { return }
-        let keys = refreshWanted
-        refreshWanted = []
+        var keys: [CacheKey]
+        if scheduleRefreshStep == nil || refreshWanted.count <= settings.refreshStepKeys {
+            keys = Array(refreshWanted)
+            refreshWanted = []
+        } else {
+            // Work in the step's keys, not in all those wanted: a step looks up the unnamed keys and takes named
+            // entities in the set's order until it has enough.
+            keys = (CacheKey.variants(of: .allApps) + CacheKey.variants(of: .delta)).filter { refreshWanted.contains($0) }
+            var entities: Set<CacheEntity> = []
+            for key in refreshWanted where key.entity.isNamed && entities.insert(key.entity).inserted {
+                keys += CacheKey.variants(of: key.entity).filter { refreshWanted.contains($0) }
+                if keys.count >= settings.refreshStepKeys { break }
+            }
+            for key in keys { refreshWanted.remove(key) }
+        }
         refreshInFlight = true
         start(keys, isRefresh: true)
     }
+
+    /// A later loop turn after a refresh step (`scheduleRefreshStep`).
+    func continueRefresh() {
+        startRefreshIfIdle()
+    }
+
+    // MARK: per-name keys: least recently read beyond the cap are evicted
+
+    private func noteRead(_ key: CacheKey) {
+        readTick += 1
+        if lastRead.updateValue(readTick, forKey: key) == nil, lastRead.count > settings.maxNamedEntries + evictionSlack {
+            evictLeastRecentlyRead()
+        }
+    }
+
+    /// Evicting in bulk, an eighth of the cap at a time, makes the sort a small cost per new key.
+    private var evictionSlack: Int { max(1, settings.maxNamedEntries / 8) }
+
+    private func evictLeastRecentlyRead() {
+        let excess = lastRead.count - settings.maxNamedEntries
+        guard excess > 0 else { return }
+        for (key, _) in lastRead.sorted(by: { $0.value < $1.value }).prefix(excess) {
+            lastRead[key] = nil
+            readWrite[key] = nil
+            readOnly[key] = nil
+            refreshWanted.remove(key)
+            if let build = building.removeValue(forKey: key) { build.stale.insert(key) }
+            metrics.evictions += 1
+        }
+    }
+
+    /// Per-name keys held (read-only or read-write level), for tests and metrics.
+    var namedEntryCount: Int { lastRead.count }
 
     /// Takes the snapshots now, on the loop, and encodes them inline or on the pool.
     @discardableResult
@@ -175,13 +238,15 @@ final class ResponseCache {
         for (key, value) in result.payloads {
             metrics.generatedBytes += value.byteCount
             if building[key] === build { building[key] = nil }
+            // An evicted key's generation still answers its waiting readers, but is not kept.
+            if key.entity.isNamed, lastRead[key] == nil { continue }
             if !build.stale.contains(key) { install(value, key, in: &readWrite) }
             if settings.useReadOnlyLevel, build.isRefresh || readOnly[key] == nil { install(value, key, in: &readOnly) }
         }
         build.finish(result.payloads)
         if build.isRefresh {
             refreshInFlight = false
-            startRefreshIfIdle()
+            if let scheduleRefreshStep, !refreshWanted.isEmpty { scheduleRefreshStep() } else { startRefreshIfIdle() }
         }
     }
 

@@ -144,11 +144,12 @@ extension InstanceJSON {
             if case .null = value { return Metadata() }
             throw .unparseable("metadata is not an object")
         }
-        var map = Metadata()
+        var updates: [(String, String?)] = []
+        updates.reserveCapacity(members.count)
         for member in members where member.key != "@class" {
-            map[member.key] = try text(member.value)
+            updates.append((member.key, try text(member.value)))
         }
-        return map
+        return Metadata(updates: updates)
     }
 }
 

@@ -78,8 +78,6 @@ extension InstanceXML {
     /// Element names decoded back to keys (spec 3.6); attributes of `<metadata>` (the EmptyMap
     /// marker's `class`) are ignored, so the marker reads back as an empty map.
     private static func stringMap(_ element: XMLElementNode) -> Metadata {
-        var map = Metadata()
-        for child in element.children { map[XMLNameCoding.decode(child.name)] = child.text }
-        return map
+        Metadata(updates: element.children.lazy.map { (XMLNameCoding.decode($0.name), Optional($0.text)) })
     }
 }

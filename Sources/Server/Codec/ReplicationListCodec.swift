@@ -97,15 +97,22 @@ enum ReplicationListCodec {
         name.utf8.contains(where: { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") || $0 >= 0x80 }) ? name.uppercased() : name
     }
 
-    /// `{"responseList":[{"statusCode":200},{"statusCode":409,"responseEntity":{...}}]}`.
-    static func encode(_ results: [ReplicationResult]) -> [UInt8] {
+    /// `{"responseList":[{"statusCode":200},{"statusCode":409,"responseEntity":{...}}]}`. With `bounded`, a record
+    /// goes out once per reply (later results for the same instance carry none), and once the reply holds
+    /// `entityBudget` bytes later results carry none either: what one batch can make the node build is bounded by
+    /// the budget plus one record (issue #18: 1,000 stale heartbeats of one large record made a 131 MB reply). A
+    /// Netflix sender reads a 409 without an entity as "nothing to adopt" (its heartbeat task syncs only when the
+    /// entity is present), as does ours (`BatchResults`); the instance's next heartbeat asks again.
+    static func encode(_ results: [ReplicationResult], entityBudget: Int? = nil) -> [UInt8] {
         var out: [UInt8] = []
+        var carried: Set<String> = []
         out.appendStatic(#"{"responseList":["#)
         for (index, result) in results.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             out.appendStatic(#"{"statusCode":"#)
             out.appendDecimal(result.statusCode)
-            if let entity = result.entity {
+            if let entity = result.entity,
+               entityBudget.map({ out.count < $0 && carried.insert(entity.app + "/" + entity.effectiveId).inserted }) ?? true {
                 out.appendStatic(#","responseEntity":"#)
                 InstanceCodec.append(entity, format: .json, representation: .full, to: &out)
             }

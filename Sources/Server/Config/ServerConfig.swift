@@ -59,6 +59,14 @@ public struct ServerConfig: Sendable, Equatable {
     public var dashboardEnabled = true
     public var dashboardPath = "/"
 
+    // bounds against hostile input (issue #18)
+    public var maxInstances = 0
+    public var maxMetadataEntries = 256
+    public var maxMetadataKeyBytes = 256
+    public var maxMetadataValueBytes = 4_096
+    public var responseCacheMaxEntries = 10_000
+    public var loopProbeIntervalMs: Int64 = 5
+
     // logging.* (issue 17)
     public var logging = LogSettings()
 

@@ -166,6 +166,16 @@ enum SettingKeys {
         bool("eureka.node.metrics-enabled", "serve /metrics and /actuator/prometheus", \.metricsEnabled),
         bool("eureka.dashboard.enabled", "serve the HTML dashboard", \.dashboardEnabled),
         string("eureka.dashboard.path", "dashboard path", \.dashboardPath),
+    ] + bounds
+
+    /// Issue #18: what one client or peer can make the node hold. Defaults far above real clients' needs.
+    private static let bounds: [SettingKey] = [
+        int("eureka.node.max-instances", "new instances beyond this are refused with 503 (re-registrations and heartbeats of existing ones still work); 0 = no limit", 0...Int.max, \.maxInstances),
+        int("eureka.node.max-metadata-entries", "metadata entries per instance (400 beyond)", 0...Int.max, \.maxMetadataEntries),
+        int("eureka.node.max-metadata-key-bytes", "bytes of one metadata key (400 beyond)", 1...Int.max, \.maxMetadataKeyBytes),
+        int("eureka.node.max-metadata-value-bytes", "bytes of one metadata value (400 beyond)", 0...Int.max, \.maxMetadataValueBytes),
+        ms("eureka.node.loop-probe-interval-ms", "period of the loop lag probe (eureka_loop_lag_seconds)", min: 1, \.loopProbeIntervalMs),
+        int("eureka.node.response-cache-max-entries", "cached per-application and VIP documents kept, least recently read evicted first", 1...Int.max, \.responseCacheMaxEntries),
     ]
 
     /// Read by ConfigLoader before anything else: where the files are and which profiles are active.

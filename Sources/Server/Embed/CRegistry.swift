@@ -14,7 +14,9 @@ public func eurekaRegister(_ node: OpaquePointer?, _ instance: UnsafePointer<eur
         embedded.onLoopThread { node throws(EmbedFailure) in
             guard let instance else { throw .invalid("instance is NULL") }
             let info = try CInstance.record(from: instance.pointee, now: node.time.nowMillis())
-            _ = node.registry.execute(EurekaAPI.registerCommand(info, isReplication: false))
+            if case .rejected(let rejection) = node.registry.execute(EurekaAPI.registerCommand(info, isReplication: false)) {
+                throw .invalid(rejection.message)
+            }
         }
     }
 }

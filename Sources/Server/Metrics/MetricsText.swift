@@ -37,6 +37,9 @@ enum MetricsText {
                seconds(cache.snapshotMicros))
         metric("eureka_replication_batches_received_total", "counter", "Peer replication batches received.", status.replicationReceived.batches)
         metric("eureka_replication_items_received_total", "counter", "Items of peer replication batches received.", status.replicationReceived.items)
+        metric("eureka_cache_evictions_total", "counter", "Per-application and VIP cache entries evicted as least recently read.",
+               cache.evictions)
+        if let lag = status.loopLag { appendLoopLag(lag, to: &lines) }
         appendReplicas(status.replicas, to: &lines)
         if let requests = status.requests { appendRequests(requests, to: &lines) }
         if let process = status.process { appendProcess(process, to: &lines) }
@@ -99,5 +102,33 @@ enum MetricsText {
             }
         }
         return escaped
+    }
+}
+
+extension MetricsText {
+    /// The loop probe (issue #18): a histogram of how late its timer fired, and the worst lag and busy time seen.
+    static func appendLoopLag(_ lag: LoopLagProbe.Reading, to lines: inout [String]) {
+        func histogram(_ name: String, _ help: String, _ counts: [Int], sumMicros: Int) {
+            lines.append("# HELP \(name) \(help)")
+            lines.append("# TYPE \(name) histogram")
+            var cumulative = 0
+            for (index, bound) in LoopLagProbe.bucketBounds.enumerated() {
+                cumulative += counts[index]
+                lines.append("\(name)_bucket{le=\"\(bound)\"} \(cumulative)")
+            }
+            lines.append("\(name)_bucket{le=\"+Inf\"} \(lag.count)")
+            lines.append("\(name)_sum \(seconds(sumMicros))")
+            lines.append("\(name)_count \(lag.count)")
+        }
+        histogram("eureka_loop_lag_seconds", "How late the loop's probe timer fired: time callbacks held the loop.",
+                  lag.bucketCounts, sumMicros: lag.sumMicros)
+        histogram("eureka_loop_busy_seconds", "Loop-thread CPU time between two probe firings.",
+                  lag.busyBucketCounts, sumMicros: lag.busySumMicros)
+        lines.append("# HELP eureka_loop_lag_max_seconds The largest probe lag since start.")
+        lines.append("# TYPE eureka_loop_lag_max_seconds gauge")
+        lines.append("eureka_loop_lag_max_seconds \(seconds(lag.maxLagMicros))")
+        lines.append("# HELP eureka_loop_busy_max_seconds The most loop-thread CPU time between two probe firings since start.")
+        lines.append("# TYPE eureka_loop_busy_max_seconds gauge")
+        lines.append("eureka_loop_busy_max_seconds \(seconds(lag.maxBusyMicros))")
     }
 }

@@ -15,6 +15,11 @@ public final class EurekaNode {
     private let cluster: Cluster
     /// Zero-delay timer that runs the cache's end-of-turn regeneration (immediate propagation, spec 10).
     private let propagation: LoopTimer?
+    /// Zero-delay timer that runs the cache's next refresh step, so a refresh of many keys leaves the loop free
+    /// between steps (issue #18).
+    private let refreshStep: LoopTimer
+    /// How long callbacks hold the loop: `eureka_loop_lag_seconds` (issue #18), readable by an overload guard.
+    let lagProbe: LoopLagProbe
     private var signals: SignalWatcher?
     private var isStopping = false
     /// Called after every registry change, after the cache and replication heard of it (the C API's events).
@@ -68,6 +73,8 @@ public final class EurekaNode {
             opened.cluster = cluster
             timers = try NodeTimers(loop: loop, config: config, registry: registry, cache: cache, time: time, log: nodeLog)
             propagation = config.immediateCachePropagation ? try LoopTimer(loop: loop) : nil
+            refreshStep = try LoopTimer(loop: loop)
+            lagProbe = try LoopLagProbe(loop: loop, intervalMs: UInt64(config.loopProbeIntervalMs))
         } catch {
             opened.close()
             throw error
@@ -78,6 +85,9 @@ public final class EurekaNode {
             replicator?.handle(event)
             nodeLog.event(event)
             changeListener.action?(event)
+        }
+        registry.onRejection = { [unowned nodeLog] rejection, record, isReplication in
+            nodeLog.registrationRefused(rejection, record, isReplication: isReplication)
         }
         cluster.replicator?.onPeerHealthChange = { [unowned nodeLog] url, old, health in nodeLog.peerHealth(url: url, from: old, health) }
         cluster.onSyncResult = { [unowned nodeLog] result in nodeLog.syncResult(result) }
@@ -97,6 +107,12 @@ public final class EurekaNode {
                 timer.start(afterMs: 0, repeatMs: 0) { cache.propagate() }
             }
         }
+        // 1 ms, not 0: a zero-delay timer started from a timer callback (the refresh tick) is due in the same pass over
+        // the timers, so every step would run in one go; 1 ms puts a poll for I/O between two steps.
+        cache.scheduleRefreshStep = { [unowned cache, unowned refreshStep] in
+            refreshStep.start(afterMs: 1, repeatMs: 0) { cache.continueRefresh() }
+        }
+        lagProbe.start()
         recipient.node = self
         api.operationalPage = { [unowned self] endpoint, request in
             OperationalPages.render(endpoint, request, status: status, applications: { [registry] in registry.fullApplications().applications })
@@ -121,7 +137,7 @@ public final class EurekaNode {
                    connections: http.connectionCount, http: http.metrics, cache: cache.metrics,
                    openForTraffic: cluster.gate.isOpenForTraffic, shuttingDown: isStopping, replicas: cluster.reports(),
                    replicationReceived: api.replicationReceived, requests: api.requestMetrics.snapshot,
-                   process: .read())
+                   process: .read(), loopLag: lagProbe.reading)
     }
 
     static func registrySettings(_ config: ServerConfig, ownId: String) -> RegistrySettings {
@@ -135,6 +151,10 @@ public final class EurekaNode {
         settings.syncWhenTimestampDiffers = config.syncWhenTimestampDiffers
         settings.expectedNumberOfClientsSendingRenews = config.expectedNumberOfClientsSendingRenews
         settings.serverInstanceId = ownId
+        settings.limits.maxInstances = config.maxInstances
+        settings.limits.maxMetadataEntries = config.maxMetadataEntries
+        settings.limits.maxMetadataKeyBytes = config.maxMetadataKeyBytes
+        settings.limits.maxMetadataValueBytes = config.maxMetadataValueBytes
         return settings
     }
 
@@ -143,6 +163,7 @@ public final class EurekaNode {
         settings.useReadOnlyLevel = config.useReadOnlyResponseCache
         settings.autoExpirationMs = config.responseCacheAutoExpirationInSeconds * 1_000
         settings.immediatePropagation = config.immediateCachePropagation
+        settings.maxNamedEntries = config.responseCacheMaxEntries
         return settings
     }
 
@@ -189,6 +210,8 @@ public final class EurekaNode {
         signals = nil
         timers.close()
         propagation?.close()
+        refreshStep.close()
+        lagProbe.close()
         cluster.close()
         http.stop { [unowned self, loop] in
             mailbox.close()

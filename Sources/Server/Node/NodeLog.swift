@@ -78,6 +78,18 @@ final class NodeLog {
         }
     }
 
+    /// A registration a bound refused (issue #18): warn, at most one line per reason and window, so a client or
+    /// peer retrying against a full registry cannot flood the log.
+    func registrationRefused(_ rejection: RegistryRejection, _ record: InstanceInfo, isReplication: Bool) {
+        let key = switch rejection {
+        case .registryFull: "registration_refused.registry_full"
+        case .recordTooLarge: "registration_refused.record_too_large"
+        }
+        log.limited(key, .warn, "registration_refused", [("app", .text(record.app)), ("id", .text(record.effectiveId)),
+                                                         ("reason", .text(rejection.message)),
+                                                         ("replication", .bool(isReplication))])
+    }
+
     func syncResult(_ result: StartupSync.Result) {
         log.log(result.anyPeerAnswered ? .info : .warn, "startup_sync",
                 [("copied", .int(result.copied)), ("answered", .bool(result.anyPeerAnswered)), ("attempts", .int(result.attempts))])

@@ -52,14 +52,15 @@ extension InstanceRegistry {
     }
 
     /// 2.12 / 2.13: instances whose vipAddress (or secureVipAddress), split on ",", has an element exactly equal
-    /// to `vip`; versions__delta -1, hash over the answer.
+    /// to `vip`; versions__delta -1, hash over the answer. Built from the VIP index: work in the instances that
+    /// match, none for a name no instance lists.
     func vipApplications(_ vip: String, secure: Bool) -> Applications {
         var matching: [String: [String: Lease]] = [:]
-        for (app, leases) in apps {
-            for (id, lease) in leases {
-                let names = secure ? lease.instance.secureVipNames : lease.instance.vipNames
-                if names.contains(where: { $0 == vip }) { matching[app, default: [:]][id] = lease }
-            }
+        for (app, ids) in (secure ? secureVipIndex : vipIndex).members(of: vip) {
+            guard let leases = apps[app] else { continue }
+            var found: [String: Lease] = [:]
+            for id in ids { found[id] = leases[id] }
+            matching[app] = found
         }
         let applications = document(matching)
         let hash = Applications.reconcileHashCode(statuses: applications.lazy.flatMap(\.instances).map(\.status))

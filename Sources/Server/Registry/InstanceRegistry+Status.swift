@@ -48,6 +48,7 @@ extension InstanceRegistry {
         guard let lease = visibleLease(app: app, id: id) else { return .unknownInstance }
         var record = lease.instance
         record.metadata.merge(entries)
+        if let message = settings.limits.violation(record.metadata) { return .tooLarge(message) }
         let duration = record.leaseInfo.map(\.durationInSecs) ?? Lease.defaultDurationSecs
         register(record, leaseDurationSecs: duration, isReplication: false)
         return .updated

@@ -10,6 +10,9 @@ final class InstanceRegistry {
     /// Whether `onEvent` receives `.heartbeat` events. Only replication consumes them, so by default a renew
     /// builds and sends none: the hot path stays free of the event and of the listener's call.
     @exclusivity(unchecked) var wantsHeartbeatEvents = false
+    /// Told of every registration a bound refused (the node logs them, rate-limited): the record and whether a
+    /// peer sent it.
+    var onRejection: ((RegistryRejection, InstanceInfo, Bool) -> Void)?
 
     // Loop-confined and never passed inout to code that reaches the registry again, so the maps a heartbeat
     // touches skip the dynamic exclusivity checks (a runtime call per access on the hot path).
@@ -17,6 +20,9 @@ final class InstanceRegistry {
     var random: any RandomSource
     @exclusivity(unchecked) var apps: [String: [String: Lease]] = [:]
     @exclusivity(unchecked) var overrides = OverrideMap()
+    /// Which leases each VIP and secure VIP name lists: what `/vips` and `/svips` documents are built from.
+    var vipIndex = VipIndex()
+    var secureVipIndex = VipIndex()
     var recentChanges = RecentChanges()
     @exclusivity(unchecked) var preservation: SelfPreservation
     var eviction: Eviction
@@ -74,6 +80,9 @@ final class InstanceRegistry {
         if let existing { lease.serviceUpTimestamp = existing.serviceUpTimestamp }
         if registrant.status == .up { lease.serviceUp(now: now) }
         apps[app, default: [:]][id] = lease
+        if let existing { unindexVips(existing.instance, app: app, id: id) }
+        vipIndex.add(app: app, id: id, names: registrant.vipNames)
+        secureVipIndex.add(app: app, id: id, names: registrant.secureVipNames)
         recentChanges.append(lease, now: now)
 
         let stored = decorated(lease)
@@ -145,6 +154,7 @@ final class InstanceRegistry {
         // Even without a lease: an override must not outlive the instance it was set for.
         overrides.remove(id, now: now)
         guard let lease else { return nil }
+        unindexVips(lease.instance, app: app, id: id)
         instanceCount -= 1
         lease.cancel(now: now)
         recordChange(lease, .deleted, now: now)
@@ -159,6 +169,11 @@ final class InstanceRegistry {
         lease.instance.actionType = action
         lease.instance.lastUpdatedTimestamp = now
         recentChanges.append(lease, now: now)
+    }
+
+    private func unindexVips(_ record: InstanceInfo, app: String, id: String) {
+        vipIndex.remove(app: app, id: id, names: record.vipNames)
+        secureVipIndex.remove(app: app, id: id, names: record.secureVipNames)
     }
 
     func decorated(_ lease: Lease) -> InstanceInfo {

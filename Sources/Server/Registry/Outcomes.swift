@@ -42,6 +42,8 @@ enum OverrideRemovalOutcome: Sendable, Equatable {
 enum MetadataOutcome: Sendable, Equatable {
     case updated
     case unknownInstance
+    /// The merged metadata would break a bound of `RegistryLimits` (the message says which): nothing changed.
+    case tooLarge(String)
 }
 
 /// A record's status and dirty timestamp, read without copying the record (replication items, 7.4).

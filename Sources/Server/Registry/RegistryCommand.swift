@@ -22,12 +22,18 @@ enum CommandOutcome: Sendable, Equatable {
     case statusUpdate(StatusUpdateOutcome)
     case overrideRemoval(OverrideRemovalOutcome)
     case metadata(MetadataOutcome)
+    /// A register or metadata update refused by a bound (`RegistryLimits`): nothing changed.
+    case rejected(RegistryRejection)
 }
 
 extension InstanceRegistry {
     func execute(_ command: RegistryCommand) -> CommandOutcome {
         switch command {
         case .register(let info, let duration, let isReplication):
+            if let rejection = admissionRejection(for: info) {
+                onRejection?(rejection, info, isReplication)
+                return .rejected(rejection)
+            }
             return .registered(register(info, leaseDurationSecs: duration, isReplication: isReplication))
         case .renew(let app, let id, let dirty, let override, let isReplication):
             return .renew(renew(app: app, id: id, lastDirtyTimestamp: dirty, overriddenStatus: override, isReplication: isReplication))
@@ -41,5 +47,17 @@ extension InstanceRegistry {
         case .updateMetadata(let app, let id, let entries):
             return .metadata(updateMetadata(app: app, id: id, entries: entries))
         }
+    }
+
+    /// Why a registration of `info` must be refused, checked before anything changes: a record over the metadata
+    /// bounds, or a new instance while the registry holds `maxInstances` (a re-registration always gets in, so
+    /// instances already here keep their leases whatever the count).
+    func admissionRejection(for info: InstanceInfo) -> RegistryRejection? {
+        let limits = settings.limits
+        if let message = limits.metadataViolation(info) { return .recordTooLarge(message) }
+        if limits.maxInstances > 0, instanceCount >= limits.maxInstances, apps[info.app]?[info.effectiveId] == nil {
+            return .registryFull(limits.fullMessage)
+        }
+        return nil
     }
 }

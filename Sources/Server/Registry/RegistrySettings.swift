@@ -18,6 +18,8 @@ struct RegistrySettings: Sendable, Equatable {
     var expectedNumberOfClientsSendingRenews: Int = 1
     /// This server's own instance id: the one record written with isCoordinatingDiscoveryServer = true (3.2).
     var serverInstanceId: String?
+    /// What one record and the whole registry may hold (issue #18); checked for every client and peer command.
+    var limits = RegistryLimits()
 
     init() {}
 }

@@ -1,0 +1,28 @@
+/// VIP name -> application -> instance ids whose VIP list (split on ",") holds that name, kept up to date by
+/// register and cancel, so a `/vips/{name}` document is built from its members instead of a scan of every lease on
+/// the loop (issue #18: 3,000 distinct lookups of a 100,000-instance registry each scanned it, 5.8 ms apiece).
+/// One index for `vipAddress`, another for `secureVipAddress`. Loop-confined, like the registry.
+struct VipIndex {
+    private var members: [Substring: [String: Set<String>]] = [:]
+
+    mutating func add(app: String, id: String, names: [Substring]) {
+        for name in names { members[name, default: [:]][app, default: []].insert(id) }
+    }
+
+    mutating func remove(app: String, id: String, names: [Substring]) {
+        for name in names {
+            guard var byApp = members[name], var ids = byApp[app] else { continue }
+            ids.remove(id)
+            byApp[app] = ids.isEmpty ? nil : ids
+            members[name] = byApp.isEmpty ? nil : byApp
+        }
+    }
+
+    /// app -> ids listing `name`; empty when none does.
+    func members(of name: String) -> [String: Set<String>] {
+        members[Substring(name)] ?? [:]
+    }
+
+    /// Distinct names indexed (tests, metrics).
+    var nameCount: Int { members.count }
+}

@@ -135,6 +135,7 @@ final class SnapshotScheduler {
             return report
         }, then: { [unowned self] report in
             busy = false
+            if report.error != nil { changed = true }  // the file on disk is older than the registry: try again
             onWritten?(report)
             if pending {
                 pending = false

@@ -139,6 +139,11 @@ import Testing
         f.runner.finishAll()
         #expect(f.reports.last?.error?.hasPrefix("open ") == true)
         try FileManager.default.removeItem(atPath: f.dir.file("s.tmp"))
+        f.interval.fire()  // no change since, but the file is behind: tried again
+        f.copyAll()
+        f.runner.finishAll()
+        #expect(f.reports.count == 2 && f.reports.last?.error == nil)
+        #expect(try f.written() == ["a"])
         f.h.register(instance("b"))
         f.interval.fire()
         f.copyAll()

@@ -1,6 +1,6 @@
 /// Warm restart's start-up half (docs/warm-restart.md): read the snapshot, check it whole, register its
 /// instances as provisional leases. Runs in the node's construction, before the loop turns and so before the node
-/// serves anything or starts its start-up sync; connections that arrive meanwhile wait in the listen backlog.
+/// serves anything or starts its start-up sync (the HTTP port is bound after it).
 /// Never fatal: a missing file is logged at info, a bad one at warn with the reason, and the node starts empty.
 enum SnapshotRestore {
     struct Outcome: Equatable {

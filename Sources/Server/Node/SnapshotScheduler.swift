@@ -11,7 +11,12 @@ final class SnapshotScheduler {
         var intervalMs: Int64
         /// `host:port` for the header.
         var node: String
+        /// A slice ends after this many records or once it has run `sliceBudgetMicros`, whichever comes first,
+        /// so a slow or busy machine gets smaller slices rather than longer ones.
         var recordsPerSlice = 2_000
+        var sliceBudgetMicros = 2_000
+        /// Records copied between two looks at the clock.
+        var recordsPerCheck = 64
     }
 
     /// What one write did: the log line's fields, and the bench's figures.
@@ -104,12 +109,21 @@ final class SnapshotScheduler {
 
     private func copySlice(_ copy: Copy) {
         let start = Monotonic.micros()
-        let finished = registry.copySlice(&copy.cursor, limit: settings.recordsPerSlice, into: &copy.records)
-        let end = Monotonic.micros()
+        var end = start
+        var finished = false
+        var copied = 0
+        while !finished, copied < settings.recordsPerSlice, end - start < settings.sliceBudgetMicros {
+            let chunk = min(settings.recordsPerCheck, settings.recordsPerSlice - copied)
+            finished = registry.copySlice(&copy.cursor, limit: chunk, into: &copy.records)
+            copied += chunk
+            end = Monotonic.micros()
+        }
         copy.report.slices += 1
         copy.report.maxSliceMicros = max(copy.report.maxSliceMicros, end - start)
         guard finished else {
-            slices.arm(afterMs: 0) { [unowned self] in copySlice(copy) }
+            // 1 ms, not 0: libuv runs a timer re-armed at 0 from its own callback again in the same pass over the
+            // timers, before polling for I/O, so a 0 ms chain would copy everything in one loop turn after all.
+            slices.arm(afterMs: 1) { [unowned self] in copySlice(copy) }
             return
         }
         copy.report.copyMicros = end - copy.started

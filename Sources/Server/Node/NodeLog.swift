@@ -93,6 +93,7 @@ extension NodeLog {
         }
         log.log(.info, "snapshot_written", [("instances", .int(report.instances)), ("bytes", .int(report.bytes)),
                                             ("slices", .int(report.slices)), ("max_slice_us", .int(report.maxSliceMicros)),
+                                            ("max_slice_cpu_us", .int(report.maxSliceCPUMicros)),
                                             ("copy_us", .int(report.copyMicros)), ("encode_us", .int(report.encodeMicros)),
                                             ("write_us", .int(report.writeMicros))])
     }

@@ -55,6 +55,9 @@ public struct ServerConfig: Sendable, Equatable {
     public var maxConnections = 19_000
     public var immediateCachePropagation = false
     public var antiEntropyIntervalMs: Int64 = 0
+    /// Warm restart (docs/warm-restart.md): empty is off.
+    public var snapshotPath = ""
+    public var snapshotIntervalMs: Int64 = 30_000
     public var metricsEnabled = true
     public var dashboardEnabled = true
     public var dashboardPath = "/"

@@ -163,6 +163,14 @@ enum SettingKeys {
         int("eureka.node.max-connections", "connections beyond this are closed at once", 1...Int.max, \.maxConnections),
         bool("eureka.node.immediate-cache-propagation", "regenerate cached payloads on every change", \.immediateCachePropagation),
         ms("eureka.node.anti-entropy-interval-ms", "anti-entropy period", min: 0, \.antiEntropyIntervalMs, noEffect: "anti-entropy is planned, not built"),
+        string("eureka.node.snapshot-path", "warm restart: the registry snapshot file (empty: off)", \.snapshotPath),
+        SettingKey("eureka.node.snapshot-interval-ms", "warm restart: snapshot period while the registry changes (0: only at shutdown; else >= 1000)",
+                   read: { String($0.snapshotIntervalMs) }) { config, text throws(ConfigError) in
+            guard let value = Int64(text.trimmingSpaces), value == 0 || value >= 1_000 else {
+                throw ConfigError.badValue(name: "eureka.node.snapshot-interval-ms", value: text)
+            }
+            config.snapshotIntervalMs = value
+        },
         bool("eureka.node.metrics-enabled", "serve /metrics and /actuator/prometheus", \.metricsEnabled),
         bool("eureka.dashboard.enabled", "serve the HTML dashboard", \.dashboardEnabled),
         string("eureka.dashboard.path", "dashboard path", \.dashboardPath),

@@ -1,12 +1,17 @@
 extension EurekaNode {
     /// The checks of settings whose parser lives outside Config (which imports nothing of ours): run by
     /// `eureka-server` right after `ConfigLoader.load`, so a failure is a bad setting (exit code 2, spec 9) and
-    /// not a failed start. Today: every `defaultZone` URL must be a usable http URL (spec 7.1).
+    /// not a failed start. Today: every `defaultZone` URL must be a usable http URL (spec 7.1), and the
+    /// snapshot path must be writable (docs/warm-restart.md).
     public static func validate(_ config: ServerConfig) throws(ConfigError) {
         do {
             _ = try PeerURLs.parse(config.serviceUrlDefaultZone)
         } catch {
             throw ConfigError.unusableValue(name: "eureka.client.service-url.defaultZone", value: error.url, reason: error.reason)
+        }
+        // Warm restart: a path that can never be written is a configuration error, not a warning an hour later.
+        if !config.snapshotPath.isEmpty, let problem = SnapshotFile.problem(with: config.snapshotPath) {
+            throw ConfigError.unusableValue(name: "eureka.node.snapshot-path", value: config.snapshotPath, reason: problem)
         }
     }
 }

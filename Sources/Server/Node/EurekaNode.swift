@@ -20,6 +20,8 @@ public final class EurekaNode {
     private let refreshStep: LoopTimer
     /// How long callbacks hold the loop: `eureka_loop_lag_seconds` (issue #18), readable by an overload guard.
     let lagProbe: LoopLagProbe
+    /// Warm restart's periodic and final snapshot writes; nil when `eureka.node.snapshot-path` is empty.
+    private let snapshots: SnapshotScheduler?
     private var signals: SignalWatcher?
     private var isStopping = false
     /// Called after every registry change, after the cache and replication heard of it (the C API's events).
@@ -48,6 +50,10 @@ public final class EurekaNode {
                                     time: time, random: SystemRandomSource())
         nodeLog = NodeLog(log: EventLog(settings: config.logging, time: time, sink: logSink), registry: registry,
                           selfPreservationEnabled: config.enableSelfPreservation)
+        // Warm restart: before anything serves or syncs, so reads and the start-up sync see the restored leases.
+        if !config.snapshotPath.isEmpty {
+            SnapshotRestore.run(path: config.snapshotPath, registry: registry, time: time, log: nodeLog.log)
+        }
         cache = ResponseCache(settings: Self.cacheSettings(config), time: time, runner: PoolRunner(loop: loop), registry: registry)
         api = EurekaAPI(
             router: Router(dashboardPath: config.dashboardEnabled ? config.dashboardPath : nil, metricsEnabled: config.metricsEnabled),
@@ -72,23 +78,31 @@ public final class EurekaNode {
                                   time: time, runner: PoolRunner(loop: loop))
             opened.cluster = cluster
             timers = try NodeTimers(loop: loop, config: config, registry: registry, cache: cache, time: time, log: nodeLog)
+            opened.timers = timers
             propagation = config.immediateCachePropagation ? try LoopTimer(loop: loop) : nil
+            opened.propagation = propagation
             refreshStep = try LoopTimer(loop: loop)
+            opened.refreshStep = refreshStep
             lagProbe = try LoopLagProbe(loop: loop, intervalMs: UInt64(config.loopProbeIntervalMs))
+            opened.lagProbe = lagProbe
+            snapshots = try Self.snapshotScheduler(config, loop: loop, node: identity.instanceId(port: http.port),
+                                                   registry: registry, time: time)
         } catch {
             opened.close()
             throw error
         }
         // Every change invalidates cached documents (6.4) and, unless it came from a peer, goes to every peer (4.12).
-        registry.onEvent = { [cache, replicator = cluster.replicator, changeListener, nodeLog] event in
+        registry.onEvent = { [cache, replicator = cluster.replicator, changeListener, nodeLog, snapshots] event in
             cache.invalidate(after: event)
             replicator?.handle(event)
             nodeLog.event(event)
+            snapshots?.heard(event)
             changeListener.action?(event)
         }
         registry.onRejection = { [unowned nodeLog] rejection, record, isReplication in
             nodeLog.registrationRefused(rejection, record, isReplication: isReplication)
         }
+        snapshots?.onWritten = { [unowned nodeLog] report in nodeLog.snapshotWritten(report) }
         cluster.replicator?.onPeerHealthChange = { [unowned nodeLog] url, old, health in nodeLog.peerHealth(url: url, from: old, health) }
         cluster.onSyncResult = { [unowned nodeLog] result in nodeLog.syncResult(result) }
         api.readsOpen = { [gate = cluster.gate] in gate.readsOpen }
@@ -158,6 +172,21 @@ public final class EurekaNode {
         return settings
     }
 
+    /// nil when warm restart is off. Both wake-ups or none: a failure after the first closes it.
+    static func snapshotScheduler(_ config: ServerConfig, loop: EventLoop, node: String, registry: InstanceRegistry,
+                                  time: TimeSource) throws(UVError) -> SnapshotScheduler? {
+        guard !config.snapshotPath.isEmpty else { return nil }
+        let interval = try LoopWakeup(loop: loop)
+        let slices: LoopWakeup
+        do throws(UVError) { slices = try LoopWakeup(loop: loop) } catch {
+            interval.close()
+            throw error
+        }
+        return SnapshotScheduler(settings: .init(path: config.snapshotPath, intervalMs: config.snapshotIntervalMs, node: node),
+                                 registry: registry, runner: PoolRunner(loop: loop), time: time,
+                                 interval: interval, slices: slices)
+    }
+
     static func cacheSettings(_ config: ServerConfig) -> ResponseCache.Settings {
         var settings = ResponseCache.Settings()
         settings.useReadOnlyLevel = config.useReadOnlyResponseCache
@@ -214,8 +243,13 @@ public final class EurekaNode {
         lagProbe.close()
         cluster.close()
         http.stop { [unowned self, loop] in
-            mailbox.close()
-            if let completion { loop.whenIdle(completion) }
+            // No connection is left, so nothing changes the registry any more: the final snapshot sees it all.
+            let finish = { [unowned self] in
+                mailbox.close()
+                if let completion { loop.whenIdle(completion) }
+            }
+            guard let snapshots else { return finish() }
+            snapshots.stop(then: finish)
         }
     }
 
@@ -255,8 +289,16 @@ private struct OpenedParts {
     let http: HTTPServer
     var mailbox: LoopMailbox?
     var cluster: Cluster?
+    var timers: NodeTimers?
+    var propagation: LoopTimer?
+    var refreshStep: LoopTimer?
+    var lagProbe: LoopLagProbe?
 
     func close() {
+        lagProbe?.close()
+        refreshStep?.close()
+        propagation?.close()
+        timers?.close()
         cluster?.close()
         mailbox?.close()
         http.stop {}

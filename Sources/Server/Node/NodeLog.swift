@@ -95,3 +95,18 @@ final class NodeLog {
                 [("copied", .int(result.copied)), ("answered", .bool(result.anyPeerAnswered)), ("attempts", .int(result.attempts))])
     }
 }
+
+extension NodeLog {
+    /// One line per snapshot write (warm restart): info with its figures, warn when the file could not be written.
+    func snapshotWritten(_ report: SnapshotScheduler.Report) {
+        if let error = report.error {
+            log.log(.warn, "snapshot_failed", [("reason", .text(error)), ("instances", .int(report.instances))])
+            return
+        }
+        log.log(.info, "snapshot_written", [("instances", .int(report.instances)), ("bytes", .int(report.bytes)),
+                                            ("slices", .int(report.slices)), ("max_slice_us", .int(report.maxSliceMicros)),
+                                            ("max_slice_cpu_us", .int(report.maxSliceCPUMicros)),
+                                            ("copy_us", .int(report.copyMicros)), ("encode_us", .int(report.encodeMicros)),
+                                            ("write_us", .int(report.writeMicros))])
+    }
+}

@@ -15,21 +15,32 @@ extension InstanceRegistry {
         let now = time.nowMillis()
         let extra = eviction.compensation(now: now)
         overrides.removeExpired(now: now)  // piggybacks the minute tick so abandoned overrides do not pile up
-        guard preservation.isLeaseExpirationEnabled else { return nil }
+        let expiryEnabled = preservation.isLeaseExpirationEnabled
+        guard expiryEnabled || provisionalCount > 0 else { return nil }
         var expired: [Lease] = []
+        // Expired provisional leases go whatever self-preservation says, all of them: they were never expected to
+        // renew, so their silence says nothing about a partition (docs/warm-restart.md).
+        var provisional: [Lease] = []
         for leases in apps.values {
-            for lease in leases.values where lease.isExpired(now: now, extraMs: extra) { expired.append(lease) }
+            for lease in leases.values where lease.isExpired(now: now, extraMs: extra) {
+                if lease.isProvisional {
+                    provisional.append(lease)
+                } else if expiryEnabled {
+                    expired.append(lease)
+                }
+            }
         }
-        guard !expired.isEmpty else { return (0, 0) }
-        let chosen = eviction.choose(from: expired, limit: eviction.limit(leaseCount: instanceCount), random: &random)
+        guard !expired.isEmpty || !provisional.isEmpty else { return (0, 0) }
+        let limit = eviction.limit(leaseCount: instanceCount - provisionalCount)
+        let chosen = expired.isEmpty ? [] : eviction.choose(from: expired, limit: limit, random: &random)
         var evicted = 0
-        for lease in chosen {
+        for lease in provisional + chosen {
             guard let record = internalCancel(app: lease.instance.app, id: lease.id) else { continue }
             evictedTotal += 1
             evicted += 1
             onEvent?(.evicted(record))
         }
-        return (expired.count, evicted)
+        return (expired.count + provisional.count, evicted)
     }
 
     /// The fixed 60 s timer of 5.2: the last minute's renewals become R.
@@ -37,9 +48,10 @@ extension InstanceRegistry {
         preservation.rotate()
     }
 
-    /// 5.3, counting every lease of the local registry (OUR choice).
+    /// 5.3, counting every lease of the local registry (OUR choice) but the provisional ones, which no client
+    /// has yet shown to be alive (docs/warm-restart.md).
     func updateRenewalThreshold() {
-        preservation.updateThreshold(leaseCount: instanceCount)
+        preservation.updateThreshold(leaseCount: instanceCount - provisionalCount)
     }
 
     /// 5.4 retention task. Invalidates nothing (6.4).

@@ -31,6 +31,8 @@ final class InstanceRegistry {
     /// The delta version counter of 5.5: bumped by every delta document built.
     var deltaVersion: Int64 = 0
     var instanceCount = 0
+    /// Leases restored from a snapshot and not yet renewed or re-registered (counted in `instanceCount` too).
+    var provisionalCount = 0
     var evictedTotal = 0
     /// When the node opened for traffic (5.6), for the "below renew threshold" view; nil before.
     var openedForTrafficAt: Int64?
@@ -47,8 +49,11 @@ final class InstanceRegistry {
 
     /// Registers `info` with a new lease and returns the record as stored: after the dirty-timestamp conflict
     /// rule, the override intake and the status rule chain, decorated.
+    /// `keepsProvisional`: the start-up sync's copy of a restored lease is no sign of life, so the new lease stays
+    /// provisional (docs/warm-restart.md); every other register makes it ordinary.
     @discardableResult
-    func register(_ info: InstanceInfo, leaseDurationSecs: Int, isReplication: Bool) -> InstanceInfo {
+    func register(_ info: InstanceInfo, leaseDurationSecs: Int, isReplication: Bool,
+                  keepsProvisional: Bool = false) -> InstanceInfo {
         let now = time.nowMillis()
         let app = info.app
         let id = info.effectiveId
@@ -61,6 +66,10 @@ final class InstanceRegistry {
         if existing == nil {
             instanceCount += 1
             preservation.leaseAdded()
+        }
+        let staysProvisional = existing?.isProvisional == true && keepsProvisional
+        if let existing, existing.isProvisional, !keepsProvisional {
+            confirm(existing)  // a register is a sign of life: the new lease below is ordinary
         }
         recentRegistrations.record(time: now, app: app, id: id)
         // Steps 6-7: an override travels inside a replicated or synced record; the map's entry is the truth.
@@ -78,6 +87,7 @@ final class InstanceRegistry {
 
         let lease = Lease(instance: registrant, id: id, durationSecs: leaseDurationSecs, now: now)
         if let existing { lease.serviceUpTimestamp = existing.serviceUpTimestamp }
+        lease.isProvisional = staysProvisional
         if registrant.status == .up { lease.serviceUp(now: now) }
         apps[app, default: [:]][id] = lease
         if let existing { unindexVips(existing.instance, app: app, id: id) }
@@ -107,6 +117,7 @@ final class InstanceRegistry {
         let status = StatusOverrideRule.effectiveStatus(input) { overrides.status(for: id, now: now) }
         // UNKNOWN (an override removed without a value) makes the client re-register with its real status.
         guard status != .unknown else { return .unknownInstance }
+        if lease.isProvisional { confirm(lease) }
         let corrected = status != stored
         if corrected {
             // OUR choice (4.5 step 3): a corrected status is a change like any other, so deltas and caches see it.
@@ -158,7 +169,11 @@ final class InstanceRegistry {
         instanceCount -= 1
         lease.cancel(now: now)
         recordChange(lease, .deleted, now: now)
-        preservation.leaseRemoved()
+        if lease.isProvisional {
+            provisionalCount -= 1  // never counted in E, so nothing to take out of it
+        } else {
+            preservation.leaseRemoved()
+        }
         return decorated(lease)
     }
 

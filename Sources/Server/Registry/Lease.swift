@@ -13,6 +13,9 @@ final class Lease {
     private(set) var evictionTimestamp: Int64 = 0
     /// Carried over re-registrations by the registry (4.4 step 4).
     var serviceUpTimestamp: Int64 = 0
+    /// Restored from a snapshot and not yet renewed or re-registered (docs/warm-restart.md): not expected to
+    /// renew by self-preservation, and evicted at expiry even while self-preservation holds. Read on every renew.
+    @exclusivity(unchecked) var isProvisional = false
 
     static let defaultDurationSecs = 90
 
@@ -38,6 +41,9 @@ final class Lease {
     func cancel(now: Int64) {
         if evictionTimestamp <= 0 { evictionTimestamp = now }
     }
+
+    /// Cancelled or evicted: out of the registry, kept only by the recently-changed list.
+    var isCancelled: Bool { evictionTimestamp > 0 }
 
     /// The first UP of this registration chain; later ones do not move it.
     func serviceUp(now: Int64) {

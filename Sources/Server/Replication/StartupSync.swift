@@ -11,7 +11,8 @@ final class StartupSync {
         var registrationsPerSlice = 2_000
     }
 
-    /// How the sync ended: `copied` registrations performed; `anyPeerAnswered` false opens the empty-sync window.
+    /// How the sync ended: `copied` registrations performed (copies of provisional leases left out,
+    /// docs/warm-restart.md); `anyPeerAnswered` false opens the empty-sync window.
     struct Result: Equatable {
         var copied: Int
         var anyPeerAnswered: Bool
@@ -109,8 +110,8 @@ final class StartupSync {
             // Whatever its status, with its own lease duration (<= 0 means 90); its override enters the map
             // through register's intake (4.4 step 6), so an OUT_OF_SERVICE survives a restart.
             let duration = instance.leaseInfo.map { $0.durationInSecs > 0 ? $0.durationInSecs : 90 } ?? 90
-            registry.register(instance, leaseDurationSecs: duration, isReplication: true)
-            copied += 1
+            // A copy of a lease restored here from a snapshot stays provisional and is not expected to renew.
+            if registry.registerSyncedCopy(instance, leaseDurationSecs: duration) { copied += 1 }
         }
         if registerCursor < toRegister.count {
             wakeup.arm(afterMs: 0) { [weak self] in self?.registerSlice() }

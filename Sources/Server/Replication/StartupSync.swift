@@ -114,7 +114,9 @@ final class StartupSync {
             if registry.registerSyncedCopy(instance, leaseDurationSecs: duration) { copied += 1 }
         }
         if registerCursor < toRegister.count {
-            wakeup.arm(afterMs: 0) { [weak self] in self?.registerSlice() }
+            // 1 ms, not 0: libuv runs a zero-delay timer re-armed from its own callback again in the same timer
+            // pass, before any I/O, so a chain of 0 ms slices would hold the loop for the whole copy.
+            wakeup.arm(afterMs: 1) { [weak self] in self?.registerSlice() }
         } else {
             finish()
         }

@@ -15,6 +15,8 @@ public final class EurekaNode {
     private let cluster: Cluster
     /// Zero-delay timer that runs the cache's end-of-turn regeneration (immediate propagation, spec 10).
     private let propagation: LoopTimer?
+    /// Beyond Netflix: full and delta fetches turned away while the node falls behind (nil when off).
+    private let overloadGuard: OverloadGuard?
     private var signals: SignalWatcher?
     private var isStopping = false
     /// Called after every registry change, after the cache and replication heard of it (the C API's events).
@@ -50,8 +52,7 @@ public final class EurekaNode {
             status: StatusPage(settings: .init(environment: config.environment,
                                                minAvailableReplicas: config.minAvailableInstancesForPeerReplication),
                                identity: identity, startedAtMillis: startedAtMillis, time: time),
-            settings: .init(syncWhenTimestampDiffers: config.syncWhenTimestampDiffers, disableDelta: config.disableDelta,
-                            maxBodyBytes: config.maxRequestBodyBytes),
+            settings: Self.apiSettings(config),
             time: time)
         http = try HTTPServer(loop: loop, settings: Self.httpSettings(config), responder: api) { status in
             EurekaAPI.error(status, Self.message(for: status), json: false)
@@ -67,7 +68,12 @@ public final class EurekaNode {
                                   time: time, runner: PoolRunner(loop: loop))
             opened.cluster = cluster
             timers = try NodeTimers(loop: loop, config: config, registry: registry, cache: cache, time: time, log: nodeLog)
+            opened.timers = timers
             propagation = config.immediateCachePropagation ? try LoopTimer(loop: loop) : nil
+            opened.propagation = propagation
+            overloadGuard = config.overloadGuardEnabled
+                ? try OverloadGuard(loop: loop, settings: Self.overloadSettings(config)) { [unowned http] in http.bulkBacklogBytes }
+                : nil
         } catch {
             opened.close()
             throw error
@@ -82,6 +88,7 @@ public final class EurekaNode {
         cluster.replicator?.onPeerHealthChange = { [unowned nodeLog] url, old, health in nodeLog.peerHealth(url: url, from: old, health) }
         cluster.onSyncResult = { [unowned nodeLog] result in nodeLog.syncResult(result) }
         api.readsOpen = { [gate = cluster.gate] in gate.readsOpen }
+        if let overloadGuard { api.admitsBulkFetch = { [unowned overloadGuard] in overloadGuard.admitsBulkFetch() } }
         api.status.replicas = { [unowned cluster] in cluster.reports() }
         api.status.openForTraffic = { [gate = cluster.gate] in gate.isOpenForTraffic }
         // Spec 5.6: listen at once; open for traffic after the start-up sync (at once without peers), expecting the
@@ -138,6 +145,27 @@ public final class EurekaNode {
         return settings
     }
 
+    static func apiSettings(_ config: ServerConfig) -> EurekaAPI.Settings {
+        var settings = EurekaAPI.Settings()
+        settings.syncWhenTimestampDiffers = config.syncWhenTimestampDiffers
+        settings.disableDelta = config.disableDelta
+        settings.maxBodyBytes = config.maxRequestBodyBytes
+        settings.rateLimiter.enabled = config.rateLimiterEnabled
+        settings.rateLimiter.throttleStandardClients = config.rateLimiterThrottleStandardClients
+        settings.rateLimiter.privilegedClients = config.rateLimiterPrivilegedClients
+        settings.rateLimiter.burstSize = config.rateLimiterBurstSize
+        settings.rateLimiter.registryFetchAverageRate = config.rateLimiterRegistryFetchAverageRate
+        settings.rateLimiter.fullFetchAverageRate = config.rateLimiterFullFetchAverageRate
+        settings.overloadRetryAfterSeconds = config.overloadRetryAfterSeconds
+        return settings
+    }
+
+    static func overloadSettings(_ config: ServerConfig) -> OverloadGuard.Settings {
+        OverloadGuard.Settings(enabled: config.overloadGuardEnabled, maxLoopLagMs: config.overloadMaxLoopLagMs,
+                               maxBulkBacklogBytes: config.overloadMaxBulkBacklogBytes,
+                               retryAfterSeconds: config.overloadRetryAfterSeconds)
+    }
+
     static func cacheSettings(_ config: ServerConfig) -> ResponseCache.Settings {
         var settings = ResponseCache.Settings()
         settings.useReadOnlyLevel = config.useReadOnlyResponseCache
@@ -155,6 +183,8 @@ public final class EurekaNode {
         settings.maxBodyBytes = config.maxRequestBodyBytes
         settings.idleTimeoutMs = UInt64(config.idleTimeoutMs)
         settings.requestTimeoutMs = UInt64(config.requestTimeoutMs)
+        settings.writeTimeoutMs = UInt64(config.writeTimeoutMs)
+        settings.maxSupersededPayloadBytes = config.maxSupersededPayloadBytes
         return settings
     }
 
@@ -189,6 +219,7 @@ public final class EurekaNode {
         signals = nil
         timers.close()
         propagation?.close()
+        overloadGuard?.close()
         cluster.close()
         http.stop { [unowned self, loop] in
             mailbox.close()
@@ -213,6 +244,9 @@ public final class EurekaNode {
     /// Open connections, for tests and metrics.
     var connectionCount: Int { http.connectionCount }
     var httpMetrics: HTTPMetrics { http.metrics }
+    var bulkBacklogBytes: Int { http.bulkBacklogBytes }
+    var pins: PinnedPayloads { http.pins }
+    var pinnedVersions: Int { http.pins.versionCount }
     var cacheMetrics: ResponseCache.Metrics { cache.metrics }
     var activeHandleCount: Int { loop.activeHandleCount }
 }
@@ -232,8 +266,12 @@ private struct OpenedParts {
     let http: HTTPServer
     var mailbox: LoopMailbox?
     var cluster: Cluster?
+    var timers: NodeTimers?
+    var propagation: LoopTimer?
 
     func close() {
+        propagation?.close()
+        timers?.close()
         cluster?.close()
         mailbox?.close()
         http.stop {}

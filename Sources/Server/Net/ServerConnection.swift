@@ -260,7 +260,16 @@ final class ServerConnection: TCPStreamDelegate {
         case .closed, .awaitingReply:
             return
         case .lingering(let since):
-            if now &- since >= context.settings.lingerMs { stream.close() }
+            // A closing answer still being written (a registry for a `Connection: close` client) is bound by the
+            // write timeout, not cut by the linger, which is for the input that follows it.
+            if stream.pendingBytes > 0 {
+                if stream.writeStalledMillis(now: now) >= context.settings.writeTimeoutMs {
+                    context.metrics.writeTimeouts += 1
+                    stream.close()
+                }
+            } else if now &- since >= context.settings.lingerMs {
+                stream.close()
+            }
         case .reading, .writing:
             if stream.writeStalledMillis(now: now) >= context.settings.writeTimeoutMs {
                 // The client stopped reading: what it was sent (maybe a whole registry version) goes with it.

@@ -107,3 +107,30 @@ import Testing
         withExtendedLifetime(stuck) {}
     }
 }
+
+/// A `Connection: close` client reading a large answer slowly gets all of it: the linger after a closing answer
+/// starts once the answer is out, and while it is being written only the write timeout applies.
+@Suite(.serialized) struct ClosingAnswerTests {
+    @Test func aSlowlyReadClosingAnswerIsNotCutByTheLinger() throws {
+        let node = try TestNode()
+        defer { node.stop() }
+        node.registerInProcess(12_000)  // more than the kernel buffers take
+        let expected = try node.get("/eureka/apps").body.count
+        #expect(expected > 5_000_000)
+        let client = try StuckReader(port: node.port, request: "GET /eureka/apps/ HTTP/1.1\r\nHost: t\r\nAccept: application/json\r\n"
+                                         + "Connection: close\r\n\r\n", count: 1)
+        #expect(node.eventually { $0.bulkBacklogBytes > 0 })
+        usleep(2_600_000)  // past the 2 s linger, not reading
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { recv(client.fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { break }
+            received += chunk[..<n]
+        }
+        let text = String(decoding: received.prefix(200), as: UTF8.self)
+        #expect(text.hasPrefix("HTTP/1.1 200 OK"))
+        let headEnd = received.firstRange(of: [13, 10, 13, 10])!.upperBound
+        #expect(received.count - headEnd == expected)
+    }
+}

@@ -37,6 +37,15 @@ final class StuckReader {
 }
 
 extension TestNode {
+    /// Registers `count` instances straight into the registry, on the loop: a registry of megabytes in a second.
+    func registerInProcess(_ count: Int) {
+        running.sync { node in
+            for n in 0..<count {
+                _ = node.registry.register(instance("bulk-\(n)", app: "BULK"), leaseDurationSecs: 90, isReplication: false)
+            }
+        }
+    }
+
     /// Registers `count` instances, so the registry documents are large enough to go by reference.
     func registerMany(_ count: Int) throws {
         for n in 1...count { _ = try register(.orders(n)) }

@@ -59,6 +59,7 @@ public struct ServerConfig: Sendable, Equatable {
     public var overloadMaxLoopLagMs = 50
     public var overloadMaxBulkBacklogBytes = 512 * 1024 * 1024
     public var overloadRetryAfterSeconds = 1
+    public var overloadRefusalDelayMs = 1_000
     public var immediateCachePropagation = false
     public var antiEntropyIntervalMs: Int64 = 0
     public var metricsEnabled = true

@@ -170,6 +170,8 @@ enum SettingKeys {
         int("eureka.node.overload-max-bulk-backlog-bytes", "overload guard: unwritten large-body bytes threshold", 0...Int.max,
             \.overloadMaxBulkBacklogBytes),
         int("eureka.node.overload-retry-after-seconds", "overload guard: Retry-After of its 503", 0...86_400, \.overloadRetryAfterSeconds),
+        int("eureka.node.overload-refusal-delay-ms", "overload guard: its 503 leaves this long after the request (0: at once)",
+            0...60_000, \.overloadRefusalDelayMs),
         bool("eureka.node.immediate-cache-propagation", "regenerate cached payloads on every change", \.immediateCachePropagation),
         ms("eureka.node.anti-entropy-interval-ms", "anti-entropy period", min: 0, \.antiEntropyIntervalMs, noEffect: "anti-entropy is planned, not built"),
         bool("eureka.node.metrics-enabled", "serve /metrics and /actuator/prometheus", \.metricsEnabled),

@@ -88,7 +88,10 @@ public final class EurekaNode {
         cluster.replicator?.onPeerHealthChange = { [unowned nodeLog] url, old, health in nodeLog.peerHealth(url: url, from: old, health) }
         cluster.onSyncResult = { [unowned nodeLog] result in nodeLog.syncResult(result) }
         api.readsOpen = { [gate = cluster.gate] in gate.readsOpen }
-        if let overloadGuard { api.admitsBulkFetch = { [unowned overloadGuard] in overloadGuard.admitsBulkFetch() } }
+        if let overloadGuard {
+            api.admitsBulkFetch = { [unowned overloadGuard] in overloadGuard.admitsBulkFetch() }
+            api.deliverOverloadRefusal = { [unowned overloadGuard] in overloadGuard.deliver($0) }
+        }
         api.status.replicas = { [unowned cluster] in cluster.reports() }
         api.status.openForTraffic = { [gate = cluster.gate] in gate.isOpenForTraffic }
         // Spec 5.6: listen at once; open for traffic after the start-up sync (at once without peers), expecting the
@@ -167,7 +170,7 @@ public final class EurekaNode {
     static func overloadSettings(_ config: ServerConfig) -> OverloadGuard.Settings {
         OverloadGuard.Settings(enabled: config.overloadGuardEnabled, maxLoopLagMs: config.overloadMaxLoopLagMs,
                                maxBulkBacklogBytes: config.overloadMaxBulkBacklogBytes,
-                               retryAfterSeconds: config.overloadRetryAfterSeconds)
+                               retryAfterSeconds: config.overloadRetryAfterSeconds, refusalDelayMs: config.overloadRefusalDelayMs)
     }
 
     static func cacheSettings(_ config: ServerConfig) -> ResponseCache.Settings {

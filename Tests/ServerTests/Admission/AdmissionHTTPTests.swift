@@ -31,15 +31,17 @@ import Testing
     /// overload: full and delta fetches get 503 with Retry-After, everything else is served.
     @Test func fullAndDeltaFetchesGet503WithRetryAfterWhileBulkWritesBackUp() throws {
         let node = try TestNode(["--eureka.node.overload-guard-enabled=true", "--eureka.node.overload-max-bulk-backlog-bytes=1",
-                                 "--eureka.node.overload-retry-after-seconds=7"])
+                                 "--eureka.node.overload-retry-after-seconds=7", "--eureka.node.overload-refusal-delay-ms=300"])
         defer { node.stop() }
         try node.registerMany(200)
         #expect(try node.get("/eureka/apps").status == 200)
         // Application fetches are not guarded: they keep this client's large answers coming.
         var stuck: StuckReader? = try StuckReader(port: node.port, request: StuckReader.appFetch, count: 100)
         #expect(node.eventually { $0.bulkBacklogBytes > 1 })
+        let asked = Monotonic.micros()
         let refused = try node.get("/eureka/apps")
         #expect(refused.status == 503 && refused.header("Retry-After") == "7")
+        #expect(Monotonic.micros() - asked >= 250_000)  // the refusal waits its delay: no retry storm
         #expect(try node.get("/eureka/apps/delta").status == 503)
         #expect(try node.get("/eureka/apps/ORDERS").status == 200)
         #expect(try node.heartbeat("ORDERS", "orders-1:orders:8080").status == 200)

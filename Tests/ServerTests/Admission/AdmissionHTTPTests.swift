@@ -136,3 +136,31 @@ import Testing
         #expect(received.count - headEnd == expected)
     }
 }
+
+/// Connections past `max-connections` are closed at once, while an admitted one is in the middle of a large answer.
+@Suite(.serialized) struct ConnectionCapUnderLoadTests {
+    @Test func refusedConnectionsDoNotDisturbALargeAnswerInFlight() throws {
+        let node = try TestNode(["--eureka.node.max-connections=2"])
+        defer { node.stop() }
+        node.registerInProcess(12_000)
+        let expected = try node.get("/eureka/apps").body
+        let reader = try StuckReader(port: node.port, request: StuckReader.fullFetch, count: 1)  // mid-answer, unread
+        let beater = try node.client()
+        #expect(node.eventually { $0.connectionCount == 2 && $0.bulkBacklogBytes > 0 })
+        let extra = try (0..<5).map { _ in try node.client() }
+        for client in extra { #expect(client.readsEOF()) }
+        beater.send("PUT /eureka/apps/BULK/bulk-1 HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try beater.readReply().status == 200)
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while received.count < expected.count + 200 {
+            let n = chunk.withUnsafeMutableBytes { recv(reader.fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { break }
+            received += chunk[..<n]
+            if let headEnd = received.firstRange(of: [13, 10, 13, 10]), received.count - headEnd.upperBound >= expected.count { break }
+        }
+        let headEnd = received.firstRange(of: [13, 10, 13, 10])!.upperBound
+        #expect(Array(received[headEnd...]) == expected)
+        #expect(node.running.sync { $0.httpMetrics.refused } == 5)
+    }
+}

@@ -6,6 +6,9 @@ final class EurekaAPI: Responder {
         var syncWhenTimestampDiffers = true
         var disableDelta = false
         var maxBodyBytes = 1024 * 1024
+        var rateLimiter = FetchRateLimiter.Settings()
+        /// Seconds in the `Retry-After` of a fetch refused because the node is overloaded.
+        var overloadRetryAfterSeconds = 1
     }
 
     let router: Router
@@ -16,6 +19,13 @@ final class EurekaAPI: Responder {
     let time: TimeSource
     /// False while the start-up sync runs or the empty-sync window is open (spec 5.6): cached reads get 403.
     var readsOpen: () -> Bool = { true }
+    /// False while the node is overloaded (its loop late or its bulk writes backed up): full and delta fetches
+    /// get 503 with `Retry-After`, so heartbeats and registrations keep their latency. Wired by the node.
+    var admitsBulkFetch: () -> Bool = { true }
+    /// How that 503 is answered: at once, or later (the node's guard delays it, see OverloadGuard).
+    var deliverOverloadRefusal: (Response) -> Reply = { .now($0) }
+    /// Spec 8: the registry fetches' token buckets.
+    let rateLimiter: FetchRateLimiter
     /// Peer batches received and their items (spec 7.5), for /metrics.
     private(set) var replicationReceived = (batches: 0, items: 0)
 
@@ -33,6 +43,7 @@ final class EurekaAPI: Responder {
         self.status = status
         self.settings = settings
         self.time = time
+        rateLimiter = FetchRateLimiter(settings: settings.rateLimiter)
     }
 
     /// Requests by endpoint class and status, and their latency (spec 10), for /metrics.
@@ -66,9 +77,23 @@ final class EurekaAPI: Responder {
         if request.method == .options { return .now(Self.listingAllow(200, endpoint)) }
         if request.method == .get || request.method == .head, let entity = Self.cachedEntity(endpoint) {
             if case .delta = entity, settings.disableDelta { return .now(.empty(403)) }
+            if let refusal = admissionRefusal(endpoint, request) { return refusal }
             return cachedReply(entity, request)  // may answer later: a large payload is built off the loop
         }
         return .now(answer(endpoint, request, query))
+    }
+
+    /// A fetch turned away before the cache is asked: over the rate limit (spec 8: 503, empty body), or a
+    /// full or delta fetch while the node is overloaded (503 with `Retry-After`, beyond Netflix).
+    private func admissionRefusal(_ endpoint: Endpoint, _ request: Request) -> Reply? {
+        guard let target = FetchRateLimiter.target(of: endpoint, request.method) else { return nil }
+        if target != .applicationFetch, !admitsBulkFetch() {
+            var response = Response.empty(503)
+            response.retryAfterSeconds = settings.overloadRetryAfterSeconds
+            return deliverOverloadRefusal(response)
+        }
+        let client = request.headerString("DiscoveryIdentity-Name")
+        return rateLimiter.admits(target, clientName: client, now: time.nowMillis()) ? nil : .now(.empty(503))
     }
 
     /// `Expect: 100-continue`: refuse before the body is sent when the answer cannot be anything but an

@@ -18,6 +18,8 @@ struct NodeStatus {
     var replicationReceived = (batches: 0, items: 0)
     /// Requests by endpoint class and status, with latency histograms (empty tables when nil).
     var requests: RequestMetrics.Snapshot?
+    /// Admission control (issue 18): the rate limiter, the overload guard, slow clients.
+    var admission = AdmissionCounters()
     /// The process's memory, CPU time and descriptors, read from /proc for this page.
     var process: ProcessStats?
     /// How late the loop's probe timer fired and how long callbacks held the loop (nil: no probe).
@@ -29,4 +31,13 @@ struct NodeStatus {
         if !openForTraffic { return "start-up registry sync from peers in progress" }
         return nil
     }
+}
+
+/// What the admission protections did, for /metrics.
+struct AdmissionCounters {
+    var rateLimited = (overLimit: 0, rejected: 0)
+    var overloadRefused = 0
+    var bulkBacklogBytes = 0
+    var supersededPinnedBytes = 0
+    var supersededHoldersClosed = 0
 }

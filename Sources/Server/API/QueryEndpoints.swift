@@ -9,21 +9,25 @@ extension EurekaAPI {
         let key = CacheKey(entity, json ? .json : .xml, Negotiation.wantsCompact(request) ? .compact : .full)
         switch cache.read(key) {
         case .ready(let payload):
-            return .now(Self.response(payload, json: json, gzip: gzip))
+            return .now(Self.response(payload, key, json: json, gzip: gzip))
         case .pending(let build):
             let reply = PendingReply()
-            build.whenReady(key) { reply.complete(Self.response($0, json: json, gzip: gzip)) }
+            build.whenReady(key) { reply.complete(Self.response($0, key, json: json, gzip: gzip)) }
             return .later(reply)
         }
     }
 
-    private static func response(_ payload: Payload, json: Bool, gzip: Bool) -> Response {
+    private static func response(_ payload: Payload, _ key: CacheKey, json: Bool, gzip: Bool) -> Response {
         guard let body = payload.body else { return .empty(404) }
         var response = Response(status: 200, contentType: json ? .json : .xml, body: .shared(body))
         if let gzipped = payload.gzipped, gzip {
             response.body = .shared(gzipped)
             response.contentEncodingGzip = true
         }
+        var lineage = Hasher()
+        lineage.combine(key)
+        lineage.combine(response.contentEncodingGzip)
+        response.bodyVersion = BodyVersion(lineage: lineage.finalize(), sequence: payload.sequence)
         return response
     }
 

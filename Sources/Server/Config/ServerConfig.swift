@@ -53,6 +53,13 @@ public struct ServerConfig: Sendable, Equatable {
     public var idleTimeoutMs: Int64 = 90_000
     public var requestTimeoutMs: Int64 = 30_000
     public var maxConnections = 19_000
+    public var writeTimeoutMs: Int64 = 60_000
+    public var maxSupersededPayloadBytes = 256 * 1024 * 1024
+    public var overloadGuardEnabled = false
+    public var overloadMaxLoopLagMs = 50
+    public var overloadMaxBulkBacklogBytes = 512 * 1024 * 1024
+    public var overloadRetryAfterSeconds = 1
+    public var overloadRefusalDelayMs = 1_000
     public var immediateCachePropagation = false
     public var antiEntropyIntervalMs: Int64 = 0
     /// Warm restart (docs/warm-restart.md): empty is off.

@@ -6,6 +6,11 @@ struct Response {
     var contentEncodingGzip = false
     /// `Allow` for 405 and OPTIONS.
     var allow: StaticString?
+    /// `Retry-After` in seconds (a 503 of the overload guard).
+    var retryAfterSeconds: Int?
+    /// Which version of which document a shared body is: the connection layer bounds the memory that
+    /// connections still writing superseded versions keep alive.
+    var bodyVersion: BodyVersion?
     /// Ends the connection after this response (errors that leave the stream in an unknown state).
     var closeConnection = false
 
@@ -30,6 +35,13 @@ struct Response {
             }
         }
     }
+}
+
+/// A version of a cached document: versions of one `lineage` (document, format, encoding) are ordered by
+/// `sequence`, and a higher one supersedes the lower ones.
+struct BodyVersion: Hashable, Sendable {
+    var lineage: Int
+    var sequence: UInt64
 }
 
 /// A body is either bytes made for this response or a shared immutable payload (a cached document),

@@ -36,6 +36,9 @@ final class TCPStream: LoopHandle {
     @exclusivity(unchecked) private var pendingSplices: [Splice] = []
     @exclusivity(unchecked) private var inFlightSplices: [Splice] = []
     @exclusivity(unchecked) private var splicedBytes = 0
+    /// Write callbacks so far, and what `writeStalledMillis` last saw: no timer of its own per stream.
+    @exclusivity(unchecked) private var writesCompleted = 0
+    private var stallWatch: (writes: Int, queued: Int, since: UInt64)?
 
     private struct Splice {
         var offset: Int
@@ -162,7 +165,22 @@ final class TCPStream: LoopHandle {
         inFlightSplices.removeAll(keepingCapacity: true)
     }
 
+    /// How long the write in flight has not moved (0 without one), for the owner's periodic sweep: a write
+    /// moves when libuv's queue of unsent bytes shrinks or a write completes. Waiting for the bulk write
+    /// budget is not a stall: nothing is in flight then.
+    func writeStalledMillis(now: UInt64) -> UInt64 {
+        guard !inFlight.isEmpty || !inFlightSplices.isEmpty, !isClosing else {
+            stallWatch = nil
+            return 0
+        }
+        let queued = Int(uv_stream_get_write_queue_size(asStream(tcp)))
+        if let watch = stallWatch, watch.writes == writesCompleted, watch.queued == queued { return now &- watch.since }
+        stallWatch = (writesCompleted, queued, now)
+        return 0
+    }
+
     private func didWrite(status: Int32) {
+        writesCompleted &+= 1
         if let storage = inFlight.surrender() { loop.recycle(storage) }  // the next write takes it from the loop
         dropInFlightSplices()
         if status < 0 || isClosing {

@@ -35,6 +35,7 @@ enum MetricsText {
                seconds(cache.generationMicros))
         metric("eureka_cache_snapshot_seconds_total", "counter", "Loop time spent copying registry snapshots.",
                seconds(cache.snapshotMicros))
+        appendAdmission(status, metric)
         metric("eureka_replication_batches_received_total", "counter", "Peer replication batches received.", status.replicationReceived.batches)
         metric("eureka_replication_items_received_total", "counter", "Items of peer replication batches received.", status.replicationReceived.items)
         metric("eureka_cache_evictions_total", "counter", "Per-application and VIP cache entries evicted as least recently read.",
@@ -45,6 +46,24 @@ enum MetricsText {
         if let process = status.process { appendProcess(process, to: &lines) }
         appendBuildInfo(to: &lines)
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Issue 18's protections: rate limiter (spec 8), overload guard, write timeout, superseded-version bound.
+    private static func appendAdmission(_ status: NodeStatus, _ metric: (String, String, String, Int) -> Void) {
+        let admission = status.admission
+        metric("eureka_rate_limiter_over_limit_total", "counter", "Fetches over the rate limit (served when the limiter is off).",
+               admission.rateLimited.overLimit)
+        metric("eureka_rate_limiter_rejected_total", "counter", "Fetches answered 503 by the rate limiter.", admission.rateLimited.rejected)
+        metric("eureka_overload_refused_total", "counter", "Full and delta fetches answered 503 by the overload guard.",
+               admission.overloadRefused)
+        metric("eureka_http_bulk_backlog_bytes", "gauge", "Bytes of large bodies queued on connections not yet drained.",
+               admission.bulkBacklogBytes)
+        metric("eureka_http_write_timeouts_total", "counter", "Connections closed because their output stopped moving.",
+               status.http.writeTimeouts)
+        metric("eureka_http_superseded_pinned_bytes", "gauge", "Bytes of superseded cached versions held by writing connections.",
+               admission.supersededPinnedBytes)
+        metric("eureka_http_superseded_holders_closed_total", "counter", "Connections closed to bound superseded versions held.",
+               admission.supersededHoldersClosed)
     }
 
     /// One series per peer (label `peer`, its service URL without credentials), from real batch results (spec 7.6).

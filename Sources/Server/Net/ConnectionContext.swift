@@ -14,6 +14,11 @@ final class ConnectionContext {
     @exclusivity(unchecked) var metrics = HTTPMetrics()
     /// Set once the server stops: answers say `Connection: close` and idle connections close.
     @exclusivity(unchecked) var isStopping = false
+    /// Versions of large cached bodies held by connections still writing them, and their bound.
+    let pins: PinnedPayloads
+    /// Bytes of large shared bodies queued on connections that have not drained yet: the write backlog the
+    /// overload guard watches. A body counts from its queueing to its connection's drain or close.
+    @exclusivity(unchecked) var bulkBacklogBytes = 0
     /// Set by the server: a connection calls it from its close callback.
     var connectionDidClose: (ServerConnection) -> Void = { _ in }
 
@@ -21,5 +26,6 @@ final class ConnectionContext {
         self.settings = settings
         self.responder = responder
         self.errorResponse = errorResponse
+        pins = PinnedPayloads(maxSupersededBytes: settings.maxSupersededPayloadBytes)
     }
 }

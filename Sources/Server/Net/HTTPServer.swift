@@ -5,6 +5,8 @@ struct HTTPMetrics: Sendable {
     var requests = 0
     var decodeFailures = 0
     var timeouts = 0
+    /// Connections closed because their output stopped moving for the write timeout.
+    var writeTimeouts = 0
     /// Bytes read from clients and bytes queued for them (status lines, headers and bodies).
     var bytesIn = 0
     var bytesOut = 0
@@ -55,11 +57,15 @@ final class HTTPServer {
         context.connectionDidClose = { [unowned self] connection in connectionDidClose(connection) }
         // One timer visits every connection: at 20,000 connections that is tens of microseconds,
         // cheaper than a timer per socket and restarting it on every request.
-        let period = max(50, min(1_000, min(settings.idleTimeoutMs, settings.requestTimeoutMs, settings.lingerMs) / 4))
+        let period = max(50, min(1_000, min(settings.idleTimeoutMs, settings.requestTimeoutMs, settings.lingerMs,
+                                            settings.writeTimeoutMs) / 4))
         sweepTimer.start(afterMs: period, repeatMs: period) { [unowned self] in sweep() }
     }
 
     var connectionCount: Int { connections.count }
+    /// Bytes of large bodies queued and not yet drained, across connections (the overload guard's backlog).
+    var bulkBacklogBytes: Int { context.bulkBacklogBytes }
+    var pins: PinnedPayloads { context.pins }
 
     private func accept(_ stream: TCPStream) {
         guard !isStopping, connections.count < settings.maxConnections else {

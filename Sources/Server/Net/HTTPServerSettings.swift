@@ -13,6 +13,10 @@ struct HTTPServerSettings: Sendable {
     var maxPendingOutputBytes = 4 * 1024 * 1024
     /// After an error response, input is read and discarded this long before the connection closes.
     var lingerMs: UInt64 = 2_000
+    /// A connection whose output has not moved for this long (a client that stopped reading) is closed.
+    var writeTimeoutMs: UInt64 = 60_000
+    /// Bytes of superseded cached-document versions that writing connections may keep alive (PinnedPayloads).
+    var maxSupersededPayloadBytes = 256 * 1024 * 1024
     /// Graceful stop waits this long for writes in flight before closing everything.
     var stopGraceMs: UInt64 = 1_500
 

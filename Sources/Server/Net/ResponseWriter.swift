@@ -9,7 +9,7 @@ enum ResponseWriter {
     @discardableResult
     static func write(_ response: Response, headOnly: Bool, close: Bool, keepAliveHTTP10: Bool, into out: inout ByteBuffer) -> SharedBytes? {
         // The heartbeat's answer (and every other bare keep-alive 200/404) in one append: same bytes as below.
-        if response.contentType == nil, !response.contentEncodingGzip, response.allow == nil, !close, !keepAliveHTTP10,
+        if response.contentType == nil, !response.contentEncodingGzip, response.allow == nil, response.retryAfterSeconds == nil, !close, !keepAliveHTTP10,
            case .empty = response.body {
             switch response.status {
             case 200:
@@ -27,6 +27,11 @@ enum ResponseWriter {
         if let allow = response.allow {
             out.append("Allow: ")
             out.append(allow)
+            out.append("\r\n")
+        }
+        if let seconds = response.retryAfterSeconds {
+            out.append("Retry-After: ")
+            out.append(decimal: seconds)
             out.append("\r\n")
         }
         if close {

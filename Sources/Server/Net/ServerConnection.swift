@@ -47,6 +47,8 @@ final class ServerConnection: TCPStreamDelegate {
     @exclusivity(unchecked) private var buffersReleased = true
     @exclusivity(unchecked) private(set) var lastActivity: UInt64
     @exclusivity(unchecked) private var requestStartedAt: UInt64 = 0
+    /// Bytes of large shared bodies queued since the last drain, counted in the context's backlog.
+    @exclusivity(unchecked) private var bulkOwed = 0
 
     init(stream: TCPStream, context: ConnectionContext) {
         self.stream = stream
@@ -188,6 +190,9 @@ final class ServerConnection: TCPStreamDelegate {
         if let byReference {
             written += byReference.count
             stream.queue(reference: byReference.raw, owner: byReference)
+            bulkOwed += byReference.count
+            context.bulkBacklogBytes += byReference.count
+            if let version = response.bodyVersion { context.pins.pin(version, bytes: byReference.count, by: stream) }
         }
         context.metrics.bytesOut += written
         if close {
@@ -210,6 +215,7 @@ final class ServerConnection: TCPStreamDelegate {
     }
 
     func streamDidDrain(_ stream: TCPStream) {
+        releaseBulk()
         if case .writing = state {
             state = .reading
             if !peerEnded { stream.startReading() }
@@ -219,8 +225,17 @@ final class ServerConnection: TCPStreamDelegate {
     }
 
     func streamDidClose(_ stream: TCPStream) {
+        releaseBulk()
         state = .closed
         context.connectionDidClose(self)
+    }
+
+    /// Everything queued left (or never will): the large bodies no longer count as backlog or pin a version.
+    private func releaseBulk() {
+        guard bulkOwed > 0 else { return }
+        context.bulkBacklogBytes -= bulkOwed
+        bulkOwed = 0
+        context.pins.release(stream)
     }
 
     /// The peer sent FIN: once every answer it is owed has left, close.
@@ -245,9 +260,22 @@ final class ServerConnection: TCPStreamDelegate {
         case .closed, .awaitingReply:
             return
         case .lingering(let since):
-            if now &- since >= context.settings.lingerMs { stream.close() }
+            // A closing answer still being written (a registry for a `Connection: close` client) is bound by the
+            // write timeout, not cut by the linger, which is for the input that follows it.
+            if stream.pendingBytes > 0 {
+                if stream.writeStalledMillis(now: now) >= context.settings.writeTimeoutMs {
+                    context.metrics.writeTimeouts += 1
+                    stream.close()
+                }
+            } else if now &- since >= context.settings.lingerMs {
+                stream.close()
+            }
         case .reading, .writing:
-            if decoder.isMidRequest, now &- requestStartedAt >= context.settings.requestTimeoutMs {
+            if stream.writeStalledMillis(now: now) >= context.settings.writeTimeoutMs {
+                // The client stopped reading: what it was sent (maybe a whole registry version) goes with it.
+                context.metrics.writeTimeouts += 1
+                stream.close()
+            } else if decoder.isMidRequest, now &- requestStartedAt >= context.settings.requestTimeoutMs {
                 context.metrics.timeouts += 1
                 var response = Response.empty(408)
                 response.closeConnection = true

@@ -22,6 +22,8 @@ public final class EurekaNode {
     let lagProbe: LoopLagProbe
     /// Warm restart's periodic and final snapshot writes; nil when `eureka.node.snapshot-path` is empty.
     private let snapshots: SnapshotScheduler?
+    /// Beyond Netflix: full and delta fetches turned away while the node falls behind (nil when off).
+    private let overloadGuard: OverloadGuard?
     private var signals: SignalWatcher?
     private var isStopping = false
     /// Called after every registry change, after the cache and replication heard of it (the C API's events).
@@ -61,8 +63,7 @@ public final class EurekaNode {
             status: StatusPage(settings: .init(environment: config.environment,
                                                minAvailableReplicas: config.minAvailableInstancesForPeerReplication),
                                identity: identity, startedAtMillis: startedAtMillis, time: time),
-            settings: .init(syncWhenTimestampDiffers: config.syncWhenTimestampDiffers, disableDelta: config.disableDelta,
-                            maxBodyBytes: config.maxRequestBodyBytes),
+            settings: Self.apiSettings(config),
             time: time)
         http = try HTTPServer(loop: loop, settings: Self.httpSettings(config), responder: api) { status in
             EurekaAPI.error(status, Self.message(for: status), json: false)
@@ -85,6 +86,12 @@ public final class EurekaNode {
             opened.refreshStep = refreshStep
             lagProbe = try LoopLagProbe(loop: loop, intervalMs: UInt64(config.loopProbeIntervalMs))
             opened.lagProbe = lagProbe
+            overloadGuard = config.overloadGuardEnabled
+                ? try OverloadGuard(loop: loop, settings: Self.overloadSettings(config),
+                                    loopLagMicros: { [lagProbe] in lagProbe.reading.lastLagMicros },
+                                    backlogBytes: { [unowned http] in http.bulkBacklogBytes })
+                : nil
+            opened.overloadGuard = overloadGuard
             snapshots = try Self.snapshotScheduler(config, loop: loop, node: identity.instanceId(port: http.port),
                                                    registry: registry, time: time)
         } catch {
@@ -106,6 +113,10 @@ public final class EurekaNode {
         cluster.replicator?.onPeerHealthChange = { [unowned nodeLog] url, old, health in nodeLog.peerHealth(url: url, from: old, health) }
         cluster.onSyncResult = { [unowned nodeLog] result in nodeLog.syncResult(result) }
         api.readsOpen = { [gate = cluster.gate] in gate.readsOpen }
+        if let overloadGuard {
+            api.admitsBulkFetch = { [unowned overloadGuard] in overloadGuard.admitsBulkFetch() }
+            api.deliverOverloadRefusal = { [unowned overloadGuard] in overloadGuard.deliver($0) }
+        }
         api.status.replicas = { [unowned cluster] in cluster.reports() }
         api.status.openForTraffic = { [gate = cluster.gate] in gate.isOpenForTraffic }
         // Spec 5.6: listen at once; open for traffic after the start-up sync (at once without peers), expecting the
@@ -151,6 +162,10 @@ public final class EurekaNode {
                    connections: http.connectionCount, http: http.metrics, cache: cache.metrics,
                    openForTraffic: cluster.gate.isOpenForTraffic, shuttingDown: isStopping, replicas: cluster.reports(),
                    replicationReceived: api.replicationReceived, requests: api.requestMetrics.snapshot,
+                   admission: AdmissionCounters(rateLimited: (api.rateLimiter.counters.overLimit, api.rateLimiter.counters.rejected),
+                                                overloadRefused: overloadGuard?.refused ?? 0, bulkBacklogBytes: http.bulkBacklogBytes,
+                                                supersededPinnedBytes: http.pins.supersededBytes,
+                                                supersededHoldersClosed: http.pins.disconnected),
                    process: .read(), loopLag: lagProbe.reading)
     }
 
@@ -187,6 +202,27 @@ public final class EurekaNode {
                                  interval: interval, slices: slices)
     }
 
+    static func apiSettings(_ config: ServerConfig) -> EurekaAPI.Settings {
+        var settings = EurekaAPI.Settings()
+        settings.syncWhenTimestampDiffers = config.syncWhenTimestampDiffers
+        settings.disableDelta = config.disableDelta
+        settings.maxBodyBytes = config.maxRequestBodyBytes
+        settings.rateLimiter.enabled = config.rateLimiterEnabled
+        settings.rateLimiter.throttleStandardClients = config.rateLimiterThrottleStandardClients
+        settings.rateLimiter.privilegedClients = config.rateLimiterPrivilegedClients
+        settings.rateLimiter.burstSize = config.rateLimiterBurstSize
+        settings.rateLimiter.registryFetchAverageRate = config.rateLimiterRegistryFetchAverageRate
+        settings.rateLimiter.fullFetchAverageRate = config.rateLimiterFullFetchAverageRate
+        settings.overloadRetryAfterSeconds = config.overloadRetryAfterSeconds
+        return settings
+    }
+
+    static func overloadSettings(_ config: ServerConfig) -> OverloadGuard.Settings {
+        OverloadGuard.Settings(enabled: config.overloadGuardEnabled, maxLoopLagMs: config.overloadMaxLoopLagMs,
+                               maxBulkBacklogBytes: config.overloadMaxBulkBacklogBytes,
+                               retryAfterSeconds: config.overloadRetryAfterSeconds, refusalDelayMs: config.overloadRefusalDelayMs)
+    }
+
     static func cacheSettings(_ config: ServerConfig) -> ResponseCache.Settings {
         var settings = ResponseCache.Settings()
         settings.useReadOnlyLevel = config.useReadOnlyResponseCache
@@ -205,6 +241,8 @@ public final class EurekaNode {
         settings.maxBodyBytes = config.maxRequestBodyBytes
         settings.idleTimeoutMs = UInt64(config.idleTimeoutMs)
         settings.requestTimeoutMs = UInt64(config.requestTimeoutMs)
+        settings.writeTimeoutMs = UInt64(config.writeTimeoutMs)
+        settings.maxSupersededPayloadBytes = config.maxSupersededPayloadBytes
         return settings
     }
 
@@ -241,6 +279,7 @@ public final class EurekaNode {
         propagation?.close()
         refreshStep.close()
         lagProbe.close()
+        overloadGuard?.close()
         cluster.close()
         http.stop { [unowned self, loop] in
             // No connection is left, so nothing changes the registry any more: the final snapshot sees it all.
@@ -270,6 +309,9 @@ public final class EurekaNode {
     /// Open connections, for tests and metrics.
     var connectionCount: Int { http.connectionCount }
     var httpMetrics: HTTPMetrics { http.metrics }
+    var bulkBacklogBytes: Int { http.bulkBacklogBytes }
+    var pins: PinnedPayloads { http.pins }
+    var pinnedVersions: Int { http.pins.versionCount }
     var cacheMetrics: ResponseCache.Metrics { cache.metrics }
     var activeHandleCount: Int { loop.activeHandleCount }
 }
@@ -293,8 +335,10 @@ private struct OpenedParts {
     var propagation: LoopTimer?
     var refreshStep: LoopTimer?
     var lagProbe: LoopLagProbe?
+    var overloadGuard: OverloadGuard?
 
     func close() {
+        overloadGuard?.close()
         lagProbe?.close()
         refreshStep?.close()
         propagation?.close()

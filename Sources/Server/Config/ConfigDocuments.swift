@@ -106,17 +106,20 @@ enum CloudPlatform {
     }
 }
 
-/// The values the loader sees, in Spring's order: flags, then environment variables, then the file entries (the
-/// last active one wins), then our settings' defaults (so `${server.port}` is 8761 when nothing sets it).
+/// The values the loader sees, in Spring's order: flags, then the properties of `SPRING_APPLICATION_JSON`, then
+/// environment variables, then the file entries (the last active one wins), then our settings' defaults (so
+/// `${server.port}` is 8761 when nothing sets it).
 struct PropertyLayers {
     let flags: [ConfigEntry]
+    let json: [ConfigEntry]
     let environmentEntries: [ConfigEntry]
     let environment: [String: String]
     private let lowercasedEnvironment: [String: String]
     var files: [ConfigEntry] = []
 
-    init(flags: [ConfigEntry], environmentEntries: [ConfigEntry], environment: [String: String]) {
+    init(flags: [ConfigEntry], json: [ConfigEntry] = [], environmentEntries: [ConfigEntry], environment: [String: String]) {
         self.flags = flags
+        self.json = json
         self.environmentEntries = environmentEntries
         self.environment = environment
         var lowercased: [String: String] = [:]
@@ -128,6 +131,7 @@ struct PropertyLayers {
     func raw(_ name: String) -> String? {
         let relaxed = SettingKeys.relaxed(name)
         if let entry = flags.last(where: { SettingKeys.relaxed($0.key) == relaxed }) { return entry.value }
+        if let entry = json.last(where: { SettingKeys.relaxed($0.key) == relaxed }) { return entry.value }
         if let value = EnvironmentNames.lookup(name, in: environment, lowercased: lowercasedEnvironment) { return value }
         if let entry = files.last(where: { SettingKeys.relaxed($0.key) == relaxed }) { return entry.value }
         // An empty default (eureka.instance.hostname: the machine's name, found later) is no value: the
@@ -140,7 +144,7 @@ struct PropertyLayers {
     func resolved(_ name: String) throws(ConfigError) -> (value: String, source: ConfigSource)? {
         let relaxed = SettingKeys.relaxed(name)
         let matches = { (entry: ConfigEntry) in SettingKeys.relaxed(entry.key) == relaxed }
-        guard let entry = flags.last(where: matches) ?? environmentEntries.last(where: matches) ?? files.last(where: matches) else {
+        guard let entry = flags.last(where: matches) ?? json.last(where: matches) ?? environmentEntries.last(where: matches) ?? files.last(where: matches) else {
             return nil
         }
         var placeholders = Placeholders(lookup: { raw($0) })

@@ -19,7 +19,7 @@ public struct ConfigInputs: Sendable {
 }
 
 /// Flags, environment variables and config files -> ServerConfig, in Spring Boot's precedence: command-line
-/// flags over environment variables over config files (profile files over plain ones, `./config/` over `./`,
+/// flags over `SPRING_APPLICATION_JSON` over environment variables over config files (profile files over plain ones, `./config/` over `./`,
 /// later documents over earlier ones) over the defaults. Every value passes through ConfigBinding.
 public enum ConfigLoader {
     /// Command-line flags alone (`--name=value`), no environment and no default file places.
@@ -31,7 +31,8 @@ public enum ConfigLoader {
         let flags = try collapse(flagEntries(inputs.arguments))
         let (variables, strays) = try EnvironmentNames.entries(inputs.environment)
         let environmentEntries = try collapse(variables)
-        var layers = PropertyLayers(flags: flags, environmentEntries: environmentEntries, environment: inputs.environment)
+        let json = try collapse(ApplicationJSON.entries(flags: flags, environmentEntries: environmentEntries))
+        var layers = PropertyLayers(flags: flags, json: json, environmentEntries: environmentEntries, environment: inputs.environment)
 
         // Where the files are: from flags and environment only, as in Spring.
         let location = try layers.resolved("spring.config.location")
@@ -81,7 +82,7 @@ public enum ConfigLoader {
                              files: [String]) throws(ConfigError) -> LoadedConfig {
         var placeholders = Placeholders(lookup: { layers.raw($0) })
         var resolved: [(entry: ConfigEntry, known: Bool)] = []
-        for entry in layers.files + layers.environmentEntries + layers.flags {
+        for entry in layers.files + layers.environmentEntries + layers.json + layers.flags {
             let relaxed = SettingKeys.relaxed(entry.key)
             let known = SettingKeys.byRelaxedName[relaxed] != nil || SettingKeys.family(relaxedName: relaxed) != nil
             guard known else {

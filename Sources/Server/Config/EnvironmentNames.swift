@@ -28,7 +28,7 @@ enum EnvironmentNames {
             if let key = SettingKeys.byEnvironmentName[lower] {
                 entries.append(ConfigEntry(key: key.name, value: value, source: source))
             } else if name.contains(".") || name == "SPRING_APPLICATION_JSON" {
-                // SPRING_APPLICATION_JSON is not read: as an entry it gets its warning line.
+                // SPRING_APPLICATION_JSON as the loader's spring.application.json (ApplicationJSON reads it).
                 entries.append(ConfigEntry(key: name == "SPRING_APPLICATION_JSON" ? "spring.application.json" : name, value: value, source: source))
             } else if lower.hasPrefix("eureka_server_") || lower.hasPrefix("eureka_node_") {
                 if isServiceLink(name) { continue }

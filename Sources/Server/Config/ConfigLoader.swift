@@ -85,6 +85,7 @@ public enum ConfigLoader {
         for entry in layers.files + layers.environmentEntries + layers.json + layers.flags {
             let relaxed = SettingKeys.relaxed(entry.key)
             let known = SettingKeys.byRelaxedName[relaxed] != nil || SettingKeys.family(relaxedName: relaxed) != nil
+                || ZoneSettings.isZoneKey(relaxedName: relaxed)
             guard known else {
                 // Unknown: in our namespaces ConfigBinding refuses it below, before its value is looked at.
                 resolved.append((entry, SettingKeys.isStrict(relaxedName: relaxed)))
@@ -105,6 +106,7 @@ public enum ConfigLoader {
         for (entry, known) in resolved where known || !placeholders.referenced.contains(SettingKeys.relaxed(entry.key)) {
             try binding.apply(key: entry.key, value: entry.value, source: entry.source)
         }
+        binding.noteUnusedZones()
         return LoadedConfig(binding: binding, profiles: profiles, files: files)
     }
 
@@ -145,11 +147,17 @@ public enum ConfigLoader {
         var out: [ConfigEntry] = []
         var groups: [String: (position: Int, items: [(Int, String)])] = [:]
         for entry in entries {
-            guard let (base, index) = indexed(entry.key), let key = SettingKeys.byRelaxedName[SettingKeys.relaxed(base)] else {
+            guard let (base, index) = indexed(entry.key) else {
                 out.append(entry)
                 continue
             }
-            guard key.isList || key.kind == .loader else {
+            let key = SettingKeys.byRelaxedName[SettingKeys.relaxed(base)]
+            let isZoneList = key == nil && ZoneSettings.isZoneKey(relaxedName: SettingKeys.relaxed(base))
+            guard key != nil || isZoneList else {
+                out.append(entry)
+                continue
+            }
+            if let key, !(key.isList || key.kind == .loader) {
                 throw ConfigError.located(.unusableValue(name: key.name, value: entry.value, reason: "a list where one value is expected"), entry.source)
             }
             let relaxed = SettingKeys.relaxed(base)

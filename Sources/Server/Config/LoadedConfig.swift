@@ -61,6 +61,10 @@ public struct LoadedConfig: Sendable {
                 lines.append(Self.line(key.name, given.value, note))
             }
         }
+        for zoned in binding.zoneSettings {
+            lines.append(Self.line(zoned.name, zoned.value, zoned.source.description))
+        }
+        lines.append("# peers, in order: " + (config.peerServiceURLs.isEmpty ? "none" : config.peerServiceURLs.map(Self.masked).joined(separator: ", ")))
         if !binding.ignored.isEmpty {
             lines.append("# given, with no effect here:")
             for entry in binding.ignored {
@@ -138,6 +142,9 @@ extension ConfigLoader {
             if case .noEffect(let reason) = key.kind { help += " (accepted, no effect: \(reason))" }
             lines.append(column("  \(key.name)=\(read(defaults))", help))
         }
+        lines.append(column("  eureka.client.service-url.<zone>", "the peer URLs of one zone (a list)"))
+        lines.append(column("  eureka.client.availability-zones.<region>", "the zones of a region, in order (a comma list); peers"))
+        lines.append(column("", "are every zone's URLs, a zone without any taking defaultZone's"))
         lines.append("")
         lines.append("files and profiles:")
         for key in SettingKeys.all where key.kind == .loader {

@@ -122,7 +122,8 @@ enum SettingKeys {
     ]
 
     private static let other: [SettingKey] = [
-        list("eureka.client.service-url.defaultZone", "peer service URLs (http://), a list", \.serviceUrlDefaultZone),
+        list("eureka.client.service-url.defaultZone", "peer service URLs (http://), a list; the fallback of every zone", \.serviceUrlDefaultZone),
+        string("eureka.client.region", "region whose availability zones list the peers' zones", \.region),
         optionalString("eureka.instance.hostname", "this node's host name (default: the machine's)", \.instanceHostname),
         SettingKey("spring.application.name", "this node's application name", read: { $0.applicationName }) { config, text throws(ConfigError) in
             config.applicationName = text.uppercased()
@@ -227,7 +228,6 @@ enum SettingKeys {
             ("security.", "no authentication here; put a proxy in front to require it"),
             ("server.ssl.", "plain HTTP only"),
             ("server.servlet.", "the paths are fixed (/eureka/, /eureka/v2/)"),
-            ("eureka.client.serviceurl.", "peers come from defaultZone only"),
             ("eureka.client.", "this node is no Eureka client of its peers"),
             ("eureka.instance.", "this node does not register itself; of eureka.instance.* only hostname is read"),
             ("management.", "the actuator endpoints here are fixed"),

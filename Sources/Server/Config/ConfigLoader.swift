@@ -54,7 +54,13 @@ public enum ConfigLoader {
         var read = FileDocuments(yaml: inputs.yaml)
         let plainFiles: [ConfigFiles.File]
         do { plainFiles = try ConfigFiles.existing(in: locations, names: names, profile: nil) } catch { throw relocate(error) }
-        let plain = try read.documents(of: plainFiles, profileFile: false)
+        var plain = try read.documents(of: plainFiles, profileFile: false)
+        // Imports named by a flag or the environment: after the application files (so over them), relative to the
+        // working directory.
+        if let initial = try layers.resolved("spring.config.import") {
+            let request = ConfigEntry(key: "spring.config.import", value: initial.value, source: initial.source)
+            plain += try read.imports(request, from: ("", inputs.workingDirectory ?? "."), profileFile: false, importedBy: nil)
+        }
 
         // Which profiles: flags, then environment, then the plain files' unconditional documents.
         layers.files = []
@@ -73,12 +79,13 @@ public enum ConfigLoader {
             active += document.entries
         }
         layers.files = active
-        return try bind(layers, strays: strays, profiles: profiles, files: read.files)
+        return try bind(layers, strays: strays, skippedImports: read.skippedImports, profiles: profiles, files: read.files)
     }
 
     /// Resolves placeholders and applies every entry in rising precedence. A key outside our settings that some
     /// placeholder read is a helper property, not a mistake: it gets no warning.
-    private static func bind(_ layers: PropertyLayers, strays: [EnvironmentNames.Stray], profiles: [String],
+    private static func bind(_ layers: PropertyLayers, strays: [EnvironmentNames.Stray],
+                             skippedImports: [(source: ConfigSource, reason: String)], profiles: [String],
                              files: [String]) throws(ConfigError) -> LoadedConfig {
         var placeholders = Placeholders(lookup: { layers.raw($0) })
         var resolved: [(entry: ConfigEntry, known: Bool)] = []
@@ -100,6 +107,9 @@ public enum ConfigLoader {
             resolved.append((copy, true))
         }
         var binding = ConfigBinding()
+        for skipped in skippedImports {
+            binding.ignore("spring.config.import", source: skipped.source, reason: skipped.reason)
+        }
         for stray in strays {
             binding.ignore(stray.key, source: stray.source, reason: "no such setting, nor close to one; taken for a variable about the server")
         }

@@ -173,6 +173,7 @@ enum SettingKeys {
     private static let loader: [SettingKey] = [
         loaderKey("spring.config.location", "config files or directories (comma list; optional: allows a missing one)"),
         loaderKey("spring.config.name", "config file base name (default application)"),
+        loaderKey("spring.config.import", "more config files, each overriding the file that imports it (optional:file:a.yml)"),
         loaderKey("spring.application.json", "a JSON object of settings (or SPRING_APPLICATION_JSON), above the environment"),
         loaderKey("spring.profiles.active", "active profiles (comma list)"),
         loaderKey("spring.profiles.include", "profiles active in addition (comma list)"),
@@ -221,7 +222,6 @@ enum SettingKeys {
     /// Why a key outside our namespaces is ignored, for its warning line.
     static func foreignReason(relaxedName: String) -> String {
         let reasons: [(String, String)] = [
-            ("spring.config.import", "not supported here; list the files in spring.config.location"),
             ("spring.config.additionallocation", "not supported here; list every place in spring.config.location"),
             ("spring.profiles.group.", "not supported here; list the profiles in spring.profiles.active"),
             ("spring.security.", "no authentication here; put a proxy in front to require it"),

@@ -58,7 +58,9 @@ public struct LoadedConfig: Sendable {
             if let read = key.read {
                 lines.append(Self.line(key.name, read(config), note))
             } else if key.kind == .loader, let given {
-                lines.append(Self.line(key.name, given.value, note))
+                // The JSON may carry secrets of keys that are not ours; its settings are listed one by one anyway.
+                let value = key.name == ApplicationJSON.name ? "(JSON; its settings are listed with this source)" : given.value
+                lines.append(Self.line(key.name, value, note))
             }
         }
         for zoned in binding.zoneSettings {

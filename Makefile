@@ -1,14 +1,15 @@
 # Two entry points for a fresh Debian machine (each installs what is missing):
 #   make run   build (release) and run the server on port 8761, standalone
 #   make test  build and run every test: Swift unit/HTTP tests, end-to-end tests with real clients, the C
-#              embedding tests
+#              embedding tests, the Debian package test
 # and, for C programs embedding a node: make build (server and libraries), make install PREFIX=/usr/local
+# (with the server binary, sample application.yml and systemd unit; DESTDIR= stages it), make deb (Debian package)
 SHELL := /bin/bash
 APT_PACKAGES := libuv1-dev libhttp-parser-dev zlib1g-dev pkg-config wrk python3-venv curl gcc g++ binutils
 PORT ?= 8761
 PREFIX ?= /usr/local
 
-.PHONY: deps run build lib install test test-swift test-e2e test-embed bench bench-smoke bench-embed clean
+.PHONY: deps run build lib install deb test test-swift test-e2e test-embed test-package bench bench-smoke bench-embed clean
 
 deps:
 	@./scripts/install-deps.sh $(APT_PACKAGES)
@@ -21,8 +22,15 @@ build: deps
 lib: deps
 	./scripts/clib.sh build release
 
+# PREFIX/bin/eureka-server (Swift runtime linked in), the libraries as above, PREFIX/share/eureka-server/ (sample
+# application.yml and systemd unit); see scripts/install.sh.
 install: deps
-	./scripts/clib.sh install $(PREFIX) release
+	DESTDIR="$(DESTDIR)" ./scripts/install.sh $(PREFIX)
+
+# .build/deb/eureka-server_VERSION_ARCH.deb, built with dpkg-deb (scripts/deb.sh); dpkg-dev computes Depends.
+deb: deps
+	./scripts/install-deps.sh dpkg-dev
+	./scripts/deb.sh
 
 run: build
 	./.build/release/eureka-server --server.port=$(PORT) $(ARGS)
@@ -33,6 +41,7 @@ test: deps
 	swift test --skip-build
 	$(MAKE) test-e2e
 	$(MAKE) test-embed
+	$(MAKE) test-package
 
 test-e2e:
 	./tests/e2e/run.sh
@@ -40,6 +49,10 @@ test-e2e:
 # The installed libraries from C (AddressSanitizer) and from Python (ctypes).
 test-embed:
 	./tests/embed/run.sh
+
+# Builds the .deb from the release objects test-embed compiled, installs it into a scratch root, runs and purges it.
+test-package:
+	./tests/package/run.sh
 
 bench: deps
 	$(MAKE) -C bench bench

@@ -8,6 +8,9 @@
 #                              only global definitions are eureka_*; links with plain `cc`
 # usage: scripts/clib.sh build [release|debug]            -> .build/clib/
 #        scripts/clib.sh install PREFIX [release|debug]   -> PREFIX/{lib,include,lib/pkgconfig}
+#        scripts/clib.sh install-built PREFIX             the same without building first
+# install honours DESTDIR (a staged install: files go under DESTDIR, the pkg-config files still name PREFIX) and
+# LIBDIR (the library directory, PREFIX/lib unless set; the Debian package uses /usr/lib/<multiarch>).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 embed="$root/Sources/Server/Embed"
@@ -59,22 +62,33 @@ build() {
 
 # pkg-config file from Embed/eureka-server.pc.in: $1 its name, $2 kind, $3 Libs.
 pc_file() {
-  sed -e "s|@PREFIX@|$prefix|" -e "s|@NAME@|$1|" -e "s|@KIND@|$2|" -e "s|@VERSION@|$version|" -e "s|@LIBS@|$3|" \
-    "$embed/eureka-server.pc.in" > "$prefix/lib/pkgconfig/$1.pc"
+  sed -e "s|@PREFIX@|$prefix|" -e "s|@LIBDIR@|$pc_libdir|" -e "s|@NAME@|$1|" -e "s|@KIND@|$2|" -e "s|@VERSION@|$version|" -e "s|@LIBS@|$3|" \
+    "$embed/eureka-server.pc.in" > "$dest$libdir/pkgconfig/$1.pc"
 }
 
 install_to() {
-  prefix=$(mkdir -p "$1" && cd "$1" && pwd)
-  install -d "$prefix/lib/pkgconfig" "$prefix/include"
-  install -m 644 "$embed/eureka_server.h" "$prefix/include/"
-  install -m 755 "$out/lib$name.so.$version" "$prefix/lib/"
-  ln -sf "lib$name.so.$version" "$prefix/lib/lib$name.so.$major"
-  ln -sf "lib$name.so.$major" "$prefix/lib/lib$name.so"
-  install -m 644 "$out/lib$name.a" "$prefix/lib/"
-  # The run path lets programs built against a prefix outside the loader's path run without LD_LIBRARY_PATH.
-  pc_file "$name" shared "-L\${libdir} -l$name -Wl,-rpath,\${libdir}"
+  dest=${DESTDIR:-}
+  if [ -n "$dest" ]; then
+    case "$1" in /*) prefix=$1 ;; *) echo "with DESTDIR, PREFIX must be an absolute path" >&2; exit 2 ;; esac
+  else
+    prefix=$(mkdir -p "$1" && cd "$1" && pwd)
+  fi
+  libdir=${LIBDIR:-$prefix/lib}
+  pc_libdir=$libdir
+  [ "$libdir" = "$prefix/lib" ] && pc_libdir='${prefix}/lib'
+  install -d "$dest$libdir/pkgconfig" "$dest$prefix/include"
+  install -m 644 "$embed/eureka_server.h" "$dest$prefix/include/"
+  install -m 755 "$out/lib$name.so.$version" "$dest$libdir/"
+  ln -sf "lib$name.so.$version" "$dest$libdir/lib$name.so.$major"
+  ln -sf "lib$name.so.$major" "$dest$libdir/lib$name.so"
+  install -m 644 "$out/lib$name.a" "$dest$libdir/"
+  # The run path lets programs built against a prefix outside the loader's path run without LD_LIBRARY_PATH; in
+  # the loader's own directories it would only be noise.
+  local rpath=" -Wl,-rpath,\${libdir}"
+  case "$libdir" in /lib|/usr/lib|/lib/*-linux-gnu*|/usr/lib/*-linux-gnu*) rpath="" ;; esac
+  pc_file "$name" shared "-L\${libdir} -l$name$rpath"
   pc_file "$name-static" static "\${libdir}/lib$name.a $(cat "$out/static-libs")"
-  echo "installed into $prefix"
+  echo "installed into $dest$prefix"
 }
 
 case "${1:-}" in
@@ -83,5 +97,8 @@ case "${1:-}" in
     [ -n "${2:-}" ] || { echo "usage: $0 install PREFIX [release|debug]" >&2; exit 2; }
     build "${3:-release}"
     install_to "$2" ;;
-  *) echo "usage: $0 build [release|debug] | install PREFIX [release|debug]" >&2; exit 2 ;;
+  install-built)  # what the last build left in .build/clib (scripts/install.sh builds first)
+    [ -n "${2:-}" ] || { echo "usage: $0 install-built PREFIX" >&2; exit 2; }
+    install_to "$2" ;;
+  *) echo "usage: $0 build [release|debug] | install PREFIX [release|debug] | install-built PREFIX" >&2; exit 2 ;;
 esac

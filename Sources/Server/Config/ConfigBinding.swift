@@ -45,6 +45,11 @@ public struct ConfigBinding: Sendable {
             }
             return
         }
+        if let zoned = ZoneSettings.match(key) {
+            ZoneSettings.apply(zoned.kind, name: zoned.name, value: value, to: &config)
+            given[relaxed] = Given(name: zoned.shown, value: value, source: source)
+            return
+        }
         if let family = SettingKeys.family(relaxedName: relaxed) {
             ignore(relaxed, Ignored(key: key, source: source, reason: "\(family.shown): \(family.reason)", known: true))
             return
@@ -53,6 +58,20 @@ public struct ConfigBinding: Sendable {
             throw ConfigError.located(.unknownSetting(key), source)
         }
         ignore(relaxed, Ignored(key: key, source: source, reason: SettingKeys.foreignReason(relaxedName: relaxed), known: false))
+    }
+
+    /// Zone URLs and region zones given that the peer list does not use: one warning each (ZoneSettings).
+    mutating func noteUnusedZones() {
+        for (relaxed, entry) in given.sorted(by: { $0.key < $1.key }) {
+            guard let zoned = ZoneSettings.match(entry.name),
+                  let reason = ZoneSettings.unusedReason(zoned.kind, name: zoned.name, config: config) else { continue }
+            ignore(relaxed, Ignored(key: entry.name, source: entry.source, reason: reason, known: false))
+        }
+    }
+
+    /// Zone settings given, as (key, value, source), sorted by key (for `--print-config`).
+    var zoneSettings: [Given] {
+        given.values.filter { ZoneSettings.match($0.name) != nil }.sorted { $0.name < $1.name }
     }
 
     /// A key the caller found unusable but harmless (an environment variable under our prefix that names nothing).

@@ -81,6 +81,13 @@ enum ConfigFiles {
         return files
     }
 
+    /// The directory of `file`, as shown (`config/`, or empty in the working directory) and in full.
+    static func directory(of file: File) -> (shown: String, full: String) {
+        let shown = file.shown.lastIndex(of: "/").map { String(file.shown[...$0]) } ?? ""
+        let full = file.fullPath.lastIndex(of: "/").map { String(file.fullPath[...$0]) } ?? "."
+        return (shown, full)
+    }
+
     static func read(_ file: File) throws(ConfigError) -> String {
         guard let stream = fopen(file.fullPath, "rb") else {
             throw ConfigError.unreadableFile(path: file.shown, reason: String(cString: strerror(errno)))

@@ -19,7 +19,7 @@ public struct ConfigInputs: Sendable {
 }
 
 /// Flags, environment variables and config files -> ServerConfig, in Spring Boot's precedence: command-line
-/// flags over environment variables over config files (profile files over plain ones, `./config/` over `./`,
+/// flags over `SPRING_APPLICATION_JSON` over environment variables over config files (profile files over plain ones, `./config/` over `./`,
 /// later documents over earlier ones) over the defaults. Every value passes through ConfigBinding.
 public enum ConfigLoader {
     /// Command-line flags alone (`--name=value`), no environment and no default file places.
@@ -31,7 +31,8 @@ public enum ConfigLoader {
         let flags = try collapse(flagEntries(inputs.arguments))
         let (variables, strays) = try EnvironmentNames.entries(inputs.environment)
         let environmentEntries = try collapse(variables)
-        var layers = PropertyLayers(flags: flags, environmentEntries: environmentEntries, environment: inputs.environment)
+        let json = try collapse(ApplicationJSON.entries(flags: flags, environmentEntries: environmentEntries))
+        var layers = PropertyLayers(flags: flags, json: json, environmentEntries: environmentEntries, environment: inputs.environment)
 
         // Where the files are: from flags and environment only, as in Spring.
         let location = try layers.resolved("spring.config.location")
@@ -53,7 +54,13 @@ public enum ConfigLoader {
         var read = FileDocuments(yaml: inputs.yaml)
         let plainFiles: [ConfigFiles.File]
         do { plainFiles = try ConfigFiles.existing(in: locations, names: names, profile: nil) } catch { throw relocate(error) }
-        let plain = try read.documents(of: plainFiles, profileFile: false)
+        var plain = try read.documents(of: plainFiles, profileFile: false)
+        // Imports named by a flag or the environment: after the application files (so over them), relative to the
+        // working directory.
+        if let initial = try layers.resolved("spring.config.import") {
+            let request = ConfigEntry(key: "spring.config.import", value: initial.value, source: initial.source)
+            plain += try read.imports(request, from: ("", inputs.workingDirectory ?? "."), profileFile: false, importedBy: nil)
+        }
 
         // Which profiles: flags, then environment, then the plain files' unconditional documents.
         layers.files = []
@@ -72,18 +79,20 @@ public enum ConfigLoader {
             active += document.entries
         }
         layers.files = active
-        return try bind(layers, strays: strays, profiles: profiles, files: read.files)
+        return try bind(layers, strays: strays, skippedImports: read.skippedImports, profiles: profiles, files: read.files)
     }
 
     /// Resolves placeholders and applies every entry in rising precedence. A key outside our settings that some
     /// placeholder read is a helper property, not a mistake: it gets no warning.
-    private static func bind(_ layers: PropertyLayers, strays: [EnvironmentNames.Stray], profiles: [String],
+    private static func bind(_ layers: PropertyLayers, strays: [EnvironmentNames.Stray],
+                             skippedImports: [(source: ConfigSource, reason: String)], profiles: [String],
                              files: [String]) throws(ConfigError) -> LoadedConfig {
         var placeholders = Placeholders(lookup: { layers.raw($0) })
         var resolved: [(entry: ConfigEntry, known: Bool)] = []
-        for entry in layers.files + layers.environmentEntries + layers.flags {
+        for entry in layers.files + layers.environmentEntries + layers.json + layers.flags {
             let relaxed = SettingKeys.relaxed(entry.key)
             let known = SettingKeys.byRelaxedName[relaxed] != nil || SettingKeys.family(relaxedName: relaxed) != nil
+                || ZoneSettings.isZoneKey(relaxedName: relaxed)
             guard known else {
                 // Unknown: in our namespaces ConfigBinding refuses it below, before its value is looked at.
                 resolved.append((entry, SettingKeys.isStrict(relaxedName: relaxed)))
@@ -98,12 +107,16 @@ public enum ConfigLoader {
             resolved.append((copy, true))
         }
         var binding = ConfigBinding()
+        for skipped in skippedImports {
+            binding.ignore("spring.config.import", source: skipped.source, reason: skipped.reason)
+        }
         for stray in strays {
             binding.ignore(stray.key, source: stray.source, reason: "no such setting, nor close to one; taken for a variable about the server")
         }
         for (entry, known) in resolved where known || !placeholders.referenced.contains(SettingKeys.relaxed(entry.key)) {
             try binding.apply(key: entry.key, value: entry.value, source: entry.source)
         }
+        binding.noteUnusedZones()
         return LoadedConfig(binding: binding, profiles: profiles, files: files)
     }
 
@@ -144,11 +157,17 @@ public enum ConfigLoader {
         var out: [ConfigEntry] = []
         var groups: [String: (position: Int, items: [(Int, String)])] = [:]
         for entry in entries {
-            guard let (base, index) = indexed(entry.key), let key = SettingKeys.byRelaxedName[SettingKeys.relaxed(base)] else {
+            guard let (base, index) = indexed(entry.key) else {
                 out.append(entry)
                 continue
             }
-            guard key.isList || key.kind == .loader else {
+            let key = SettingKeys.byRelaxedName[SettingKeys.relaxed(base)]
+            let isZoneList = key == nil && ZoneSettings.isZoneKey(relaxedName: SettingKeys.relaxed(base))
+            guard key != nil || isZoneList else {
+                out.append(entry)
+                continue
+            }
+            if let key, !(key.isList || key.kind == .loader) {
                 throw ConfigError.located(.unusableValue(name: key.name, value: entry.value, reason: "a list where one value is expected"), entry.source)
             }
             let relaxed = SettingKeys.relaxed(base)

@@ -28,8 +28,10 @@ enum EnvironmentNames {
             if let key = SettingKeys.byEnvironmentName[lower] {
                 entries.append(ConfigEntry(key: key.name, value: value, source: source))
             } else if name.contains(".") || name == "SPRING_APPLICATION_JSON" {
-                // SPRING_APPLICATION_JSON is not read: as an entry it gets its warning line.
+                // SPRING_APPLICATION_JSON as the loader's spring.application.json (ApplicationJSON reads it).
                 entries.append(ConfigEntry(key: name == "SPRING_APPLICATION_JSON" ? "spring.application.json" : name, value: value, source: source))
+            } else if let zoneKey = zoneKey(lower) {
+                entries.append(ConfigEntry(key: zoneKey, value: value, source: source))
             } else if lower.hasPrefix("eureka_server_") || lower.hasPrefix("eureka_node_") {
                 if isServiceLink(name) { continue }
                 let asProperty = lower.replacing("_", with: ".")
@@ -43,6 +45,17 @@ enum EnvironmentNames {
             }
         }
         return (entries, strays)
+    }
+
+    /// `EUREKA_CLIENT_SERVICEURL_ZONEA` -> `eureka.client.service-url.zonea`, `EUREKA_CLIENT_AVAILABILITYZONES_EU_WEST_1`
+    /// -> `eureka.client.availability-zones.eu_west_1` (zone and region names compare relaxed, ZoneSettings).
+    private static func zoneKey(_ lower: String) -> String? {
+        for (prefix, key) in [("eureka_client_serviceurl_", "eureka.client.service-url."),
+                              ("eureka_client_availabilityzones_", "eureka.client.availability-zones.")]
+            where lower.hasPrefix(prefix) && lower.count > prefix.count {
+            return key + lower.dropFirst(prefix.count)
+        }
+        return nil
     }
 
     /// The setting a variable was likely meant to name: underscores written for dashes

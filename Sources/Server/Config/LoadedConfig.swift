@@ -58,9 +58,15 @@ public struct LoadedConfig: Sendable {
             if let read = key.read {
                 lines.append(Self.line(key.name, read(config), note))
             } else if key.kind == .loader, let given {
-                lines.append(Self.line(key.name, given.value, note))
+                // The JSON may carry secrets of keys that are not ours; its settings are listed one by one anyway.
+                let value = key.name == ApplicationJSON.name ? "(JSON; its settings are listed with this source)" : given.value
+                lines.append(Self.line(key.name, value, note))
             }
         }
+        for zoned in binding.zoneSettings {
+            lines.append(Self.line(zoned.name, zoned.value, zoned.source.description))
+        }
+        lines.append("# peers, in order: " + (config.peerServiceURLs.isEmpty ? "none" : config.peerServiceURLs.map(Self.masked).joined(separator: ", ")))
         if !binding.ignored.isEmpty {
             lines.append("# given, with no effect here:")
             for entry in binding.ignored {
@@ -110,13 +116,14 @@ extension ConfigLoader {
             "",
             "Settings come from, highest precedence first:",
             "  1. command-line flags    --server.port=8762",
-            "  2. environment           SERVER_PORT=8762, EUREKA_CLIENT_SERVICEURL_DEFAULTZONE=http://peer:8761/eureka/",
+            "  2. SPRING_APPLICATION_JSON={\"server\":{\"port\":8762}} (or --spring.application.json=): a JSON object",
+            "  3. environment           SERVER_PORT=8762, EUREKA_CLIENT_SERVICEURL_DEFAULTZONE=http://peer:8761/eureka/",
             "                           (the name with dots as _, dashes dropped, any case)",
-            "  3. config files          application.yml, application.yaml or application.properties in ./ and ./config/",
+            "  4. config files          application.yml, application.yaml or application.properties in ./ and ./config/",
             "                           (./config/ wins), application-{profile}.yml beside them (these win), or the",
             "                           files and directories of --spring.config.location=a.yml,conf/ (optional:conf/",
             "                           may be missing); later documents of a file win over earlier ones",
-            "  4. the defaults below",
+            "  5. the defaults below",
             "Names match relaxed: eviction-interval-timer-in-ms = evictionIntervalTimerInMs. Values may hold",
             "${name} and ${name:default} placeholders, resolved from other settings and the environment.",
             "Profiles: --spring.profiles.active=peer1 (or SPRING_PROFILES_ACTIVE) selects application-peer1.yml and the",
@@ -137,6 +144,9 @@ extension ConfigLoader {
             if case .noEffect(let reason) = key.kind { help += " (accepted, no effect: \(reason))" }
             lines.append(column("  \(key.name)=\(read(defaults))", help))
         }
+        lines.append(column("  eureka.client.service-url.<zone>", "the peer URLs of one zone (a list)"))
+        lines.append(column("  eureka.client.availability-zones.<region>", "the zones of a region, in order (a comma list); peers"))
+        lines.append(column("", "are every zone's URLs, a zone without any taking defaultZone's"))
         lines.append("")
         lines.append("files and profiles:")
         for key in SettingKeys.all where key.kind == .loader {

@@ -40,6 +40,11 @@ public struct ServerConfig: Sendable, Equatable {
 
     // other (9.2)
     public var serviceUrlDefaultZone: [String] = []
+    /// `eureka.client.service-url.<zone>` for zones other than defaultZone, by zone name as written (ZoneSettings).
+    public var serviceUrlsByZone: [String: [String]] = [:]
+    public var region = ZoneSettings.defaultRegion
+    /// `eureka.client.availability-zones.<region>`, by region name as written.
+    public var availabilityZones: [String: [String]] = [:]
     public var instanceHostname: String?
     public var applicationName = "EUREKA"
     public var environment = "test"

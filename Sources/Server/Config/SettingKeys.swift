@@ -122,7 +122,8 @@ enum SettingKeys {
     ]
 
     private static let other: [SettingKey] = [
-        list("eureka.client.service-url.defaultZone", "peer service URLs (http://), a list", \.serviceUrlDefaultZone),
+        list("eureka.client.service-url.defaultZone", "peer service URLs (http://), a list; the fallback of every zone", \.serviceUrlDefaultZone),
+        string("eureka.client.region", "region whose availability zones list the peers' zones", \.region),
         optionalString("eureka.instance.hostname", "this node's host name (default: the machine's)", \.instanceHostname),
         SettingKey("spring.application.name", "this node's application name", read: { $0.applicationName }) { config, text throws(ConfigError) in
             config.applicationName = text.uppercased()
@@ -201,6 +202,8 @@ enum SettingKeys {
     private static let loader: [SettingKey] = [
         loaderKey("spring.config.location", "config files or directories (comma list; optional: allows a missing one)"),
         loaderKey("spring.config.name", "config file base name (default application)"),
+        loaderKey("spring.config.import", "more config files, each overriding the file that imports it (optional:file:a.yml)"),
+        loaderKey("spring.application.json", "a JSON object of settings (or SPRING_APPLICATION_JSON), above the environment"),
         loaderKey("spring.profiles.active", "active profiles (comma list)"),
         loaderKey("spring.profiles.include", "profiles active in addition (comma list)"),
         loaderKey("spring.config.activate.on-profile", "in a document: the profile expression selecting it"),
@@ -248,15 +251,12 @@ enum SettingKeys {
     /// Why a key outside our namespaces is ignored, for its warning line.
     static func foreignReason(relaxedName: String) -> String {
         let reasons: [(String, String)] = [
-            ("spring.application.json", "not read here; give the settings as variables or in a file"),
-            ("spring.config.import", "not supported here; list the files in spring.config.location"),
             ("spring.config.additionallocation", "not supported here; list every place in spring.config.location"),
             ("spring.profiles.group.", "not supported here; list the profiles in spring.profiles.active"),
             ("spring.security.", "no authentication here; put a proxy in front to require it"),
             ("security.", "no authentication here; put a proxy in front to require it"),
             ("server.ssl.", "plain HTTP only"),
             ("server.servlet.", "the paths are fixed (/eureka/, /eureka/v2/)"),
-            ("eureka.client.serviceurl.", "peers come from defaultZone only"),
             ("eureka.client.", "this node is no Eureka client of its peers"),
             ("eureka.instance.", "this node does not register itself; of eureka.instance.* only hostname is read"),
             ("management.", "the actuator endpoints here are fixed"),

@@ -18,9 +18,9 @@ final class Cluster {
         thisNode = ThisNode(myUrl: config.myUrl, port: port,
                             names: NodeNames.local(hostName: identity.hostName, serverAddress: config.address))
         // Validated at start-up (EurekaNode.validate), so a failure here cannot happen; no peer then.
-        let peers = (try? PeerURLs.peers(config.serviceUrlDefaultZone, excluding: thisNode)) ?? []
+        let peers = (try? PeerURLs.peers(config.peerServiceURLs, excluding: thisNode)) ?? []
         gate = TrafficGate(syncing: !peers.isEmpty && config.registrySyncRetries > 0, time: time)
-        guard !config.serviceUrlDefaultZone.isEmpty else { return }
+        guard !config.peerServiceURLs.isEmpty else { return }
 
         let transportSettings = HTTPPeerTransport.Settings(config: config, ownAddress: identity.address)
         var wakeupFailure: UVError?
@@ -78,7 +78,7 @@ final class Cluster {
 
     /// Spec 7.1: the list is re-evaluated with the same rules (names and addresses may have changed).
     private func refreshPeers() {
-        guard let peers = try? PeerURLs.peers(config.serviceUrlDefaultZone, excluding: thisNode) else { return }
+        guard let peers = try? PeerURLs.peers(config.peerServiceURLs, excluding: thisNode) else { return }
         replicator?.updatePeers(peers)
     }
 

@@ -1,13 +1,15 @@
 extension EurekaNode {
     /// The checks of settings whose parser lives outside Config (which imports nothing of ours): run by
     /// `eureka-server` right after `ConfigLoader.load`, so a failure is a bad setting (exit code 2, spec 9) and
-    /// not a failed start. Today: every `defaultZone` URL must be a usable http URL (spec 7.1), and the
-    /// snapshot path must be writable (docs/warm-restart.md).
+    /// not a failed start. Today: every peer URL, of `defaultZone` and of every other zone, must be a usable http URL
+    /// (spec 7.1), and the snapshot path must be writable (docs/warm-restart.md).
     public static func validate(_ config: ServerConfig) throws(ConfigError) {
-        do {
-            _ = try PeerURLs.parse(config.serviceUrlDefaultZone)
-        } catch {
-            throw ConfigError.unusableValue(name: "eureka.client.service-url.defaultZone", value: error.url, reason: error.reason)
+        for (setting, urls) in config.serviceURLSettings {
+            do {
+                _ = try PeerURLs.parse(urls)
+            } catch {
+                throw ConfigError.unusableValue(name: setting, value: error.url, reason: error.reason)
+            }
         }
         // Warm restart: a path that can never be written is a configuration error, not a warning an hour later.
         if !config.snapshotPath.isEmpty, let problem = SnapshotFile.problem(with: config.snapshotPath) {

@@ -14,10 +14,13 @@ enum CacheDocument: Sendable {
         }
     }
 
-    func encode(_ format: WireFormat, _ representation: Representation) -> [UInt8]? {
+    /// `capacity`: the buffer to reserve (the previous value's size), instead of the codec's per-instance estimate.
+    func encode(_ format: WireFormat, _ representation: Representation, capacity: Int? = nil) -> [UInt8]? {
         switch self {
-        case .applications(let apps): ApplicationsCodec.encode(apps, format: format, representation: representation)
-        case .application(let app): ApplicationsCodec.encode(app, format: format, representation: representation)
+        case .applications(let apps):
+            ApplicationsCodec.encode(apps, format: format, representation: representation, capacity: capacity)
+        case .application(let app):
+            ApplicationsCodec.encode(app, format: format, representation: representation, capacity: capacity)
         case .empty: nil
         }
     }
@@ -33,6 +36,8 @@ struct BuildOrder: Sendable {
     var derived: [(entity: CacheEntity, keys: [CacheKey])] = []
     var generatedAt: Int64
     var sequence: UInt64
+    /// The sizes of each key's previous value: the encoders size their buffers once from them.
+    var sizeHints: [CacheKey: Payload.Sizes] = [:]
 
     var instanceCount: Int {
         let derivedKeys = derived.reduce(0) { $0 + $1.keys.count }
@@ -68,9 +73,11 @@ enum PayloadBuilder {
         var result = BuildResult()
         for (document, keys) in order.allDocuments() {
             for key in keys {
-                result.payloads[key] = Payload(body: document.encode(key.format, key.representation),
-                                               compress: key.isCompressible, generatedAt: order.generatedAt,
-                                               sequence: order.sequence)
+                let hint = order.sizeHints[key]
+                result.payloads[key] = Payload(
+                    body: document.encode(key.format, key.representation, capacity: hint.map { Payload.Sizes.margin($0.body) }),
+                    compress: key.isCompressible, gzipCapacity: hint.map { Payload.Sizes.margin($0.gzipped) },
+                    generatedAt: order.generatedAt, sequence: order.sequence)
             }
         }
         result.micros = Monotonic.micros() - started

@@ -65,6 +65,8 @@ final class RegistryWalk {
             }
         }
         if copiesDelta { capture.deltaVersion = registry.nextDeltaVersion() }
+        // Moved out, not shared: the order holding it is freed on the pool, and the walk must not keep it alive.
+        defer { capture = RegistryCapture() }
         return capture
     }
 

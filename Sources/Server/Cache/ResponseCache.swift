@@ -185,6 +185,8 @@ final class ResponseCache {
         }
         metrics.largestSnapshotSlice = max(metrics.largestSnapshotSlice, walk.largestSlice)
         var order = BuildOrder(generatedAt: time.nowMillis(), sequence: build.sequence)
+        order.sizeHints = readWrite.merging(readOnly) { a, b in a.sequence > b.sequence ? a : b }
+            .filter { groups[$0.key.entity] != nil }.mapValues(\.sizes)
         let capture = walk.finish()
         for (entity, entityKeys) in groups {
             if entity.readsWholeRegistry {
@@ -199,7 +201,13 @@ final class ResponseCache {
             finish(build, PayloadBuilder.make(order))
         } else {
             metrics.offLoopGenerations += 1
-            runner.run({ [order] in PayloadBuilder.make(order) }, then: { [self] result in finish(build, result) })
+            // The order is taken on the pool thread, so it is also freed there (see HandOff).
+            let handOff = HandOff(order)
+            order = BuildOrder(generatedAt: 0, sequence: 0)
+            runner.run({
+                PoolPriority.lowerCurrentThread()
+                return handOff.take().map(PayloadBuilder.make) ?? BuildResult()
+            }, then: { [self] result in finish(build, result) })
         }
     }
 
@@ -222,8 +230,19 @@ final class ResponseCache {
     /// Never replaces a value with one from an older snapshot (two generations of a key may overlap).
     private func install(_ value: Payload, _ key: CacheKey, in level: inout [CacheKey: Payload]) {
         if let current = level[key], current.sequence > value.sequence { return }
-        level[key] = value
+        if let old = level.updateValue(value, forKey: key) { releaseOffLoop(old) }
     }
+
+    /// A replaced large payload is dropped on a pool thread: if the cache held the last reference, unmapping
+    /// its pages happens there (a connection still sending it releases it wherever it finishes).
+    private func releaseOffLoop(_ payload: Payload) {
+        guard payload.byteCount >= Self.offLoopReleaseBytes else { return }
+        let handOff = HandOff(payload)
+        runner.run({ _ = handOff.take() }, then: { _ in })
+    }
+
+    /// Below this, freeing costs less than the pool round trip.
+    static let offLoopReleaseBytes = 1 << 20
 
     private func isExpired(_ value: Payload) -> Bool {
         time.nowMillis() - value.generatedAt >= settings.autoExpirationMs

@@ -206,10 +206,7 @@ final class ResponseCache {
             order = BuildOrder(generatedAt: 0, sequence: 0)
             runner.run({
                 PoolPriority.lowerCurrentThread()
-                let result = handOff.take().map(PayloadBuilder.make) ?? BuildResult()
-                // The order and the encoders' transient buffers are freed by now: roughly the result's size again.
-                MemoryTrim.afterRelease(of: result.payloads.values.reduce(0) { $0 + $1.byteCount })
-                return result
+                return handOff.take().map(PayloadBuilder.make) ?? BuildResult()
             }, then: { [self] result in finish(build, result) })
         }
     }
@@ -241,7 +238,7 @@ final class ResponseCache {
     private func releaseOffLoop(_ payload: Payload) {
         guard payload.byteCount >= Self.offLoopReleaseBytes else { return }
         let handOff = HandOff(payload)
-        runner.run({ MemoryTrim.afterRelease(of: handOff.take()?.byteCount ?? 0) }, then: { _ in })
+        runner.run({ _ = handOff.take() }, then: { _ in })
     }
 
     /// Below this, freeing costs less than the pool round trip.

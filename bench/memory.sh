@@ -10,7 +10,7 @@
 #    ratio during / mean(before, after) reported: idle connections should cost memory, not throughput.
 #    The server closes connections idle for 90 s (spec 1.8), so the held phase stays well under that.
 #
-# Settings (environment): MEM_SIZES, IDLE_CONNS=19000, DURATION=5, OTHER_CONNS=64, INSTANCES=10000 APPS=100;
+# Settings (environment): MEM_SIZES, IDLE_CONNS=19000 (0 skips part 2), DURATION=5, OTHER_CONNS=64, INSTANCES=10000 APPS=100;
 # SERVER_CMD, SERVER_ARGS, BUILD_SERVER, PLUMBING as in run.sh; RECORD=0 to skip RESULTS.md.
 set -euo pipefail
 
@@ -74,6 +74,42 @@ for target in reference server; do
   done
 done
 
+# Issue 19: the same sizes with the full registry cached in the four forms a Java client can ask for (JSON/XML x
+# plain/gzip), read once each in turn: RSS per instance with them cached, the peak (VmHWM) those builds reached
+# above the registry alone, and the bytes of the cached documents. Server only (the reference caches nothing).
+hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
+if [ "$PLUMBING" != 1 ]; then
+  {
+    echo
+    echo "With the full registry cached as JSON and XML, plain and gzip (each read once after the preload):"
+    echo
+    echo "| instances | RSS registry (KiB) | RSS cached (KiB) | bytes per instance cached | peak VmHWM (KiB) | peak above registry / cached bytes | cached bytes (plain JSON, XML; gzip JSON, XML) |"
+    echo "|---|---|---|---|---|---|---|"
+  } >>"$REPORT"
+  for n in $MEM_SIZES; do
+    start_named server "server-cached-$n"
+    before=$(settled_rss_kb "$TARGET_PID")
+    INSTANCES=$n preload "$PORT" "$REGISTER_STATUS" -n "$n"
+    registry=$(settled_rss_kb "$TARGET_PID")
+    sizes=""
+    total=0
+    for accept in application/json application/xml; do
+      for enc in identity gzip; do
+        b=$(curl -s -o /dev/null -m 600 -H "Accept: $accept" -H "Accept-Encoding: $enc" -w '%{size_download}' \
+              "http://127.0.0.1:$PORT/eureka/apps/")
+        sizes="$sizes $b"
+        total=$((total + b))
+      done
+    done
+    cached=$(settled_rss_kb "$TARGET_PID")
+    peak=$(hwm_kb "$TARGET_PID")
+    stop_pid "$TARGET_PID"
+    ratio=$(awk -v p="$peak" -v r="$registry" -v t="$total" 'BEGIN { printf "%.2f", (p - r) * 1024 / t }')
+    echo "| $n | $registry | $cached | $(per_unit "$before" "$cached" "$n") | $peak | $ratio |$sizes |" >>"$REPORT"
+    log "server, $n instances, four forms cached: RSS $registry -> $cached KiB, peak $peak KiB"
+  done
+fi
+
 # heartbeat_rps PORT: req/s of one DURATION-second heartbeat run on OTHER_CONNS connections.
 heartbeat_rps() {
   local line
@@ -82,7 +118,7 @@ heartbeat_rps() {
   field rps "$line"
 }
 
-{
+[ "$IDLE_CONNS" = 0 ] || {
   echo
   echo "RSS per idle keep-alive connection ($IDLE_CONNS connections, each answered one GET /eureka/status, then"
   echo "held idle), and heartbeat req/s on $OTHER_CONNS other connections without / with / after them:"
@@ -91,7 +127,7 @@ heartbeat_rps() {
   echo "|---|---|---|---|---|---|---|---|"
 } >>"$REPORT"
 
-for target in reference server; do
+[ "$IDLE_CONNS" = 0 ] || for target in reference server; do
   start_named "$target" "$target-idle"
   srv=$TARGET_PID
   expect=$([ "$target" = reference ] && echo 200 || echo "$REGISTER_STATUS")

@@ -10,9 +10,23 @@ struct Payload: Sendable {
     /// Which snapshot it came from (increasing): an older value never replaces a newer one.
     let sequence: UInt64
 
-    init(body: [UInt8]?, compress: Bool, generatedAt: Int64, sequence: UInt64 = 0) {
-        self.body = body.map(SharedBytes.init)
-        gzipped = compress ? body.flatMap { Gzip.compress($0) }.map(SharedBytes.init) : nil
+    /// The bytes of each form, what the next generation of the same key sizes its buffers from.
+    struct Sizes: Sendable {
+        var body: Int
+        var gzipped: Int
+
+        /// A document grows a little between generations: 1/32 more spares a regrowth (which would double
+        /// the buffer) at the cost of ~3% slack, and stays under SharedBytes' 1/16 adoption limit.
+        static func margin(_ size: Int) -> Int { size + size / 32 + 512 }
+    }
+
+    var sizes: Sizes { Sizes(body: body?.count ?? 0, gzipped: gzipped?.count ?? 0) }
+
+    /// The encoded body is adopted, not copied, when its buffer fits it closely (see SharedBytes); the gzip
+    /// buffer starts at `gzipCapacity` (the previous size) and grows only if needed.
+    init(body: [UInt8]?, compress: Bool, gzipCapacity: Int? = nil, generatedAt: Int64, sequence: UInt64 = 0) {
+        gzipped = compress ? body.flatMap { Gzip.compress($0, initialCapacity: gzipCapacity) }.map(SharedBytes.init(adopting:)) : nil
+        self.body = body.map(SharedBytes.init(adopting:))
         self.generatedAt = generatedAt
         self.sequence = sequence
     }

@@ -14,10 +14,13 @@ enum CacheDocument: Sendable {
         }
     }
 
-    func encode(_ format: WireFormat, _ representation: Representation) -> [UInt8]? {
+    /// `capacity`: the buffer to reserve (the previous value's size), instead of the codec's per-instance estimate.
+    func encode(_ format: WireFormat, _ representation: Representation, capacity: Int? = nil) -> [UInt8]? {
         switch self {
-        case .applications(let apps): ApplicationsCodec.encode(apps, format: format, representation: representation)
-        case .application(let app): ApplicationsCodec.encode(app, format: format, representation: representation)
+        case .applications(let apps):
+            ApplicationsCodec.encode(apps, format: format, representation: representation, capacity: capacity)
+        case .application(let app):
+            ApplicationsCodec.encode(app, format: format, representation: representation, capacity: capacity)
         case .empty: nil
         }
     }
@@ -28,10 +31,26 @@ enum CacheDocument: Sendable {
 /// the same turn, so a client applying that delta reaches the full document's hash code (spec 6.7.3).
 struct BuildOrder: Sendable {
     var documents: [(document: CacheDocument, keys: [CacheKey])] = []
+    /// Registry-wide entities, made from `capture` where the order runs (off the loop when large).
+    var capture: RegistryCapture?
+    var derived: [(entity: CacheEntity, keys: [CacheKey])] = []
     var generatedAt: Int64
     var sequence: UInt64
+    /// The sizes of each key's previous value: the encoders size their buffers once from them.
+    var sizeHints: [CacheKey: Payload.Sizes] = [:]
 
-    var instanceCount: Int { documents.reduce(0) { $0 + $1.document.instanceCount * $1.keys.count } }
+    var instanceCount: Int {
+        let derivedKeys = derived.reduce(0) { $0 + $1.keys.count }
+        let captured = (capture?.records.count ?? 0) + (capture?.deltaRecords.count ?? 0)
+        return documents.reduce(0) { $0 + $1.document.instanceCount * $1.keys.count } + captured * derivedKeys
+    }
+
+    /// Every document with its keys: the captured entities are sorted and assembled here.
+    func allDocuments() -> [(document: CacheDocument, keys: [CacheKey])] {
+        guard let capture, !derived.isEmpty else { return documents }
+        let made = capture.documents(for: derived.map(\.entity))
+        return documents + derived.map { (made[$0.entity] ?? .empty, $0.keys) }
+    }
 }
 
 /// What a generation produced, and what it cost (measured where it ran).
@@ -52,11 +71,13 @@ enum PayloadBuilder {
     static func make(_ order: BuildOrder) -> BuildResult {
         let started = Monotonic.micros()
         var result = BuildResult()
-        for (document, keys) in order.documents {
+        for (document, keys) in order.allDocuments() {
             for key in keys {
-                result.payloads[key] = Payload(body: document.encode(key.format, key.representation),
-                                               compress: key.isCompressible, generatedAt: order.generatedAt,
-                                               sequence: order.sequence)
+                let hint = order.sizeHints[key]
+                result.payloads[key] = Payload(
+                    body: document.encode(key.format, key.representation, capacity: hint.map { Payload.Sizes.margin($0.body) }),
+                    compress: key.isCompressible, gzipCapacity: hint.map { Payload.Sizes.margin($0.gzipped) },
+                    generatedAt: order.generatedAt, sequence: order.sequence)
             }
         }
         result.micros = Monotonic.micros() - started

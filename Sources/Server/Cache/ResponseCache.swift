@@ -19,7 +19,13 @@ final class ResponseCache {
         var maxNamedEntries = 10_000
         /// Keys one refresh step regenerates; the rest wait for the next loop turn (see `scheduleRefreshStep`).
         var refreshStepKeys = 64
+        /// Leases a registry-wide snapshot copies per loop turn (see RegistryWalk).
+        var snapshotSliceRecords = Self.defaultSnapshotSliceRecords
         init() {}
+
+        /// ~1 us per record on this machine (decorating a record copies ~20 references): about 1 ms per turn,
+        /// so a 100,000-instance snapshot takes 100 turns, each leaving the loop to serve what waits between them.
+        static let defaultSnapshotSliceRecords = 1000
     }
 
     struct Metrics: Sendable {
@@ -35,6 +41,9 @@ final class ResponseCache {
         var snapshotMicros = 0
         /// Per-name keys dropped as least recently read beyond `maxNamedEntries`.
         var evictions = 0
+        /// Loop turns snapshots took, and the most leases one turn copied (bounded by the slice size).
+        var snapshotTurns = 0
+        var largestSnapshotSlice = 0
     }
 
     enum Lookup {
@@ -211,25 +220,64 @@ final class ResponseCache {
     /// Per-name keys held (read-only or read-write level), for tests and metrics.
     var namedEntryCount: Int { lastRead.count }
 
-    /// Takes the snapshots now, on the loop, and encodes them inline or on the pool.
+    /// Takes the snapshots on the loop, registry-wide ones in slices over several turns (RegistryWalk), then
+    /// encodes inline or on the pool. A small registry is copied in this turn, so its value may be ready at once.
     @discardableResult
     private func start(_ keys: some Collection<CacheKey>, isRefresh: Bool) -> PendingBuild {
         lastSequence += 1
         let build = PendingBuild(sequence: lastSequence, isRefresh: isRefresh)
-        let started = Monotonic.micros()
-        var order = BuildOrder(generatedAt: time.nowMillis(), sequence: lastSequence)
-        for (entity, entityKeys) in Dictionary(grouping: keys, by: \.entity) {
-            order.documents.append((CacheDocument.snapshot(of: entity, in: registry), entityKeys))
-        }
-        metrics.snapshotMicros += Monotonic.micros() - started
         for key in keys { building[key] = build }
+        let groups = Dictionary(grouping: keys, by: \.entity)
+        let walk = RegistryWalk(registry: registry, wholeRegistry: groups.keys.contains { $0.readsWholeRegistry },
+                                delta: groups[.delta] != nil, sliceRecords: settings.snapshotSliceRecords)
+        continueSnapshot(walk, groups, build)
+        return build
+    }
+
+    /// One slice of the snapshot; the pool round trip between slices gives the loop a turn (I/O, timers) and
+    /// costs ~55 us. The last slice completes the order in the same turn, so its small entities and the
+    /// walk's repairs see one state of the registry.
+    private func continueSnapshot(_ walk: RegistryWalk, _ groups: [CacheEntity: [CacheKey]], _ build: PendingBuild) {
+        let started = Monotonic.micros()
+        let done = walk.advance()
+        metrics.snapshotTurns += 1
+        guard done else {
+            metrics.snapshotMicros += Monotonic.micros() - started
+            runner.run({ () }, then: { [self] in continueSnapshot(walk, groups, build) })
+            return
+        }
+        metrics.largestSnapshotSlice = max(metrics.largestSnapshotSlice, walk.largestSlice)
+        var order = BuildOrder(generatedAt: time.nowMillis(), sequence: build.sequence)
+        // Only the keys being built: merging every cached entry here cost a refresh step of many small keys more
+        // than their encoding (issue #18's 3,000 VIP keys).
+        for entityKeys in groups.values {
+            for key in entityKeys {
+                let newest = [readWrite[key], readOnly[key]].compactMap { $0 }.max { $0.sequence < $1.sequence }
+                if let newest { order.sizeHints[key] = newest.sizes }
+            }
+        }
+        let capture = walk.finish()
+        for (entity, entityKeys) in groups {
+            if entity.readsWholeRegistry {
+                order.derived.append((entity, entityKeys))
+            } else {
+                order.documents.append((CacheDocument.snapshot(of: entity, in: registry), entityKeys))
+            }
+        }
+        if !order.derived.isEmpty { order.capture = capture }
+        metrics.snapshotMicros += Monotonic.micros() - started
         if order.instanceCount <= settings.offLoopThreshold {
             finish(build, PayloadBuilder.make(order))
         } else {
             metrics.offLoopGenerations += 1
-            runner.run({ [order] in PayloadBuilder.make(order) }, then: { [self] result in finish(build, result) })
+            // The order is taken on the pool thread, so it is also freed there (see HandOff).
+            let handOff = HandOff(order)
+            order = BuildOrder(generatedAt: 0, sequence: 0)
+            runner.run({
+                PoolPriority.lowerCurrentThread()
+                return handOff.take().map(PayloadBuilder.make) ?? BuildResult()
+            }, then: { [self] result in finish(build, result) })
         }
-        return build
     }
 
     private func finish(_ build: PendingBuild, _ result: BuildResult) {
@@ -253,8 +301,19 @@ final class ResponseCache {
     /// Never replaces a value with one from an older snapshot (two generations of a key may overlap).
     private func install(_ value: Payload, _ key: CacheKey, in level: inout [CacheKey: Payload]) {
         if let current = level[key], current.sequence > value.sequence { return }
-        level[key] = value
+        if let old = level.updateValue(value, forKey: key) { releaseOffLoop(old) }
     }
+
+    /// A replaced large payload is dropped on a pool thread: if the cache held the last reference, unmapping
+    /// its pages happens there (a connection still sending it releases it wherever it finishes).
+    private func releaseOffLoop(_ payload: Payload) {
+        guard payload.byteCount >= Self.offLoopReleaseBytes else { return }
+        let handOff = HandOff(payload)
+        runner.run({ _ = handOff.take() }, then: { _ in })
+    }
+
+    /// Below this, freeing costs less than the pool round trip.
+    static let offLoopReleaseBytes = 1 << 20
 
     private func isExpired(_ value: Payload) -> Bool {
         time.nowMillis() - value.generatedAt >= settings.autoExpirationMs

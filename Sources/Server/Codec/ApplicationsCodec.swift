@@ -2,16 +2,26 @@
 /// the peer's `GET /apps` read at start-up.
 enum ApplicationsCodec {
     /// Rough bytes per encoded instance; reserving up front keeps a 100,000-instance document
-    /// from being copied through a dozen reallocations.
-    static func estimatedSize(instances: Int, representation: Representation) -> Int {
-        512 + instances * (representation == .full ? 1280 : 640)
+    /// from being copied through a dozen reallocations. XML's closing tags make it ~1.4x JSON's size
+    /// (bench/RESULTS.md: 1,165 and 1,602 bytes per Java-client-shaped instance); an estimate below the
+    /// result costs a doubling, so the full forms err high by ~10%.
+    static func estimatedSize(instances: Int, format: WireFormat = .json, representation: Representation) -> Int {
+        let perInstance = switch (format, representation) {
+        case (.json, .full): 1280
+        case (.xml, .full): 1760
+        case (.json, .compact): 640
+        case (.xml, .compact): 880
+        }
+        return 512 + instances * perInstance
     }
 
     /// Root `applications`.
-    static func encode(_ apps: Applications, format: WireFormat, representation: Representation) -> [UInt8] {
+    /// `capacity`: bytes to reserve when the caller knows better than the estimate (a previous encoding's size).
+    static func encode(_ apps: Applications, format: WireFormat, representation: Representation,
+                       capacity: Int? = nil) -> [UInt8] {
         var out: [UInt8] = []
         let instances = apps.applications.reduce(0) { $0 + $1.instances.count }
-        out.reserveCapacity(estimatedSize(instances: instances, representation: representation))
+        out.reserveCapacity(capacity ?? estimatedSize(instances: instances, format: format, representation: representation))
         switch format {
         case .json: ApplicationsJSON.append(apps, representation: representation, to: &out)
         case .xml: ApplicationsXML.append(apps, representation: representation, to: &out)
@@ -20,9 +30,11 @@ enum ApplicationsCodec {
     }
 
     /// Root `application`.
-    static func encode(_ app: Application, format: WireFormat, representation: Representation) -> [UInt8] {
+    static func encode(_ app: Application, format: WireFormat, representation: Representation,
+                       capacity: Int? = nil) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(estimatedSize(instances: app.instances.count, representation: representation))
+        out.reserveCapacity(capacity ?? estimatedSize(instances: app.instances.count, format: format,
+                                                      representation: representation))
         switch format {
         case .json:
             out.appendStatic("{\"application\":")

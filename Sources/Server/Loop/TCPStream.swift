@@ -101,6 +101,7 @@ final class TCPStream: LoopHandle {
             if let budget = bulkWriteBudget, !budget.admit(Self.maxReferencedBytesPerWrite, for: self) { return }
             takeUpToLargeSplice(large)
         } else {
+            bulkWriteBudget?.noteSmallWrite()
             swap(&inFlight, &pending)
             swap(&inFlightSplices, &pendingSplices)
         }

@@ -102,7 +102,7 @@ extension InstanceRegistry {
 /// UTF8Views element by element: at 10,000 instances the sort was a tenth of a full-registry read), the views
 /// otherwise.
 @inline(__always)
-private func bytewiseLess(_ a: String, _ b: String) -> Bool {
+func bytewiseLess(_ a: String, _ b: String) -> Bool {
     let fast = a.utf8.withContiguousStorageIfAvailable { x in
         b.utf8.withContiguousStorageIfAvailable { y in
             guard let left = x.baseAddress, let right = y.baseAddress else { return x.count < y.count }  // one is empty

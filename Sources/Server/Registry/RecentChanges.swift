@@ -56,6 +56,23 @@ struct RecentChanges {
         }
     }
 
+    /// The absolute position the next entry will get: a mark that `newestLeases(since:)` reads back from.
+    var endPosition: Int { dropped + entries.count }
+
+    /// The leases of the instances changed at or after `position` (each once: only newest entries hold a lease).
+    /// What a snapshot taken over several loop turns re-reads at its last turn. Positions stay valid across
+    /// pruning; entries already pruned are simply gone.
+    func newestLeases(since position: Int) -> [Lease] {
+        let start = max(position - dropped, head)
+        guard start < entries.count else { return [] }
+        return entries[start...].compactMap(\.lease)
+    }
+
+    /// Every lease still in the list, each instance once, in list order.
+    func allNewestLeases() -> [Lease] {
+        entries[head...].compactMap(\.lease)
+    }
+
     /// Each changed instance once, grouped app -> id -> lease: only the newest entry of each holds a lease.
     func latestLeases() -> [String: [String: Lease]] {
         var byApp: [String: [String: Lease]] = [:]

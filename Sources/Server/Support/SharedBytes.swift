@@ -8,12 +8,32 @@ final class SharedBytes: @unchecked Sendable {
     let base: UnsafeMutableRawPointer
 
     init(_ bytes: [UInt8]) {
+        adopted = nil
         count = bytes.count
         base = .allocate(byteCount: max(1, bytes.count), alignment: 16)
         bytes.withUnsafeBytes { if let source = $0.baseAddress { base.copyMemory(from: source, byteCount: bytes.count) } }
     }
 
-    deinit { base.deallocate() }
+    /// An encoded array kept as is when its buffer fits it closely: a never-mutated array held by this object
+    /// keeps its elements at one address, so the 100 MB copy (and its transient double footprint) is spared.
+    /// A buffer more than 1/16 larger than its bytes is copied to an exact one, so slack is never kept.
+    private let adopted: [UInt8]?
+
+    convenience init(adopting bytes: [UInt8]) {
+        guard bytes.count > 0, bytes.capacity - bytes.count <= bytes.count / 16 else {
+            self.init(bytes)
+            return
+        }
+        self.init(keeping: bytes)
+    }
+
+    private init(keeping bytes: [UInt8]) {
+        count = bytes.count
+        base = UnsafeMutableRawPointer(mutating: bytes.withUnsafeBufferPointer { $0.baseAddress! })
+        adopted = bytes
+    }
+
+    deinit { if adopted == nil { base.deallocate() } }
 
     var raw: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 

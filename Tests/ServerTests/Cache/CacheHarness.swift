@@ -9,6 +9,11 @@ final class ManualRunner: OffLoopRunner {
         jobs.append { completion(work()) }
     }
 
+    /// Finishes the oldest queued job only: one loop turn's worth of a sliced snapshot.
+    func finishOne() {
+        if !jobs.isEmpty { jobs.removeFirst()() }
+    }
+
     /// Finishes every queued job, including ones their completions queue.
     func finishAll() {
         while !jobs.isEmpty { jobs.removeFirst()() }
@@ -22,12 +27,14 @@ final class CacheHarness {
     let cache: ResponseCache
     var propagationRequests = 0
 
-    init(readOnly: Bool = true, immediate: Bool = false, offLoopThreshold: Int = 0) {
+    init(readOnly: Bool = true, immediate: Bool = false, offLoopThreshold: Int = 0,
+         sliceRecords: Int = ResponseCache.Settings.defaultSnapshotSliceRecords) {
         registry = RegistryHarness()
         var settings = ResponseCache.Settings()
         settings.useReadOnlyLevel = readOnly
         settings.immediatePropagation = immediate
         settings.offLoopThreshold = offLoopThreshold
+        settings.snapshotSliceRecords = sliceRecords
         let reg = registry.registry
         cache = ResponseCache(settings: settings, time: registry.clock, runner: runner, registry: reg)
         reg.onEvent = { [cache] event in cache.invalidate(after: event) }

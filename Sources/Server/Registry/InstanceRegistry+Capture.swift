@@ -1,0 +1,29 @@
+/// What a snapshot taken over several loop turns reads (the response cache's `RegistryWalk`): the leases to copy,
+/// a mark in the recently-changed list, and after the last turn the leases changed since that mark.
+extension InstanceRegistry {
+    /// Every lease, unordered: references only (a retain each), so taking them is cheap even at 100,000.
+    func allLeases() -> [Lease] {
+        var leases: [Lease] = []
+        leases.reserveCapacity(instanceCount)
+        for byId in apps.values { leases.append(contentsOf: byId.values) }
+        return leases
+    }
+
+    /// The leases a delta would show now (each changed instance once), unordered.
+    func deltaLeases() -> [Lease] { recentChanges.allNewestLeases() }
+
+    /// Where the recently-changed list ends now.
+    var changeMark: Int { recentChanges.endPosition }
+
+    /// The leases of instances changed since `mark` (registered, cancelled, evicted, status changed).
+    func leasesChanged(since mark: Int) -> [Lease] { recentChanges.newestLeases(since: mark) }
+
+    /// The current lease of an instance, whatever its expiry (documents list expired-not-evicted ones, 4.11).
+    func lease(app: String, id: String) -> Lease? { apps[app]?[id] }
+
+    /// Bumps the delta counter of 5.5 as building a delta document does.
+    func nextDeltaVersion() -> Int64 {
+        deltaVersion += 1
+        return deltaVersion
+    }
+}

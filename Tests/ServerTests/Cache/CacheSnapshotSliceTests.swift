@@ -1,0 +1,105 @@
+import Testing
+@testable import Server
+
+/// Issue 19: registry-wide snapshots are copied in bounded slices over several loop turns, and the result is
+/// still the registry of one moment (the last turn), whatever changed between the slices.
+@Suite struct CacheSnapshotSliceTests {
+    /// The most leases one loop turn copies, for a registry of `count` instances.
+    private func largestSlice(instances count: Int, sliceRecords: Int) -> (largest: Int, turns: Int, equal: Bool) {
+        let h = CacheHarness(readOnly: false, sliceRecords: sliceRecords)
+        for i in 0..<count { h.registry.register(instance("i-\(i)", app: "APP-\(i % 100)")) }
+        guard case .pending(let build) = h.cache.read(allAppsJSON) else { return (-1, -1, false) }
+        var got: Payload?
+        build.whenReady(allAppsJSON) { got = $0 }
+        h.runner.finishAll()
+        let equal = got?.body?.bytes == fresh(allAppsJSON, h.registry.registry)
+        return (h.cache.metrics.largestSnapshotSlice, h.cache.metrics.snapshotTurns, equal)
+    }
+
+    @Test func theOnLoopPartOfASnapshotDoesNotGrowWithTheRegistry() {
+        let small = largestSlice(instances: 2_000, sliceRecords: 1_000)
+        let large = largestSlice(instances: 20_000, sliceRecords: 1_000)
+        #expect(small.largest == 1_000)
+        #expect(large.largest == 1_000)   // the same work per turn at ten times the registry
+        #expect(small.turns == 2)
+        #expect(large.turns == 20)
+        #expect(small.equal && large.equal)
+    }
+
+    @Test func aSmallRegistryIsStillCopiedAndAnsweredInOneTurn() {
+        let h = CacheHarness(readOnly: false, offLoopThreshold: 1_000, sliceRecords: 100)
+        for i in 0..<50 { h.registry.register(instance("i-\(i)")) }
+        guard case .ready(let value) = h.cache.read(allAppsJSON) else { Issue.record("50 instances fit one slice"); return }
+        #expect(value.body?.bytes == fresh(allAppsJSON, h.registry.registry))
+        #expect(h.runner.queued == 0)
+    }
+
+    @Test func readersWaitUntilTheLastSliceAndTheEncodingAreDone() {
+        let h = CacheHarness(readOnly: false, sliceRecords: 10)
+        for i in 0..<35 { h.registry.register(instance("i-\(i)")) }
+        guard case .pending(let build) = h.cache.read(allAppsJSON) else { Issue.record("expected pending"); return }
+        var got: Payload?
+        build.whenReady(allAppsJSON) { got = $0 }
+        h.runner.finishOne()
+        h.runner.finishOne()
+        #expect(got == nil)
+        #expect(h.runner.queued == 1)
+        h.runner.finishAll()
+        #expect(got?.body?.bytes == fresh(allAppsJSON, h.registry.registry))
+        #expect(h.cache.metrics.snapshotTurns == 4)
+    }
+
+    @Test func changesBetweenSlicesAreInTheResultAsOfTheLastTurn() {
+        let h = RegistryHarness()
+        let registry = h.registry
+        for i in 0..<40 {
+            h.register(instance("i-\(i)", app: i % 2 == 0 ? "ORDERS" : "USERS", vip: "v\(i % 3)", secureVip: "s\(i % 2)"))
+        }
+        let walk = RegistryWalk(registry: registry, wholeRegistry: true, delta: true, sliceRecords: 7)
+        #expect(walk.advance() == false)
+        // Between slices: a new instance, a cancel, a status change, a re-registration with a new VIP.
+        h.register(instance("new-1", app: "BILLING", vip: "v1"))
+        _ = registry.cancel(app: "ORDERS", id: "i-0", isReplication: false)
+        _ = registry.statusUpdate(app: "USERS", id: "i-39", to: .outOfService, lastDirtyTimestamp: nil, isReplication: false)
+        var turns = 1
+        while !walk.advance() {
+            turns += 1
+            if turns == 3 { h.register(instance("i-2", app: "ORDERS", dirty: 2_000, vip: "v2,v9")) }
+        }
+        #expect(walk.largestSlice <= 7)
+        let capture = walk.finish()
+        let made = capture.documents(for: [.allApps, .delta])
+        func apps(_ entity: CacheEntity) -> Applications? {
+            if case .applications(let value) = made[entity] { return value }
+            return nil
+        }
+        #expect(apps(.allApps) == registry.fullApplications())
+        // VIP documents come from the registry's VIP index, one name at a time, never from a walk.
+        #expect(!CacheEntity.vip("v1").readsWholeRegistry && !CacheEntity.svip("s0").readsWholeRegistry)
+        var delta = registry.deltaApplications()
+        #expect(delta.versionsDelta == capture.deltaVersion + 1)
+        delta.versionsDelta = capture.deltaVersion
+        #expect(apps(.delta) == delta)
+        #expect(apps(.allApps)?.allInstances.contains { $0.instanceId == "i-0" } == false)
+        #expect(apps(.delta)?.allInstances.first { $0.instanceId == "i-0" }?.actionType == .deleted)
+    }
+
+    @Test func aSlicedRefreshInstallsTheLatestStateForEveryKey() {
+        let h = CacheHarness(readOnly: true, immediate: true, sliceRecords: 5)
+        for i in 0..<30 { h.registry.register(instance("i-\(i)", vip: "v")) }
+        let delta = CacheKey(.delta, .json, .full)
+        let vip = CacheKey(.vip("v"), .xml, .full)
+        _ = h.value(allAppsJSON)
+        _ = h.value(delta)
+        _ = h.value(vip)
+        h.registry.register(instance("late", vip: "v"))
+        h.cache.propagate()
+        h.registry.register(instance("later", vip: "v"))  // between slices of the refresh
+        h.runner.finishAll()
+        h.cache.propagate()
+        h.runner.finishAll()
+        #expect(h.text(allAppsJSON) == fresh(allAppsJSON, h.registry.registry).map { String(decoding: $0, as: UTF8.self) })
+        #expect(h.text(vip)?.contains("later") == true)
+        #expect(h.text(delta)?.contains("later") == true)
+    }
+}

@@ -1,0 +1,368 @@
+#!/usr/bin/env python3
+"""Loop stalls at scale (issue 19): does the node keep serving while the full registry is rebuilt?
+
+Starts one node (pinned to TARGET core 1 like the other benches) with immediate cache propagation, preloads
+--instances (100,000) over --apps (100) with bench/bin/preload, makes the full registry cached in every format
+(JSON/XML x plain/gzip, full and delta), then runs two phases of --duration seconds each:
+
+  idle:    heartbeats and the probe only;
+  loaded:  the same, plus --changes status changes a second (OUT_OF_SERVICE/UP in turn, each invalidating the full
+           registry), --registrations new instances a second, and one client per format fetching the full registry
+           in a loop (so every refresh is read).
+
+Figures per phase:
+  - loop lag: the latency of a trivial request (a heartbeat of one instance) sent every --probe-ms on its own
+    otherwise idle keep-alive connection: max and p99 (a stalled loop answers it late);
+  - heartbeat latency: --hb-procs processes x --hb-conns connections, one request in flight each (like the Java
+    client), p50/p99/p99.9/max;
+  - fetches completed per format, and how long after the last change the next fetch shows it (staleness).
+
+Standard library only; every process it starts is stopped by its PID. Clients are pinned to core 0.
+Example: python3 bench/stall.py --bin .build/release/eureka-server --instances 100000 --duration 20
+"""
+import argparse
+import multiprocessing as mp
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PREFIX = "bench"
+DIRTY_TS = "1732440000000"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def names(i, apps):
+    vip = f"{PREFIX}-app-{i % apps}"
+    return vip.upper(), f"{PREFIX}-{i}:{vip}:8080"
+
+
+class Conn:
+    """One keep-alive HTTP/1.1 connection; reads exactly one response per request (Content-Length only)."""
+
+    def __init__(self, port):
+        self.sock = socket.create_connection(("127.0.0.1", port))
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.buf = bytearray()
+        self.scratch = bytearray(1 << 20)
+
+    def request(self, raw):
+        self.sock.sendall(raw)
+        while b"\r\n\r\n" not in self.buf:
+            self._more()
+        head_end = self.buf.index(b"\r\n\r\n") + 4
+        head = bytes(self.buf[:head_end])
+        status = int(head.split(b" ", 2)[1])
+        m = re.search(rb"(?i)\r\ncontent-length: *(\d+)", head)
+        length = int(m.group(1)) if m else 0
+        del self.buf[:head_end]
+        body_len = length
+        if len(self.buf) >= length:
+            body = bytes(self.buf[:length])
+            del self.buf[:length]
+            return status, body, body_len
+        # Large bodies: count bytes, keep only the first 64 KiB (enough for the staleness check).
+        kept = bytes(self.buf[:65536])
+        remaining = length - len(self.buf)
+        self.buf.clear()
+        view = memoryview(self.scratch)
+        while remaining > 0:
+            n = self.sock.recv_into(view, min(remaining, len(self.scratch)))
+            if n == 0:
+                raise ConnectionError("closed mid-body")
+            if len(kept) < 65536:
+                kept += bytes(view[: min(n, 65536 - len(kept))])
+            remaining -= n
+        return status, kept, body_len
+
+    def _more(self):
+        data = self.sock.recv(65536)
+        if not data:
+            raise ConnectionError("closed")
+        self.buf += data
+
+
+def heartbeat_request(i, apps):
+    app, iid = names(i, apps)
+    return (f"PUT /eureka/apps/{app}/{iid}?status=UP&lastDirtyTimestamp={DIRTY_TS} HTTP/1.1\r\n"
+            f"Host: 127.0.0.1\r\nAccept: application/json\r\nContent-Length: 0\r\n\r\n").encode()
+
+
+def pin_client():
+    try:
+        os.sched_setaffinity(0, {0})
+    except OSError:
+        pass
+
+
+def heartbeat_worker(port, apps, instances, conns, stop_at, offset, out):
+    """Closed loop, one request in flight per connection, round-robin over connections (select)."""
+    import selectors
+    pin_client()
+    sel = selectors.DefaultSelector()
+    lat = []
+    i = offset
+    cs = []
+    for _ in range(conns):
+        c = Conn(port)
+        c.sock.setblocking(False)
+        cs.append(c)
+    pending = {}
+    for c in cs:
+        c.sock.send(heartbeat_request(i % instances, apps))
+        pending[c] = time.perf_counter()
+        i += 7919
+        sel.register(c.sock, selectors.EVENT_READ, c)
+    errors = 0
+    while time.time() < stop_at:
+        for key, _ in sel.select(timeout=0.5):
+            c = key.data
+            data = c.sock.recv(65536)
+            if not data:
+                raise ConnectionError("heartbeat connection closed")
+            c.buf += data
+            while b"\r\n\r\n" in c.buf:
+                end = c.buf.index(b"\r\n\r\n") + 4
+                if not c.buf.startswith(b"HTTP/1.1 200"):
+                    errors += 1
+                del c.buf[:end]  # heartbeats answer without a body
+                now = time.perf_counter()
+                lat.append(now - pending[c])
+                c.sock.send(heartbeat_request(i % instances, apps))
+                pending[c] = time.perf_counter()
+                i += 7919
+    out.put(("hb", lat, errors))
+
+
+def probe_worker(port, apps, period_ms, stop_at, out):
+    pin_client()
+    c = Conn(port)
+    req = heartbeat_request(0, apps)
+    lat = []
+    next_at = time.perf_counter()
+    while time.time() < stop_at:
+        next_at += period_ms / 1000
+        t0 = time.perf_counter()
+        status, _, _ = c.request(req)
+        lat.append(time.perf_counter() - t0)
+        delay = next_at - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        else:
+            next_at = time.perf_counter()
+    out.put(("probe", lat, 0))
+
+
+def fetch_worker(port, accept, gzip, path, stop_at, out):
+    pin_client()
+    c = Conn(port)
+    headers = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: {accept}\r\n"
+    if gzip:
+        headers += "Accept-Encoding: gzip\r\n"
+    req = (headers + "\r\n").encode()
+    count = 0
+    size = 0
+    errors = 0
+    while time.time() < stop_at:
+        status, _, size = c.request(req)
+        count += 1
+        errors += status != 200
+    out.put(("fetch", (accept, gzip, path, count, size), errors))
+
+
+def register_body(i, apps):
+    vip = f"stall-app-{i % apps}"
+    app = vip.upper()
+    host = f"stall-{i}"
+    body = ('{"instance":{"instanceId":"%s:%s:8080","hostName":"%s","app":"%s","ipAddr":"10.9.%d.%d",'
+            '"status":"UP","port":{"$":8080,"@enabled":"true"},"dataCenterInfo":{"@class":'
+            '"com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo","name":"MyOwn"},"vipAddress":"%s",'
+            '"lastDirtyTimestamp":"%s"}}') % (host, vip, host, app, (i >> 8) & 255, i & 255, vip, DIRTY_TS)
+    return app, body.encode()
+
+
+def change_worker(port, apps, instances, changes, registrations, stop_at, out):
+    """`changes` status changes and `registrations` new instances a second, spread evenly."""
+    pin_client()
+    c = Conn(port)
+    events = []
+    total = changes + registrations
+    if total == 0:
+        out.put(("changes", 0, 0))
+        return
+    period = 1.0 / total
+    n = 0
+    errors = 0
+    next_at = time.perf_counter()
+    while time.time() < stop_at:
+        if n % total < changes:
+            k = n // total * changes + n % total
+            app, iid = names((k * 104729) % instances, apps)
+            value = "OUT_OF_SERVICE" if (k // instances) % 2 == 0 else "UP"
+            req = (f"PUT /eureka/apps/{app}/{iid}/status?value={value} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                   f"Content-Length: 0\r\n\r\n").encode()
+        else:
+            app, body = register_body(n, apps)
+            req = (f"POST /eureka/apps/{app} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                   f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+        status, _, _ = c.request(req)
+        errors += status not in (200, 204)
+        n += 1
+        next_at += period
+        delay = next_at - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+    out.put(("changes", n, errors))
+
+
+def pct(values, p):
+    if not values:
+        return 0.0
+    s = sorted(values)
+    return s[min(len(s) - 1, int(len(s) * p))]
+
+
+FORMATS = [("application/json", False), ("application/json", True), ("application/xml", False),
+           ("application/xml", True)]
+
+
+def run_phase(args, port, loaded):
+    out = mp.Queue()
+    stop_at = time.time() + args.duration
+    procs = [mp.Process(target=probe_worker, args=(port, args.apps, args.probe_ms, stop_at, out))]
+    for k in range(args.hb_procs):
+        procs.append(mp.Process(target=heartbeat_worker,
+                                args=(port, args.apps, args.instances, args.hb_conns, stop_at, k * 1000, out)))
+    if loaded:
+        procs.append(mp.Process(target=change_worker, args=(port, args.apps, args.instances, args.changes,
+                                                            args.registrations, stop_at, out)))
+        for accept, gz in FORMATS:
+            procs.append(mp.Process(target=fetch_worker, args=(port, accept, gz, "/eureka/apps/", stop_at, out)))
+        procs.append(mp.Process(target=fetch_worker,
+                                args=(port, "application/json", True, "/eureka/apps/delta", stop_at, out)))
+    for p in procs:
+        p.start()
+    results = [out.get(timeout=args.duration + 600) for _ in procs]
+    for p in procs:
+        p.join(timeout=30)
+        if p.is_alive():
+            p.kill()
+    return results
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def metrics(port):
+    c = Conn(port)
+    _, body, _ = c.request(b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    c.sock.close()
+    return {k: v for k, v in re.findall(r"(?m)^(eureka_cache_\w+) (\S+)$", body.decode())}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bin", default=os.path.join(HERE, "..", ".build", "release", "eureka-server"))
+    ap.add_argument("--instances", type=int, default=100000)
+    ap.add_argument("--apps", type=int, default=100)
+    ap.add_argument("--duration", type=float, default=20)
+    ap.add_argument("--changes", type=int, default=20)
+    ap.add_argument("--registrations", type=int, default=20)
+    ap.add_argument("--probe-ms", type=float, default=5)
+    ap.add_argument("--hb-procs", type=int, default=1)
+    ap.add_argument("--hb-conns", type=int, default=8)
+    ap.add_argument("--target-core", default="1")
+    ap.add_argument("--label", default="")
+    args = ap.parse_args()
+
+    subprocess.run(["make", "-s", "-C", HERE, "tools"], check=True)
+    port = free_port()
+    log = open(os.path.join(HERE, "out", f"stall-server-{port}.log"), "w") if os.path.isdir(
+        os.path.join(HERE, "out")) else subprocess.DEVNULL
+    server = subprocess.Popen(["taskset", "-c", args.target_core, args.bin, f"--server.port={port}",
+                               "--server.address=127.0.0.1", "--eureka.node.immediate-cache-propagation=true",
+                               "--eureka.server.enable-self-preservation=false"], stdout=log, stderr=log)
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                c = Conn(port)
+                if c.request(b"GET /eureka/status HTTP/1.1\r\nHost: x\r\n\r\n")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.time() > deadline or server.poll() is not None:
+                sys.exit("server did not start")
+            time.sleep(0.2)
+        subprocess.run(["taskset", "-c", "0", os.path.join(HERE, "bin", "preload"), "-p", str(port), "-n",
+                        str(args.instances), "-m", str(args.apps), "-P", PREFIX, "-t", DIRTY_TS, "-e", "204", "-c",
+                        "8", "-d", "16", "-T", "240"], check=True, timeout=300)
+        # Every format cached before the phases (the first read of each generates it).
+        t0 = time.time()
+        for accept, gz in FORMATS:
+            c = Conn(port)
+            c.request((f"GET /eureka/apps/ HTTP/1.1\r\nHost: x\r\nAccept: {accept}\r\n" +
+                       ("Accept-Encoding: gzip\r\n" if gz else "") + "\r\n").encode())
+            c.sock.close()
+        warm = time.time() - t0
+        rows = []
+        for phase, loaded in (("idle", False), ("loaded", True)):
+            cpu0 = cpu_seconds(server.pid)
+            res = run_phase(args, port, loaded)
+            cpu = cpu_seconds(server.pid) - cpu0
+            probe = [x for kind, x, _ in res if kind == "probe"][0]
+            hb = [v for kind, x, _ in res if kind == "hb" for v in x]
+            hb_err = sum(e for kind, _, e in res if kind == "hb")
+            fetches = [(x, e) for kind, x, e in res if kind == "fetch"]
+            changes = [(x, e) for kind, x, e in res if kind == "changes"]
+            rows.append((phase, probe, hb, hb_err, fetches, changes, cpu))
+        m = metrics(port)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+    ms = lambda s: f"{s * 1000:.1f}"
+    print(f"### stall.py {args.label}".rstrip())
+    print()
+    print(f"- Command: `python3 bench/stall.py --instances {args.instances} --apps {args.apps} --duration "
+          f"{args.duration:g} --changes {args.changes} --registrations {args.registrations} --probe-ms "
+          f"{args.probe_ms:g} --hb-procs {args.hb_procs} --hb-conns {args.hb_conns}`")
+    print(f"- Server on core {args.target_core}, clients on core 0; first build of the four full forms: {warm:.1f} s")
+    print()
+    print("| phase | probe n | loop lag p99 (ms) | loop lag max (ms) | heartbeats | hb p50 (ms) | hb p99 (ms) "
+          "| hb p99.9 (ms) | hb max (ms) | server CPU s | errors |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for phase, probe, hb, hb_err, fetches, changes, cpu in rows:
+        errors = hb_err + sum(e for _, e in fetches) + sum(e for _, e in changes)
+        print(f"| {phase} | {len(probe)} | {ms(pct(probe, 0.99))} | {ms(max(probe))} | {len(hb)} | "
+              f"{ms(pct(hb, 0.5))} | {ms(pct(hb, 0.99))} | {ms(pct(hb, 0.999))} | {ms(max(hb))} | {cpu:.1f} | "
+              f"{errors} |")
+    for phase, probe, hb, hb_err, fetches, changes, cpu in rows:
+        if fetches:
+            print()
+            print(f"Fetches during `{phase}` ({args.duration:g} s): " + ", ".join(
+                f"{path} {accept.split('/')[1]}{' gzip' if gz else ''}: {n} ({size} B)"
+                for (accept, gz, path, n, size), _ in fetches) +
+                  "; changes sent: " + ", ".join(str(n) for n, _ in changes))
+    print()
+    print("Cache metrics at the end: " + ", ".join(f"{k.replace('eureka_cache_', '')}={v}" for k, v in m.items()))
+
+
+if __name__ == "__main__":
+    main()

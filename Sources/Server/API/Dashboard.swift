@@ -3,7 +3,8 @@
 /// settings (applications per page, ids per application, expired leases listed), not by the registry.
 extension DashboardPages {
     func frontPage(_ status: NodeStatus, page number: Int) -> HTMLWriter {
-        let census = census()
+        let perPage = settings.applicationsPerPage
+        let census = registry.census(offset: (number - 1) * perPage, limit: perPage, sampleLimit: settings.idsPerApplication)
         return document(title: "Eureka dashboard") { page in
             if !status.leaseExpirationEnabled {
                 page.raw("<p class=warn id=self-preservation-warning>Self-preservation is holding: fewer renewals arrived "
@@ -35,17 +36,14 @@ extension DashboardPages {
 
     private func instancesSection(_ page: inout HTMLWriter, _ census: RegistryCensus, page number: Int) {
         page.raw("<h2 id=instances>Instances currently registered with Eureka</h2>")
-        page.raw("<p class=muted>\(census.instanceCount) instances in \(census.applications.count) applications, counted at ")
-        page.text(HTMLWriter.time(census.takenAt))
-        page.raw(".</p>")
-        guard !census.applications.isEmpty else {
+        page.raw("<p class=muted>\(census.instanceCount) instances in \(census.applicationCount) applications.</p>")
+        guard census.applicationCount > 0 else {
             page.raw("<p>No instances available</p>")
             return
         }
         let perPage = settings.applicationsPerPage
-        let start = (number - 1) * perPage
         page.raw("<table id=applications><tr><th>Application</th><th>Instances</th><th>Status</th><th>Instance ids</th></tr>")
-        for summary in census.applications.dropFirst(start).prefix(perPage) {
+        for summary in census.applications {
             page.raw("<tr><td>")
             page.link(applicationLink(summary.name), summary.name)
             page.raw("</td><td>\(summary.total)</td><td>")
@@ -68,8 +66,8 @@ extension DashboardPages {
             page.raw("</td></tr>")
         }
         page.raw("</table>")
-        if start >= census.applications.count { page.raw("<p>No applications on this page.</p>") }
-        pager(&page, current: number, total: census.applications.count, perPage: perPage, link: pageLink)
+        if census.applications.isEmpty { page.raw("<p>No applications on this page.</p>") }
+        pager(&page, current: number, total: census.applicationCount, perPage: perPage, link: pageLink)
     }
 
     private func generalInfo(_ page: inout HTMLWriter, _ status: NodeStatus) {

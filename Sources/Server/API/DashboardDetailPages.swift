@@ -68,13 +68,12 @@ extension DashboardPages {
         }
     }
 
-    /// Application names containing the text (case-insensitive; from the census, so no walk of the leases),
-    /// and the instance with exactly this id.
+    /// Application names containing the text (case-insensitive; from the status tally, so no walk of the
+    /// leases), and the instance with exactly this id.
     func searchPage(_ text: String) -> HTMLWriter {
         let needle = String(text.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
         let upper = needle.uppercased()
-        let census = census()
-        let matches = needle.isEmpty ? [] : census.applications.lazy.filter { $0.name.contains(upper) }.prefix(settings.searchResults)
+        let matches = needle.isEmpty ? [] : registry.applicationNames(containing: upper, limit: settings.searchResults)
         let holders = needle.isEmpty ? [] : registry.applications(holding: needle)
         return document(title: "Search - Eureka") { page in
             page.raw("<h2 id=search>Search for &quot;")
@@ -96,10 +95,10 @@ extension DashboardPages {
             page.raw("<h3>Applications</h3>")
             if matches.isEmpty { page.raw("<p class=muted>None.</p>") }
             page.raw("<ul>")
-            for summary in matches {
+            for match in matches {
                 page.raw("<li>")
-                page.link(applicationLink(summary.name), summary.name)
-                page.raw(" (\(summary.total))</li>")
+                page.link(applicationLink(match.name), match.name)
+                page.raw(" (\(match.total))</li>")
             }
             page.raw("</ul>")
             if matches.count == settings.searchResults { page.raw("<p class=muted>Only the first \(settings.searchResults) are shown.</p>") }

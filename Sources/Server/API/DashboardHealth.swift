@@ -30,16 +30,22 @@ extension DashboardPages {
     }
 
     private func expiredKept(_ page: inout HTMLWriter, _ census: RegistryCensus) {
-        page.raw("<h3>Expired leases being kept</h3><p id=expired-kept>\(census.expiredKeptCount) instance")
-        page.raw(census.expiredKeptCount == 1 ? "" : "s")
-        page.raw(" whose leases have expired would be evicted if lease expiration were enabled")
-        guard census.expiredKeptCount > 0 else {
+        let report = census.expiredKept
+        page.raw("<h3>Expired leases being kept</h3>")
+        guard let takenAt = report.takenAt else {
+            page.raw("<p id=expired-kept>Not known yet: the first eviction run has not happened.</p>")
+            return
+        }
+        page.raw("<p id=expired-kept>The last eviction run (")
+        page.text(HTMLWriter.time(takenAt))
+        page.raw(") kept \(report.count) expired lease\(report.count == 1 ? "" : "s")")
+        guard report.count > 0 else {
             page.raw(".</p>")
             return
         }
-        page.raw(census.expiredKeptCount > census.expiredKept.count ? "; the first \(census.expiredKept.count):</p>" : ":</p>")
+        page.raw(report.count > report.first.count ? "; the first \(report.first.count):</p>" : ":</p>")
         page.raw("<table><tr><th>Application</th><th>Instance id</th><th>Lease expired at</th></tr>")
-        for lease in census.expiredKept {
+        for lease in report.first {
             page.raw("<tr><td>")
             page.link(applicationLink(lease.app), lease.app)
             page.raw("</td><td>")

@@ -1,8 +1,8 @@
 /// The HTML dashboard (spec 10; Spring Cloud's sections and more, see README): one path, its views chosen by the
 /// query, `?page=N` (front page), `?app=NAME[&page=N]`, `?app=NAME&instance=ID`, `?q=TEXT` (search) and
-/// `?view=recent`. Every view is bounded however large the registry is: the front page reads a census (one
-/// integer-counting walk, reused for `censusMaxAgeMs` once the registry is large) and renders one page of
-/// applications with a few ids each; the other views read one application, one lease or the bounded rings.
+/// `?view=recent`. Every view is bounded however large the registry is and none walks the leases: the front
+/// page reads one page of applications from the registry's status tally, with a few ids each, and the expired
+/// leases the last eviction run found; the other views read one application, one lease or the bounded rings.
 final class DashboardPages {
     struct Settings {
         /// The dashboard's path (`eureka.dashboard.path`), the base of every link.
@@ -12,19 +12,12 @@ final class DashboardPages {
         var instancesPerPage = 100
         var expiredListed = 100
         var searchResults = 50
-        /// Registries at least this large reuse a census younger than `censusMaxAgeMs`; smaller ones are
-        /// walked per view (cheap, and the page is exact).
-        var censusReuseFromInstances = 5_000
-        var censusMaxAgeMs: Int64 = 2_000
     }
 
     let settings: Settings
     let registry: InstanceRegistry
     let statusPage: StatusPage
     let time: TimeSource
-    private var lastCensus: RegistryCensus?
-    /// Walks of the whole registry so far (tests check a view does not walk it each time).
-    private(set) var censusWalks = 0
 
     init(settings: Settings, registry: InstanceRegistry, statusPage: StatusPage, time: TimeSource) {
         self.settings = settings
@@ -61,19 +54,6 @@ final class DashboardPages {
         }
         if query.contains("instance") { return Self.error(400, "an instance link needs its app parameter") }
         return Self.html(frontPage(status, page: page))
-    }
-
-    /// A fresh census, or the last one while it is young enough and the registry large.
-    func census() -> RegistryCensus {
-        let now = time.nowMillis()
-        if let last = lastCensus, registry.instanceCount >= settings.censusReuseFromInstances,
-           now >= last.takenAt, now - last.takenAt < settings.censusMaxAgeMs {
-            return last
-        }
-        censusWalks += 1
-        let fresh = registry.census(sampleLimit: settings.idsPerApplication, expiredLimit: settings.expiredListed)
-        lastCensus = fresh
-        return fresh
     }
 
     // MARK: links

@@ -1,38 +1,28 @@
 /// The dashboard's reads (spec 4.1, 10): a bounded census, one application's ids a page at a time, and one lease
 /// with its times. Nothing here renders; the API turns these values into pages.
 extension InstanceRegistry {
-    /// One walk over every lease: integer counting and a bounded copy of ids, no record decorated or sorted except
-    /// the application names. A lease counts as expired-but-kept only while lease expiration is disabled: when it
-    /// is enabled, the next eviction run removes it.
-    func census(sampleLimit: Int, expiredLimit: Int) -> RegistryCensus {
-        let now = time.nowMillis()
-        let holding = !preservation.isLeaseExpirationEnabled
-        let statusIndex = Dictionary(uniqueKeysWithValues: InstanceStatus.allCases.enumerated().map { ($1, $0) })
-        var summaries: [RegistryCensus.ApplicationSummary] = []
-        summaries.reserveCapacity(apps.count)
-        var expired: [RegistryCensus.ExpiredLease] = []
-        var expiredCount = 0
-        var total = 0
-        for (name, leases) in apps where !leases.isEmpty {
-            var summary = RegistryCensus.ApplicationSummary(name: name)
-            summary.total = leases.count
-            total += leases.count
-            var upCount = 0
-            for lease in leases.values {
-                let status = lease.instance.status
-                if status == .up { upCount += 1 } else { summary.countsByStatus[statusIndex[status]!] += 1 }
-                if summary.sampleIds.count < sampleLimit { summary.sampleIds.append(lease.id) }
-                if holding, lease.isExpired(now: now) {
-                    expiredCount += 1
-                    if expired.count < expiredLimit { expired.append(.init(app: name, id: lease.id, dueAt: lease.expiryDueAt)) }
-                }
-            }
-            summary.countsByStatus[statusIndex[.up]!] += upCount
-            summaries.append(summary)
+    /// `limit` applications from `offset` (sorted by name) with their counts and up to `sampleLimit` ids each.
+    /// No lease is read: counts come from the tally, ids from the map's keys, expired leases from the last
+    /// eviction run.
+    func census(offset: Int, limit: Int, sampleLimit: Int) -> RegistryCensus {
+        let names = statusTally.sortedNames()
+        let start = min(max(0, offset), names.count)
+        let page = names[start..<min(names.count, start + max(0, limit))]
+        let summaries = page.map { name in
+            let counts = statusTally.countsByApp[name] ?? []
+            return RegistryCensus.ApplicationSummary(
+                name: name, total: counts.reduce(0, +), countsByStatus: counts,
+                sampleIds: apps[name].map { Array($0.keys.prefix(sampleLimit)) } ?? [])
         }
-        summaries.sort { $0.name < $1.name }
-        return RegistryCensus(takenAt: now, applications: summaries, instanceCount: total,
-                              expiredKept: expired, expiredKeptCount: expiredCount)
+        return RegistryCensus(takenAt: time.nowMillis(), applications: summaries, applicationCount: names.count,
+                              instanceCount: instanceCount, expiredKept: expiredKept)
+    }
+
+    /// Application names containing `text` (already upper-cased), sorted, at most `limit`, with their sizes.
+    func applicationNames(containing text: String, limit: Int) -> [(name: String, total: Int)] {
+        statusTally.sortedNames().lazy.filter { $0.contains(text) }.prefix(limit).map { name in
+            (name, statusTally.countsByApp[name]?.reduce(0, +) ?? 0)
+        }
     }
 
     /// The ids of one application sorted, `limit` from `offset`, and how many it has; nil when it has none.

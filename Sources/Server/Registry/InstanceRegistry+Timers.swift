@@ -15,11 +15,20 @@ extension InstanceRegistry {
         let now = time.nowMillis()
         let extra = eviction.compensation(now: now)
         overrides.removeExpired(now: now)  // piggybacks the minute tick so abandoned overrides do not pile up
-        guard preservation.isLeaseExpirationEnabled else { return nil }
+        guard preservation.isLeaseExpirationEnabled else {
+            // Nothing is evicted, but the dashboard shows what would be: one walk per run, as when enabled.
+            var held: [Lease] = []
+            for leases in apps.values {
+                for lease in leases.values where lease.isExpired(now: now, extraMs: extra) { held.append(lease) }
+            }
+            reportExpiredKept(held, now: now)
+            return nil
+        }
         var expired: [Lease] = []
         for leases in apps.values {
             for lease in leases.values where lease.isExpired(now: now, extraMs: extra) { expired.append(lease) }
         }
+        defer { reportExpiredKept(expired.filter { $0.evictionTimestamp == 0 }, now: now) }
         guard !expired.isEmpty else { return (0, 0) }
         let chosen = eviction.choose(from: expired, limit: eviction.limit(leaseCount: instanceCount), random: &random)
         var evicted = 0
@@ -30,6 +39,12 @@ extension InstanceRegistry {
             onEvent?(.evicted(record))
         }
         return (expired.count, evicted)
+    }
+
+    private func reportExpiredKept(_ leases: [Lease], now: Int64) {
+        expiredKept = ExpiredKeptReport(
+            takenAt: now, count: leases.count,
+            first: leases.prefix(ExpiredKeptReport.listed).map { .init(app: $0.instance.app, id: $0.id, dueAt: $0.expiryDueAt) })
     }
 
     /// The fixed 60 s timer of 5.2: the last minute's renewals become R.

@@ -21,6 +21,10 @@ final class InstanceRegistry {
     @exclusivity(unchecked) var preservation: SelfPreservation
     var eviction: Eviction
     var recentRegistrations = RecentActivity()
+    /// Counts by application and status, for the dashboard (changed wherever a stored status changes).
+    var statusTally = StatusTally()
+    /// What the last eviction run found expired and kept, for the dashboard.
+    var expiredKept = ExpiredKeptReport()
     var recentCancellations = RecentActivity()
     /// The delta version counter of 5.5: bumped by every delta document built.
     var deltaVersion: Int64 = 0
@@ -74,6 +78,8 @@ final class InstanceRegistry {
         if let existing { lease.serviceUpTimestamp = existing.serviceUpTimestamp }
         if registrant.status == .up { lease.serviceUp(now: now) }
         apps[app, default: [:]][id] = lease
+        if let existing { statusTally.remove(app, existing.instance.status) }
+        statusTally.add(app, registrant.status)
         recentChanges.append(lease, now: now)
 
         let stored = decorated(lease)
@@ -102,6 +108,7 @@ final class InstanceRegistry {
         if corrected {
             // OUR choice (4.5 step 3): a corrected status is a change like any other, so deltas and caches see it.
             lease.instance.status = status
+            statusTally.move(app, from: stored, to: status)
             recordChange(lease, .modified, now: now)
         }
         preservation.recordRenew()
@@ -146,6 +153,7 @@ final class InstanceRegistry {
         overrides.remove(id, now: now)
         guard let lease else { return nil }
         instanceCount -= 1
+        statusTally.remove(app, lease.instance.status)
         lease.cancel(now: now)
         recordChange(lease, .deleted, now: now)
         preservation.leaseRemoved()

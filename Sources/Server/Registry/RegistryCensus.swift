@@ -1,36 +1,26 @@
-/// One walk of the registry summarised for the dashboard (spec 4.1): per-application counts by status, a few
-/// instance ids per application, and the leases that are expired but kept because lease expiration is off.
-/// Every list is bounded, so the value stays small however large the registry is.
+/// One page of the registry summarised for the dashboard (spec 4.1): per-application counts by status (from the
+/// tally, not a walk), a few instance ids per application, and the expired-but-kept leases of the last eviction
+/// run. Every list is bounded, so the value stays small however large the registry is.
 struct RegistryCensus {
     struct ApplicationSummary {
         let name: String
         var total = 0
-        /// Indexed like `InstanceStatus.allCases`.
-        var countsByStatus = [Int](repeating: 0, count: InstanceStatus.allCases.count)
-        /// At most `sampleLimit` ids, in the map's order (sorting every application's ids would cost a sort of the
-        /// whole registry); the application page lists them all, sorted and paginated.
+        /// Indexed like `StatusTally.index`.
+        var countsByStatus: [Int]
+        /// At most the asked number of ids, in the map's order (sorting every application's ids would cost a sort
+        /// of the whole registry); the application page lists them all, sorted and paginated.
         var sampleIds: [String] = []
 
-        func count(_ status: InstanceStatus) -> Int {
-            countsByStatus[InstanceStatus.allCases.firstIndex(of: status)!]
-        }
+        func count(_ status: InstanceStatus) -> Int { countsByStatus[StatusTally.index(status)] }
     }
 
-    struct ExpiredLease {
-        let app: String
-        let id: String
-        /// When the lease would have expired (last renewal arithmetic of 4.2), epoch ms.
-        let dueAt: Int64
-    }
-
-    /// When the walk ran, epoch ms.
+    /// When it was read, epoch ms.
     let takenAt: Int64
-    /// Sorted by name.
+    /// The asked page of applications, sorted by name.
     let applications: [ApplicationSummary]
+    let applicationCount: Int
     let instanceCount: Int
-    /// At most `expiredLimit` of them, in the map's order.
-    let expiredKept: [ExpiredLease]
-    let expiredKeptCount: Int
+    let expiredKept: ExpiredKeptReport
 }
 
 /// Why leases do or do not expire right now (spec 5.2), for the dashboard's explainer.

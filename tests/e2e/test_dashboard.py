@@ -18,6 +18,7 @@ import requests
 
 from cluster_util import instance_doc
 from conftest import FAST_SETTINGS, ROOT
+from e2e_util import wait_until
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / ".build" / "artifacts"
@@ -30,8 +31,8 @@ PEER_SETTINGS = (
 EVIL = "<script>document.title='owned'</script>"
 
 
-def register(base_url, app, instance_id, metadata=None):
-    body = instance_doc(app, instance_id, duration=90, renewal=30, metadata=metadata)
+def register(base_url, app, instance_id, metadata=None, duration=90):
+    body = instance_doc(app, instance_id, duration=duration, renewal=30, metadata=metadata)
     r = requests.post(f"{base_url}/eureka/apps/{app}", data=json.dumps(body), timeout=5,
                       headers={"Content-Type": "application/json", "Accept": "application/json"})
     assert r.status_code == 204, r.text[:300]
@@ -49,10 +50,13 @@ def chromium(tmp_path, *args):
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (Debian package `chromium`, installed by run.sh)")
 def test_dashboard_renders_in_headless_chromium(start_server, tmp_path):
     peer = start_server(*FAST_SETTINGS)
-    node = start_server(*FAST_SETTINGS, *PEER_SETTINGS,
+    node = start_server(*FAST_SETTINGS, *PEER_SETTINGS, "--eureka.server.eviction-interval-timer-in-ms=500",
                         f"--eureka.client.service-url.defaultZone=http://127.0.0.1:{peer.port}/eureka/")
     register(node.base_url, "ORDERS", "orders-1:orders:8080", metadata={"zone": "eu-1", "note": EVIL})
     register(node.base_url, "ORDERS", EVIL)
+    register(node.base_url, "BILLING", "billing-1:billing:8080", duration=1)  # expires in 1 s, then is held
+    wait_until(lambda: "kept 1 expired lease:" in requests.get(node.base_url + "/", timeout=5).text, 15,
+               interval=0.2, message="an eviction run that keeps the expired lease")
 
     dom = chromium(tmp_path, "--dump-dom", node.base_url + "/")
     for section in ('id="system-status"', 'id="self-preservation"', 'id="replicas"', 'id="instances"',
@@ -62,6 +66,7 @@ def test_dashboard_renders_in_headless_chromium(start_server, tmp_path):
     assert "Leases are kept: 0 renews in the last minute is not above the threshold of" in dom
     assert "expected clients x (60 / 30 s renewal interval) x 0.85 renewal-percent-threshold =" in dom
     assert 'id="self-preservation-warning"' in dom
+    assert "kept 1 expired lease:" in dom and 'href="/?app=BILLING&amp;instance=billing-1%3Abilling%3A8080"' in dom
     assert f"http://127.0.0.1:{peer.port}/eureka/" in dom and 'class="peer"' in dom
     # The hostile id was rendered as text: no script element, and the title is still the page's.
     assert "<script" not in dom.lower()

@@ -57,7 +57,7 @@ extension DashboardPages {
             page.raw("</td><td>")
             for (index, id) in summary.sampleIds.enumerated() {
                 if index > 0 { page.raw(", ") }
-                page.link(instanceLink(app: summary.name, id: id), id)
+                page.instanceAnchor(base: settings.basePath, app: summary.name, id: id)
             }
             if summary.total > summary.sampleIds.count {
                 page.raw(" ... ")
@@ -106,11 +106,11 @@ extension DashboardPages {
         page.raw("<table><tr><th>Time</th><th>Application</th><th>Instance id</th></tr>")
         for item in items.reversed() {
             page.raw("<tr><td>")
-            page.text(HTMLWriter.time(item.time))
+            page.time(item.time)
             page.raw("</td><td>")
             page.text(item.app)
             page.raw("</td><td>")
-            page.link(instanceLink(app: item.app, id: item.id), item.id)
+            page.instanceAnchor(base: settings.basePath, app: item.app, id: item.id)
             page.raw("</td></tr>")
         }
         page.raw("</table>")

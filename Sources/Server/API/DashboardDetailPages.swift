@@ -13,13 +13,13 @@ extension DashboardPages {
             for id in ids {
                 guard let detail = registry.leaseDetail(app: app, id: id) else { continue }
                 page.raw("<tr><td>")
-                page.link(instanceLink(app: app, id: id), id)
+                page.instanceAnchor(base: settings.basePath, app: app, id: id)
                 page.raw("</td><td>")
                 status(&page, detail.record.status)
                 page.raw("</td><td>")
                 page.text(detail.record.hostName)
                 page.raw("</td><td>")
-                page.text(HTMLWriter.time(detail.record.leaseInfo?.lastRenewalTimestamp ?? 0))
+                page.time(detail.record.leaseInfo?.lastRenewalTimestamp ?? 0)
                 page.raw("</td></tr>")
             }
             page.raw("</table>")

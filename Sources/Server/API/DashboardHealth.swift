@@ -49,9 +49,9 @@ extension DashboardPages {
             page.raw("<tr><td>")
             page.link(applicationLink(lease.app), lease.app)
             page.raw("</td><td>")
-            page.link(instanceLink(app: lease.app, id: lease.id), lease.id)
+            page.instanceAnchor(base: settings.basePath, app: lease.app, id: lease.id)
             page.raw("</td><td>")
-            page.text(HTMLWriter.time(lease.dueAt))
+            page.time(lease.dueAt)
             page.raw("</td></tr>")
         }
         page.raw("</table>")

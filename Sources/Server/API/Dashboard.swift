@@ -89,8 +89,8 @@ extension DashboardPages {
     /// The ten newest of each ring; the recent-activity view lists all 1,000.
     private func recentSummary(_ page: inout HTMLWriter) {
         page.raw("<h2 id=recent>Recent activity</h2>")
-        recentTable(&page, "Newly registered leases", registry.recentlyRegistered.suffix(10))
-        recentTable(&page, "Cancelled leases", registry.recentlyCancelled.suffix(10))
+        recentTable(&page, "Newly registered leases", registry.recentlyRegistered(last: 10)[...])
+        recentTable(&page, "Cancelled leases", registry.recentlyCancelled(last: 10)[...])
         page.link(recentLink, "The last 1,000 of each")
     }
 

@@ -28,7 +28,7 @@ extension InstanceRegistry {
     /// The ids of one application sorted, `limit` from `offset`, and how many it has; nil when it has none.
     func instanceIds(app: String, offset: Int, limit: Int) -> (total: Int, ids: [String])? {
         guard let leases = apps[app], !leases.isEmpty else { return nil }
-        let sorted = leases.keys.sorted()
+        let sorted = leases.keys.sorted(by: bytewiseLess)  // byte order, as the documents sort ids
         let start = min(max(0, offset), sorted.count)
         return (sorted.count, Array(sorted[start..<min(sorted.count, start + max(0, limit))]))
     }

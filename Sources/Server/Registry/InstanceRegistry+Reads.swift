@@ -74,6 +74,8 @@ extension InstanceRegistry {
     /// The dashboard rings (4.1), oldest first.
     var recentlyRegistered: [(time: Int64, app: String, id: String)] { recentRegistrations.items }
     var recentlyCancelled: [(time: Int64, app: String, id: String)] { recentCancellations.items }
+    func recentlyRegistered(last count: Int) -> [(time: Int64, app: String, id: String)] { recentRegistrations.newest(count) }
+    func recentlyCancelled(last count: Int) -> [(time: Int64, app: String, id: String)] { recentCancellations.newest(count) }
 
     func visibleLease(app: String, id: String) -> Lease? {
         guard let lease = apps[app]?[id] else { return nil }
@@ -101,7 +103,7 @@ extension InstanceRegistry {
 /// UTF8Views element by element: at 10,000 instances the sort was a tenth of a full-registry read), the views
 /// otherwise.
 @inline(__always)
-private func bytewiseLess(_ a: String, _ b: String) -> Bool {
+func bytewiseLess(_ a: String, _ b: String) -> Bool {
     let fast = a.utf8.withContiguousStorageIfAvailable { x in
         b.utf8.withContiguousStorageIfAvailable { y in
             guard let left = x.baseAddress, let right = y.baseAddress else { return x.count < y.count }  // one is empty

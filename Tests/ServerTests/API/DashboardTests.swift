@@ -246,6 +246,15 @@ private final class DashboardHarness {
         #expect(page.contains("action=\"/dashboard\""))
     }
 
+    @Test(arguments: [0, 5, 999, 1_000, 1_001, 2_345])
+    func ringsNewestAreTheTailOfTheirItems(recorded: Int) {
+        var ring = RecentActivity()
+        for i in 0..<recorded { ring.record(time: Int64(i), app: "A", id: "i\(i)") }
+        for count in [0, 1, 10, 1_000, 1_200] {
+            #expect(ring.newest(count).map(\.id) == ring.items.suffix(count).map(\.id), "\(recorded) \(count)")
+        }
+    }
+
     @Test func recentActivityListsTheRingsNewestFirst() {
         let d = DashboardHarness()
         d.h.register(instance("a1"))

@@ -10,7 +10,6 @@ final class DashboardPages {
         var applicationsPerPage = 25
         var idsPerApplication = 10
         var instancesPerPage = 100
-        var expiredListed = 100
         var searchResults = 50
     }
 

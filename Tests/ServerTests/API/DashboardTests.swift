@@ -155,7 +155,7 @@ private final class DashboardHarness {
         #expect(walked.values.map { $0.reduce(0, +) }.reduce(0, +) == r.instanceCount)
     }
 
-    @Test func smallRegistryIsCountedAfreshEachView() {
+    @Test func countsFollowEachRegistration() {
         let d = DashboardHarness()
         d.h.register(instance("a1"))
         #expect(d.get("").html.contains("1 instances in 1 applications"))

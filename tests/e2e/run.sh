@@ -7,6 +7,8 @@ root=$(cd "$here/../.." && pwd)
 venv="$root/.build/e2e-venv"
 # Prometheus (Debian package) for test_prometheus_sd.py; that test skips, saying why, if it cannot be installed.
 "$root/scripts/install-deps.sh" prometheus || echo "warning: could not install prometheus; its e2e test will be skipped" >&2
+# Chromium (Debian package) for test_dashboard.py's headless-browser test; skipped, saying why, if not installed.
+"$root/scripts/install-deps.sh" chromium || echo "warning: could not install chromium; the dashboard browser test will be skipped" >&2
 if [ ! -x "$venv/bin/pytest" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q -r "$here/requirements.txt"

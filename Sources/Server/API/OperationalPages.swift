@@ -1,7 +1,7 @@
 /// The non-protocol pages of spec 10: health, build info, Prometheus metrics and the dashboard.
 enum OperationalPages {
-    /// `applications` is asked for only by the dashboard (a copy of the whole registry).
-    static func render(_ endpoint: Endpoint, _ request: Request, status: NodeStatus, applications: () -> [Application]) -> Response {
+    /// The dashboard renders its bounded views itself (`DashboardPages`).
+    static func render(_ endpoint: Endpoint, _ request: Request, status: NodeStatus, dashboard: DashboardPages) -> Response {
         switch endpoint {
         case .health:
             // Spring's health shape; DOWN (503) with the reason until the node opened for traffic after its
@@ -16,7 +16,7 @@ enum OperationalPages {
         case .metrics:
             return Response(status: 200, contentType: .prometheus, body: .bytes(Array(MetricsText.render(status).utf8)))
         case .dashboard:
-            return Response(status: 200, contentType: .html, body: .bytes(Array(Dashboard.render(status, applications: applications()).utf8)))
+            return dashboard.render(Query.split(request.url).query, status: status)
         default:
             return .empty(404)
         }

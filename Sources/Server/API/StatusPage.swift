@@ -39,7 +39,8 @@ final class StatusPage {
         }
     }
 
-    private var generalStats: [(String, String)] {
+    /// Spring's general info (also the dashboard's).
+    var generalStats: [(String, String)] {
         let now = time.nowMillis()
         let totalMB = Int64(sysconf(Int32(_SC_PHYS_PAGES))) * Int64(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
         let usedMB = ProcessMemory.residentBytes() / 1_048_576
@@ -53,7 +54,7 @@ final class StatusPage {
     }
 
     /// A replica is available when its last exchange with this node got an HTTP response (spec 2.15).
-    private func applicationStats(_ replicas: [PeerReport]) -> [(String, String)] {
+    func applicationStats(_ replicas: [PeerReport]) -> [(String, String)] {
         let available = replicas.filter(\.health.isAvailable)
         let unavailable = replicas.filter { !$0.health.isAvailable }
         return [
@@ -81,8 +82,16 @@ final class StatusPage {
         return response
     }
 
+    /// This server's own instance: STARTING until it opened for traffic, then UP.
+    func ownInstance() -> InstanceInfo {
+        identity.instance(port: boundPort, status: openForTraffic() ? .up : .starting, now: startedAtMillis)
+    }
+
+    var environment: String { settings.environment }
+    var uptimeSeconds: Int64 { max(0, (time.nowMillis() - startedAtMillis) / 1_000) }
+
     private func build(json: Bool) -> Response {
-        let own = identity.instance(port: boundPort, status: openForTraffic() ? .up : .starting, now: startedAtMillis)
+        let own = ownInstance()
         let replicas = replicas()
         let healthy = isHealthy(replicas)
         var out: [UInt8] = []

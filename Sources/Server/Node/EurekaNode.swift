@@ -139,8 +139,10 @@ public final class EurekaNode {
         }
         lagProbe.start()
         recipient.node = self
+        let dashboard = DashboardPages(settings: .init(basePath: config.dashboardPath), registry: registry,
+                                       statusPage: api.status, time: time)
         api.operationalPage = { [unowned self] endpoint, request in
-            OperationalPages.render(endpoint, request, status: status, applications: { [registry] in registry.fullApplications().applications })
+            OperationalPages.render(endpoint, request, status: status, dashboard: dashboard)
         }
     }
 

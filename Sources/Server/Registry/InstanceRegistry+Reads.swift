@@ -75,6 +75,8 @@ extension InstanceRegistry {
     /// The dashboard rings (4.1), oldest first.
     var recentlyRegistered: [(time: Int64, app: String, id: String)] { recentRegistrations.items }
     var recentlyCancelled: [(time: Int64, app: String, id: String)] { recentCancellations.items }
+    func recentlyRegistered(last count: Int) -> [(time: Int64, app: String, id: String)] { recentRegistrations.newest(count) }
+    func recentlyCancelled(last count: Int) -> [(time: Int64, app: String, id: String)] { recentCancellations.newest(count) }
 
     func visibleLease(app: String, id: String) -> Lease? {
         guard let lease = apps[app]?[id] else { return nil }

@@ -14,6 +14,7 @@ extension InstanceRegistry {
             if status == .up { lease.serviceUp(now: now) }
             overrides.set(status, for: id, now: now)
             lease.instance.overriddenStatus = status
+            statusTally.move(app, from: lease.instance.status, to: status)
             lease.instance.status = status
             adoptNewer(lastDirtyTimestamp, into: lease)
             recordChange(lease, .modified, now: now)
@@ -33,6 +34,7 @@ extension InstanceRegistry {
         let removed = overrides.remove(id, now: now) != nil
         if removed {
             lease.instance.overriddenStatus = .unknown
+            statusTally.move(app, from: lease.instance.status, to: newStatus)
             lease.instance.status = newStatus
             adoptNewer(lastDirtyTimestamp, into: lease)
             recordChange(lease, .modified, now: now)

@@ -16,23 +16,21 @@ extension InstanceRegistry {
         let extra = eviction.compensation(now: now)
         overrides.removeExpired(now: now)  // piggybacks the minute tick so abandoned overrides do not pile up
         let expiryEnabled = preservation.isLeaseExpirationEnabled
-        guard expiryEnabled || provisionalCount > 0 else { return nil }
+        // One walk per run whether or not expiry is enabled: the dashboard shows the expired leases a run keeps.
         var expired: [Lease] = []
         // Expired provisional leases go whatever self-preservation says, all of them: they were never expected to
         // renew, so their silence says nothing about a partition (docs/warm-restart.md).
         var provisional: [Lease] = []
         for leases in apps.values {
             for lease in leases.values where lease.isExpired(now: now, extraMs: extra) {
-                if lease.isProvisional {
-                    provisional.append(lease)
-                } else if expiryEnabled {
-                    expired.append(lease)
-                }
+                if lease.isProvisional { provisional.append(lease) } else { expired.append(lease) }
             }
         }
-        guard !expired.isEmpty || !provisional.isEmpty else { return (0, 0) }
-        let limit = eviction.limit(leaseCount: instanceCount - provisionalCount)
-        let chosen = expired.isEmpty ? [] : eviction.choose(from: expired, limit: limit, random: &random)
+        defer { reportExpiredKept(expired.filter { $0.evictionTimestamp == 0 }, now: now) }
+        guard expiryEnabled || !provisional.isEmpty else { return nil }
+        let chosen = expiryEnabled && !expired.isEmpty
+            ? eviction.choose(from: expired, limit: eviction.limit(leaseCount: instanceCount - provisionalCount), random: &random)
+            : []
         var evicted = 0
         for lease in provisional + chosen {
             guard let record = internalCancel(app: lease.instance.app, id: lease.id) else { continue }
@@ -40,7 +38,13 @@ extension InstanceRegistry {
             evicted += 1
             onEvent?(.evicted(record))
         }
-        return (expired.count + provisional.count, evicted)
+        return ((expiryEnabled ? expired.count : 0) + provisional.count, evicted)
+    }
+
+    private func reportExpiredKept(_ leases: [Lease], now: Int64) {
+        expiredKept = ExpiredKeptReport(
+            takenAt: now, count: leases.count,
+            first: leases.prefix(ExpiredKeptReport.listed).map { .init(app: $0.instance.app, id: $0.id, dueAt: $0.expiryDueAt) })
     }
 
     /// The fixed 60 s timer of 5.2: the last minute's renewals become R.

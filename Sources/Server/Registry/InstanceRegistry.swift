@@ -27,6 +27,10 @@ final class InstanceRegistry {
     @exclusivity(unchecked) var preservation: SelfPreservation
     var eviction: Eviction
     var recentRegistrations = RecentActivity()
+    /// Counts by application and status, for the dashboard (changed wherever a stored status changes).
+    var statusTally = StatusTally()
+    /// What the last eviction run found expired and kept, for the dashboard.
+    var expiredKept = ExpiredKeptReport()
     var recentCancellations = RecentActivity()
     /// The delta version counter of 5.5: bumped by every delta document built.
     var deltaVersion: Int64 = 0
@@ -93,6 +97,8 @@ final class InstanceRegistry {
         if let existing { unindexVips(existing.instance, app: app, id: id) }
         vipIndex.add(app: app, id: id, names: registrant.vipNames)
         secureVipIndex.add(app: app, id: id, names: registrant.secureVipNames)
+        if let existing { statusTally.remove(app, existing.instance.status) }
+        statusTally.add(app, registrant.status)
         recentChanges.append(lease, now: now)
 
         let stored = decorated(lease)
@@ -122,6 +128,7 @@ final class InstanceRegistry {
         if corrected {
             // OUR choice (4.5 step 3): a corrected status is a change like any other, so deltas and caches see it.
             lease.instance.status = status
+            statusTally.move(app, from: stored, to: status)
             recordChange(lease, .modified, now: now)
         }
         preservation.recordRenew()
@@ -167,6 +174,7 @@ final class InstanceRegistry {
         guard let lease else { return nil }
         unindexVips(lease.instance, app: app, id: id)
         instanceCount -= 1
+        statusTally.remove(app, lease.instance.status)
         lease.cancel(now: now)
         recordChange(lease, .deleted, now: now)
         if lease.isProvisional {

@@ -55,6 +55,9 @@ final class Lease {
         evictionTimestamp > 0 || now > lastUpdateTimestamp + durationMs + extraMs
     }
 
+    /// The moment `isExpired` turns true without a renewal (reads pass no extra grace).
+    var expiryDueAt: Int64 { lastUpdateTimestamp + durationMs }
+
     /// The record as every read writes it (4.11): leaseInfo rebuilt from this lease (3.5), and the coordinating
     /// flag recomputed (3.2).
     func decoratedInstance(serverInstanceId: String?) -> InstanceInfo {

@@ -16,6 +16,12 @@ struct RecentActivity {
         next = (next + 1) % Self.capacity
     }
 
+    /// The newest `count`, oldest first, without copying the rest of the ring (the dashboard's front page).
+    func newest(_ count: Int) -> [(time: Int64, app: String, id: String)] {
+        let taken = min(count, slots.count)
+        return (0..<taken).map { back in slots[(next - taken + back + Self.capacity) % Self.capacity] }
+    }
+
     /// Oldest first.
     var items: [(time: Int64, app: String, id: String)] {
         slots.count < Self.capacity ? slots : Array(slots[next...] + slots[..<next])

@@ -27,6 +27,17 @@ struct SelfPreservation {
         !isEnabled || (threshold > 0 && renewsLastMinute > threshold)
     }
 
+    /// Which branch of `isLeaseExpirationEnabled` holds, for the dashboard.
+    var expiryReason: LeaseExpiryReason {
+        if !isEnabled { return .selfPreservationDisabled }
+        return isLeaseExpirationEnabled ? .renewsAboveThreshold : .holdingBelowThreshold
+    }
+
+    /// The interval T is computed with (30 when the setting is not positive).
+    var effectiveRenewalIntervalSeconds: Int {
+        expectedClientRenewalIntervalSeconds > 0 ? expectedClientRenewalIntervalSeconds : 30
+    }
+
     /// Opening for traffic replaces E with the start-up count (5.6 step 4).
     mutating func open(count: Int) {
         expectedClients = count
@@ -70,7 +81,7 @@ struct SelfPreservation {
     /// `T = (int)(E * (60.0 / interval) * threshold)`, evaluated left to right in doubles as Netflix does,
     /// so the truncation lands on the same integer.
     private mutating func recomputeThreshold() {
-        let interval = expectedClientRenewalIntervalSeconds > 0 ? expectedClientRenewalIntervalSeconds : 30
+        let interval = effectiveRenewalIntervalSeconds
         threshold = Int(Double(expectedClients) * (60.0 / Double(interval)) * renewalPercentThreshold)
     }
 }

@@ -45,6 +45,23 @@ import Testing
         #expect(Set(delta.map(\.effectiveId)) == ["a", "b"])
     }
 
+    @Test func restoredLeasesAreInTheVipIndexAndTheDashboardCounts() {
+        let h = RegistryHarness()
+        let records = ["a", "b"].map { id in
+            PersistedRecord(instance: instance(id, app: "ORDERS", dirty: 777, vip: "orders-vip", secureVip: "orders-secure"), override: nil)
+        }
+        h.registry.restoreProvisional(records)
+        #expect(h.registry.vipApplications("orders-vip", secure: false).allInstances.count == 2)
+        #expect(h.registry.vipApplications("orders-secure", secure: true).allInstances.count == 2)
+        let census = h.registry.census(offset: 0, limit: 10, sampleLimit: 10)
+        #expect(census.applications.map(\.name) == ["ORDERS"])
+        #expect(census.applications.first?.total == 2)
+        // A cancel takes them out of both again.
+        _ = h.registry.cancel(app: "ORDERS", id: "a", isReplication: false)
+        #expect(h.registry.vipApplications("orders-vip", secure: false).allInstances.count == 1)
+        #expect(h.registry.census(offset: 0, limit: 10, sampleLimit: 10).applications.first?.total == 1)
+    }
+
     @Test func theOverrideGoesBackIntoTheMap() {
         let h = RegistryHarness()
         h.registry.restoreProvisional(restored(["a"], override: .outOfService))

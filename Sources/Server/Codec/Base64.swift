@@ -1,5 +1,5 @@
-/// Standard base64 with padding (RFC 4648 §4), for `Authorization: Basic` towards peers whose URL carries user
-/// info (spec 7.1). Encoding only: nothing we receive is base64.
+/// Standard base64 with padding (RFC 4648 §4), for `Authorization: Basic`: sent to peers whose URL carries user
+/// info (spec 7.1), and read from clients when authentication is on (issue 18).
 enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
@@ -21,5 +21,38 @@ enum Base64 {
             index += 3
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Strict decoding: length a multiple of 4, `=` only as the last one or two characters, nothing outside the
+    /// alphabet (no blanks). nil for anything else: a client's malformed credentials are simply no credentials.
+    static func decode(_ text: ArraySlice<UInt8>) -> [UInt8]? {
+        guard text.count % 4 == 0 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count / 4 * 3)
+        var group: UInt32 = 0
+        var padding = 0
+        for (offset, byte) in text.enumerated() {
+            let value: UInt32
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = UInt32(byte - UInt8(ascii: "A"))
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): value = UInt32(byte - UInt8(ascii: "a")) + 26
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = UInt32(byte - UInt8(ascii: "0")) + 52
+            case UInt8(ascii: "+"): value = 62
+            case UInt8(ascii: "/"): value = 63
+            case UInt8(ascii: "=") where offset >= text.count - 2: value = 0; padding += 1
+            default: return nil
+            }
+            // A data character after `=` (`ab=c`) is malformed.
+            if padding > 0, byte != UInt8(ascii: "=") { return nil }
+            group = group << 6 | value
+            if offset % 4 == 3 {
+                out.append(UInt8(group >> 16 & 0xFF))
+                out.append(UInt8(group >> 8 & 0xFF))
+                out.append(UInt8(group & 0xFF))
+                group = 0
+            }
+        }
+        out.removeLast(padding)
+        return out
     }
 }

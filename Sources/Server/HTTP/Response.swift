@@ -6,6 +6,8 @@ struct Response {
     var contentEncodingGzip = false
     /// `Allow` for 405 and OPTIONS.
     var allow: StaticString?
+    /// `WWW-Authenticate` for 401 (issue 18).
+    var challenge: StaticString?
     /// Ends the connection after this response (errors that leave the stream in an unknown state).
     var closeConnection = false
 
@@ -56,6 +58,7 @@ enum StatusLine {
         case 200: "HTTP/1.1 200 OK\r\n"
         case 204: "HTTP/1.1 204 No Content\r\n"
         case 400: "HTTP/1.1 400 Bad Request\r\n"
+        case 401: "HTTP/1.1 401 Unauthorized\r\n"
         case 403: "HTTP/1.1 403 Forbidden\r\n"
         case 404: "HTTP/1.1 404 Not Found\r\n"
         case 405: "HTTP/1.1 405 Method Not Allowed\r\n"

@@ -53,6 +53,8 @@ public final class EurekaNode {
             settings: .init(syncWhenTimestampDiffers: config.syncWhenTimestampDiffers, disableDelta: config.disableDelta,
                             maxBodyBytes: config.maxRequestBodyBytes),
             time: time)
+        try config.security.check()
+        api.access = AccessPolicy(config.security)
         http = try HTTPServer(loop: loop, settings: Self.httpSettings(config), responder: api) { status in
             EurekaAPI.error(status, Self.message(for: status), json: false)
         }
@@ -199,7 +201,7 @@ public final class EurekaNode {
     /// The start line (info, root logger): where the node listens, its peers and where its settings came from.
     public func logStart(_ loaded: LoadedConfig? = nil) {
         var fields: [(String, LogValue)] = [("address", .text(config.address)), ("port", .int(http.port)),
-                                            ("peers", .text(cluster.peerURLs.joined(separator: ",")))]
+                                            ("peers", .text(cluster.peerURLs.map(PeerURL.redacted).joined(separator: ",")))]
         if let loaded { fields += loaded.sourceSummary }
         nodeLog.log.log(.info, "started", fields, logger: .root)
     }

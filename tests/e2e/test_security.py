@@ -3,30 +3,15 @@ secured node, and a two-node cluster whose peers carry credentials in their URLs
 wrong ones: it fails visibly, counted on /metrics). No password may appear in any log line.
 """
 import asyncio
-import time
 
-import pytest
 import requests
 
 from cluster_util import CLUSTER_SETTINGS, Node, metrics, register, registry
 from conftest import FAST_SETTINGS
-from e2e_util import LOCALHOST, Client, TinyService, free_port, wait_until
+from e2e_util import LOCALHOST, Client, TinyService, free_port, poll, wait_until
 
 TEST_TIMEOUT_S = 60
 SPRING_USER = ("--spring.security.user.name=eureka", "--spring.security.user.password=Sp-r1ng!pw")
-
-
-async def poll(predicate, timeout, interval=0.2, message="condition"):
-    deadline = time.monotonic() + timeout
-    last = None
-    for _ in range(int(timeout / interval) + 2):
-        last = predicate()
-        if last:
-            return last
-        if time.monotonic() >= deadline:
-            break
-        await asyncio.sleep(interval)
-    raise AssertionError(f"timed out after {timeout} s waiting for {message}; last value: {last!r}")
 
 
 def apps(base, auth):

@@ -23,12 +23,15 @@ final class EurekaAPI: Responder {
         replicationReceived.batches += 1
         replicationReceived.items += items
     }
-    /// Who may call what (issue 18); nil when no credential is configured: authentication off.
-    var access: AccessPolicy?
+    /// Who may call what (issue 18); nil when no credential is configured: authentication off. A constant, so the
+    /// heartbeat path pays one nil test for it (no exclusivity check).
+    let access: AccessPolicy?
     /// The operational pages (spec 10), rendered by their own types.
     var operationalPage: (Endpoint, Request) -> Response = { _, _ in .empty(404) }
 
-    init(router: Router, registry: InstanceRegistry, cache: ResponseCache, status: StatusPage, settings: Settings, time: TimeSource) {
+    init(router: Router, registry: InstanceRegistry, cache: ResponseCache, status: StatusPage, settings: Settings, time: TimeSource,
+         access: AccessPolicy? = nil) {
+        self.access = access
         self.router = router
         self.registry = registry
         self.cache = cache

@@ -44,6 +44,7 @@ public final class EurekaNode {
         nodeLog = NodeLog(log: EventLog(settings: config.logging, time: time, sink: logSink), registry: registry,
                           selfPreservationEnabled: config.enableSelfPreservation)
         cache = ResponseCache(settings: Self.cacheSettings(config), time: time, runner: PoolRunner(loop: loop), registry: registry)
+        try config.security.check()
         api = EurekaAPI(
             router: Router(dashboardPath: config.dashboardEnabled ? config.dashboardPath : nil, metricsEnabled: config.metricsEnabled),
             registry: registry, cache: cache,
@@ -52,9 +53,7 @@ public final class EurekaNode {
                                identity: identity, startedAtMillis: startedAtMillis, time: time),
             settings: .init(syncWhenTimestampDiffers: config.syncWhenTimestampDiffers, disableDelta: config.disableDelta,
                             maxBodyBytes: config.maxRequestBodyBytes),
-            time: time)
-        try config.security.check()
-        api.access = AccessPolicy(config.security)
+            time: time, access: AccessPolicy(config.security))
         http = try HTTPServer(loop: loop, settings: Self.httpSettings(config), responder: api) { status in
             EurekaAPI.error(status, Self.message(for: status), json: false)
         }

@@ -58,9 +58,8 @@ final class AccessPolicy: Sendable {
 
     /// The roles of the request's credentials; empty without valid ones.
     private func roles(of request: Request) -> Roles {
-        guard let header = request.header("Authorization"), let credentials = BasicCredentials.decode(header) else { return [] }
-        let bytes = credentials.bytes
-        return store.roles(user: bytes[..<credentials.colon], password: bytes[(credentials.colon + 1)...])
+        guard let header = request.header("Authorization") else { return [] }
+        return BasicCredentials.withDecoded(header) { user, password in store.roles(user: user, password: password) } ?? []
     }
 
     /// The class of a request. A replicated request is a peer's whatever its endpoint: it skips rules a client's

@@ -40,7 +40,7 @@ struct CredentialStore: Sendable {
     var isEmpty: Bool { entries.isEmpty }
 
     /// The union of the roles of every entry whose name and password both equal the given ones; empty when none.
-    func roles(user: ArraySlice<UInt8>, password: ArraySlice<UInt8>) -> Roles {
+    func roles(user: UnsafeBufferPointer<UInt8>, password: UnsafeBufferPointer<UInt8>) -> Roles {
         var granted: UInt8 = 0
         for entry in entries {
             let differs = Self.difference(user, entry.user) | Self.difference(password, entry.password)
@@ -53,16 +53,14 @@ struct CredentialStore: Sendable {
 
     /// Zero when equal; loops over every given byte (stored passwords are never empty, so `stored` has a byte to
     /// compare each with) and folds the length difference in, without an early exit.
-    private static func difference(_ given: ArraySlice<UInt8>, _ stored: [UInt8]) -> UInt8 {
+    private static func difference(_ given: UnsafeBufferPointer<UInt8>, _ stored: [UInt8]) -> UInt8 {
         var differs: UInt8 = given.count == stored.count ? 0 : 1
         stored.withUnsafeBufferPointer { stored in
-            given.withUnsafeBufferPointer { given in
-                var j = 0
-                for byte in given {
-                    differs |= byte ^ stored[j]
-                    j += 1
-                    if j == stored.count { j = 0 }
-                }
+            var j = 0
+            for byte in given {
+                differs |= byte ^ stored[j]
+                j += 1
+                if j == stored.count { j = 0 }
             }
         }
         return differs

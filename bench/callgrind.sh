@@ -9,10 +9,12 @@
 #
 # Settings (environment): K_SHORT=20000 K_LONG=40000; CG_CONNS=8 keep-alive connections, CG_DEPTH=1 request in
 # flight per connection (the Java client's pattern); INSTANCES=10000 APPS=100; SERVER_CMD, SERVER_ARGS,
-# BUILD_SERVER, PLUMBING as in run.sh; RECORD=0 to skip RESULTS.md.
+# BUILD_SERVER, PLUMBING as in run.sh; RECORD=0 to skip RESULTS.md. AUTH=user:password turns authentication on
+# (the server gets --eureka.node.security.writers=user:password; preload and heartbeats send it as Basic credentials,
+# to the reference too, so both parse the same bytes).
 set -euo pipefail
 
-SETTING_NAMES="K_SHORT K_LONG CG_CONNS CG_DEPTH BUILD_SERVER"
+SETTING_NAMES="K_SHORT K_LONG CG_CONNS CG_DEPTH BUILD_SERVER AUTH"
 . "$(dirname "$0")/lib.sh"
 
 K_SHORT=${K_SHORT:-20000}
@@ -21,6 +23,12 @@ CG_CONNS=${CG_CONNS:-8}
 CG_DEPTH=${CG_DEPTH:-1}
 RECORD=${RECORD:-1}
 READY_TIMEOUT=${READY_TIMEOUT:-180}   # a Swift binary starts slowly under valgrind
+AUTH=${AUTH:-}
+AUTH_ARGS=()
+if [ -n "$AUTH" ]; then
+  SERVER_ARGS="$SERVER_ARGS --eureka.node.security.writers=$AUTH"
+  AUTH_ARGS=(-a "Basic $(printf %s "$AUTH" | base64 -w0)")
+fi
 
 OUT="$BENCH_DIR/out/callgrind-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$OUT"
@@ -43,10 +51,10 @@ total_ir() {
     # shellcheck disable=SC2086  # command lines
     start_target "$port" "$OUT/$target.$k.log" valgrind --tool=callgrind --callgrind-out-file="$file" \
       $SERVER_CMD $SERVER_ARGS
-    preload "$port" "$REGISTER_STATUS" >&2
+    preload "$port" "$REGISTER_STATUS" "${AUTH_ARGS[@]}" >&2
   fi
   timeout 900 taskset -c "$CLIENT_CORE" "$BIN/heartbeats" -p "$port" -n "$INSTANCES" -m "$APPS" -P "$PREFIX" \
-    -t "$DIRTY_TS" -k "$k" -c "$CG_CONNS" -d "$CG_DEPTH" -T 600 >&2 || die "heartbeats to $target failed"
+    -t "$DIRTY_TS" -k "$k" -c "$CG_CONNS" -d "$CG_DEPTH" -T 600 "${AUTH_ARGS[@]}" >&2 || die "heartbeats to $target failed"
   stop_pid "$TARGET_PID"
   [ "$STOP_STATUS" = 0 ] || die "$target exited with status $STOP_STATUS on SIGTERM; callgrind needs a clean exit"
   [ -s "$file" ] || die "callgrind wrote no $file"

@@ -25,6 +25,7 @@ do {
                                                 yaml: YAMLDocuments.reader))
     do {
         try EurekaNode.validate(loaded.config)
+        try loaded.config.security.check()
     } catch {
         throw loaded.locate(error)
     }

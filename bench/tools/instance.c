@@ -58,8 +58,8 @@ int format_register(const naming_t *nm, long i, char *out, size_t cap) {
   if (fitted(len, sizeof body) < 0) return -1;
   return fitted(snprintf(out, cap,
                          "POST /eureka/apps/%s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"
-                         CLIENT_HEADERS "Content-Length: %d\r\n\r\n%s",
-                         n.app, nm->host_header, len, body),
+                         CLIENT_HEADERS "%sContent-Length: %d\r\n\r\n%s",
+                         n.app, nm->host_header, nm->auth_line, len, body),
                 cap);
 }
 
@@ -69,15 +69,15 @@ int format_heartbeat(const naming_t *nm, long i, char *out, size_t cap) {
   /* Apache HttpClient sends Content-Length: 0 on a PUT without an entity. */
   return fitted(snprintf(out, cap,
                          "PUT /eureka/apps/%s/%s?status=UP&lastDirtyTimestamp=%s HTTP/1.1\r\nHost: %s\r\n"
-                         CLIENT_HEADERS "Content-Length: 0\r\n\r\n",
-                         n.app, n.id, nm->dirty_ts, nm->host_header),
+                         CLIENT_HEADERS "%sContent-Length: 0\r\n\r\n",
+                         n.app, n.id, nm->dirty_ts, nm->host_header, nm->auth_line),
                 cap);
 }
 
 int format_status(const naming_t *nm, long i, char *out, size_t cap) {
   (void)i;
-  return fitted(snprintf(out, cap, "GET /eureka/status HTTP/1.1\r\nHost: %s\r\n" CLIENT_HEADERS "\r\n",
-                         nm->host_header),
+  return fitted(snprintf(out, cap, "GET /eureka/status HTTP/1.1\r\nHost: %s\r\n" CLIENT_HEADERS "%s\r\n",
+                         nm->host_header, nm->auth_line),
                 cap);
 }
 

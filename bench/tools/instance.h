@@ -20,6 +20,7 @@ typedef struct {
   const char *dirty_ts;       /* lastDirtyTimestamp, decimal ms, the same for every instance */
   const char *host_header;    /* "127.0.0.1:PORT" */
   long instances;             /* n, for requests that name several instances (tools/batches.c) */
+  const char *auth_line;      /* "Authorization: ...\r\n" (option -a) or "": sent on client requests */
 } naming_t;
 
 /* Each writes one complete HTTP/1.1 request for instance i into out (at most cap bytes) and returns its length,

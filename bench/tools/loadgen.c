@@ -117,7 +117,8 @@ static void usage(const char *name) {
   fprintf(stderr,
           "usage: %s -p PORT [-h 127.0.0.1] [-n INSTANCES=10000] [-m APPS=100] [-P PREFIX=bench]\n"
           "       [-t DIRTY_TS=1732440000000] [-k COUNT=INSTANCES] [-s START=0] [-c CONNS=8] [-d DEPTH=16]\n"
-          "       [-e EXPECTED_STATUS] [-T TIMEOUT_S=60] [-x INDEX: print request INDEX and exit]\n",
+          "       [-e EXPECTED_STATUS] [-T TIMEOUT_S=60] [-x INDEX: print request INDEX and exit]\n"
+          "       [-a AUTHORIZATION: header value sent with every request, e.g. 'Basic dXNlcjpwdw==']\n",
           name);
 }
 
@@ -126,9 +127,10 @@ int loadgen_main(int argc, char **argv, const char *name, format_fn format, int 
   int port = 0, conns = 8, depth = 16, opt;
   long print_index = -1;
   double timeout_s = 60;
-  naming_t nm = {.prefix = "bench", .apps = 100, .dirty_ts = "1732440000000"};
+  naming_t nm = {.prefix = "bench", .apps = 100, .dirty_ts = "1732440000000", .auth_line = ""};
+  char auth_line[512];
   run_t r = {.nm = &nm, .format = format, .instances = 10000, .count = -1, .expect = default_expect};
-  while ((opt = getopt(argc, argv, "h:p:n:m:P:t:k:s:c:d:e:T:x:")) != -1) {
+  while ((opt = getopt(argc, argv, "h:p:n:m:P:t:k:s:c:d:e:T:x:a:")) != -1) {
     switch (opt) {
       case 'h': host = optarg; break;
       case 'p': port = atoi(optarg); break;
@@ -143,6 +145,10 @@ int loadgen_main(int argc, char **argv, const char *name, format_fn format, int 
       case 'e': r.expect = atoi(optarg); break;
       case 'T': timeout_s = atof(optarg); break;
       case 'x': print_index = atol(optarg); break;
+      case 'a':
+        if (snprintf(auth_line, sizeof auth_line, "Authorization: %s\r\n", optarg) >= (int)sizeof auth_line) return 2;
+        nm.auth_line = auth_line;
+        break;
       default: usage(name); return 2;
     }
   }

@@ -33,6 +33,20 @@ def wait_until(predicate, timeout, interval=0.1, message="condition"):
     raise AssertionError(f"timed out after {timeout} s waiting for {message}; last value: {last!r}")
 
 
+async def poll(predicate, timeout, interval=0.2, message="condition"):
+    """wait_until for coroutines: bounded asynchronous polling (time and iterations); predicate is sync."""
+    deadline = time.monotonic() + timeout
+    last = None
+    for _ in range(int(timeout / interval) + 2):
+        last = predicate()
+        if last:
+            return last
+        if time.monotonic() >= deadline:
+            break
+        await asyncio.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s waiting for {message}; last value: {last!r}")
+
+
 def free_port():
     """A TCP port on 127.0.0.1 that was free a moment ago (for programs that cannot take port 0)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:

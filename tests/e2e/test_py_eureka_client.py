@@ -13,24 +13,10 @@ import requests
 from py_eureka_client.eureka_client import WalkNodeException
 
 from conftest import FAST_SETTINGS
-from e2e_util import (LOCALHOST, RECORDER, Client, TinyService, instance_json, instance_status, registry_json,
+from e2e_util import (LOCALHOST, RECORDER, Client, TinyService, instance_json, instance_status, poll, registry_json,
                       wait_until)
 
 TEST_TIMEOUT_S = 60
-
-
-async def poll(predicate, timeout, interval=0.2, message="condition"):
-    """Bounded asynchronous polling (time and iterations); predicate is sync."""
-    deadline = time.monotonic() + timeout
-    last = None
-    for _ in range(int(timeout / interval) + 2):
-        last = predicate()
-        if last:
-            return last
-        if time.monotonic() >= deadline:
-            break
-        await asyncio.sleep(interval)
-    raise AssertionError(f"timed out after {timeout} s waiting for {message}; last value: {last!r}")
 
 
 @pytest.fixture

@@ -33,10 +33,15 @@ final class EurekaAPI: Responder {
         replicationReceived.batches += 1
         replicationReceived.items += items
     }
+    /// Who may call what (issue 18); nil when no credential is configured: authentication off. A constant, so the
+    /// heartbeat path pays one nil test for it (no exclusivity check).
+    let access: AccessPolicy?
     /// The operational pages (spec 10), rendered by their own types.
     var operationalPage: (Endpoint, Request) -> Response = { _, _ in .empty(404) }
 
-    init(router: Router, registry: InstanceRegistry, cache: ResponseCache, status: StatusPage, settings: Settings, time: TimeSource) {
+    init(router: Router, registry: InstanceRegistry, cache: ResponseCache, status: StatusPage, settings: Settings, time: TimeSource,
+         access: AccessPolicy? = nil) {
+        self.access = access
         self.router = router
         self.registry = registry
         self.cache = cache
@@ -72,6 +77,7 @@ final class EurekaAPI: Responder {
     }
 
     private func respond(to request: Request, _ endpoint: Endpoint?, _ query: Query) -> Reply {
+        if let refusal = accessRefusal(endpoint, request) { return .now(refusal) }
         guard let endpoint else { return .now(.empty(404)) }
         guard endpoint.allows(request.method) else { return .now(Self.listingAllow(405, endpoint)) }
         if request.method == .options { return .now(Self.listingAllow(200, endpoint)) }
@@ -99,7 +105,9 @@ final class EurekaAPI: Responder {
     /// `Expect: 100-continue`: refuse before the body is sent when the answer cannot be anything but an
     /// error (spec 1.8): unknown path, wrong method, or a body type this endpoint does not take.
     func refusal(beforeBody request: Request) -> Response? {
-        guard let endpoint = router.route(Query.split(request.url).path) else { return .empty(404) }
+        let endpoint = router.route(Query.split(request.url).path)
+        if let refusal = accessRefusal(endpoint, request) { return refusal }
+        guard let endpoint else { return .empty(404) }
         guard endpoint.allows(request.method) else { return Self.listingAllow(405, endpoint) }
         guard request.method == .post else { return nil }
         let errorJSON = RequestBody.errorIsJSON(request)
@@ -107,6 +115,15 @@ final class EurekaAPI: Responder {
         guard let (format, _) = RequestBody.format(of: request) else { return unsupported }
         if case .peerReplicationBatch = endpoint, format != .json { return unsupported }
         return nil
+    }
+
+    /// Checked before anything else looks at the request, unknown paths included, so a stranger learns nothing
+    /// about what exists. With authentication off this is one branch.
+    @inline(__always)
+    private func accessRefusal(_ endpoint: Endpoint?, _ request: Request) -> Response? {
+        guard let access else { return nil }
+        let decision = access.decide(endpoint, request)
+        return decision == .allow ? nil : AccessPolicy.refusal(decision, json: Negotiation.prefersJSON(request))
     }
 
     /// The endpoints served from the response cache (spec 6.1).

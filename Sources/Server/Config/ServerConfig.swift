@@ -85,5 +85,8 @@ public struct ServerConfig: Sendable, Equatable {
     // logging.* (issue 17)
     public var logging = LogSettings()
 
+    // spring.security.user.* and eureka.node.security.* (issue 18)
+    public var security = SecuritySettings()
+
     public init() {}
 }

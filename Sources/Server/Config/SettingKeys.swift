@@ -34,7 +34,7 @@ struct SettingKey: Sendable {
 /// The table of every accepted name (spec 9). Names marked "no effect" are accepted and validated so that
 /// configurations written for Netflix or Spring start unchanged; `--help` and README say so.
 enum SettingKeys {
-    static let all: [SettingKey] = server + eurekaServer + noEffectServer + other + node + loader
+    static let all: [SettingKey] = server + eurekaServer + noEffectServer + other + node + security + loader
 
     private static let server: [SettingKey] = [
         int("server.port", "listen port; 0 picks a free one", 0...65535, \.port),
@@ -253,8 +253,8 @@ enum SettingKeys {
         let reasons: [(String, String)] = [
             ("spring.config.additionallocation", "not supported here; list every place in spring.config.location"),
             ("spring.profiles.group.", "not supported here; list the profiles in spring.profiles.active"),
-            ("spring.security.", "no authentication here; put a proxy in front to require it"),
-            ("security.", "no authentication here; put a proxy in front to require it"),
+            ("spring.security.", "of spring.security.* only user.name and user.password are read"),
+            ("security.", "Spring Boot 1 names; use spring.security.user.name and .password"),
             ("server.ssl.", "plain HTTP only"),
             ("server.servlet.", "the paths are fixed (/eureka/, /eureka/v2/)"),
             ("eureka.client.", "this node is no Eureka client of its peers"),

@@ -11,6 +11,8 @@ struct Response {
     /// Which version of which document a shared body is: the connection layer bounds the memory that
     /// connections still writing superseded versions keep alive.
     var bodyVersion: BodyVersion?
+    /// `WWW-Authenticate` for 401 (issue 18).
+    var challenge: StaticString?
     /// Ends the connection after this response (errors that leave the stream in an unknown state).
     var closeConnection = false
 
@@ -68,6 +70,7 @@ enum StatusLine {
         case 200: "HTTP/1.1 200 OK\r\n"
         case 204: "HTTP/1.1 204 No Content\r\n"
         case 400: "HTTP/1.1 400 Bad Request\r\n"
+        case 401: "HTTP/1.1 401 Unauthorized\r\n"
         case 403: "HTTP/1.1 403 Forbidden\r\n"
         case 404: "HTTP/1.1 404 Not Found\r\n"
         case 405: "HTTP/1.1 405 Method Not Allowed\r\n"

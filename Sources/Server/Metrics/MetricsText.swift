@@ -93,6 +93,9 @@ enum MetricsText {
         family("eureka_replication_batches_sent_total", "counter", "Batches sent to the peer.", each(\.counters.batchesSent))
         family("eureka_replication_items_sent_total", "counter", "Items sent to the peer.", each(\.counters.itemsSent))
         family("eureka_replication_retries_total", "counter", "Tasks put back for retry.", each(\.counters.retried))
+        family("eureka_replication_credential_refusals_total", "counter",
+               "Batches and start-up fetches the peer refused with 401 (or a batch with 403): check the credentials of its URL.",
+               each(\.health.credentialRefusals))
         family("eureka_replication_outcomes_total", "counter", "Batch outcomes by class.", replicas.flatMap { report in
             [("success", report.counters.successes), ("congestion", report.counters.congestions),
              ("transient", report.counters.transientErrors), ("permanent", report.counters.permanentErrors)]

@@ -16,7 +16,7 @@ final class RequestMetrics {
     }
 
     /// The status codes the API answers with, each with its own counter; anything else counts as `other`.
-    static let statusCodes = [200, 204, 304, 400, 403, 404, 405, 406, 408, 409, 413, 415, 431, 500, 503]
+    static let statusCodes = [200, 204, 304, 400, 401, 403, 404, 405, 406, 408, 409, 413, 415, 431, 500, 503]
     /// Upper bounds of the latency buckets in microseconds (the label `le` in seconds); +Inf is implied.
     static let bucketMicros = [100, 500, 1_000, 5_000, 10_000, 50_000, 100_000, 500_000, 1_000_000]
 
@@ -71,18 +71,19 @@ final class RequestMetrics {
         case 204: 1
         case 304: 2
         case 400: 3
-        case 403: 4
-        case 404: 5
-        case 405: 6
-        case 406: 7
-        case 408: 8
-        case 409: 9
-        case 413: 10
-        case 415: 11
-        case 431: 12
-        case 500: 13
-        case 503: 14
-        default: 15
+        case 401: 4
+        case 403: 5
+        case 404: 6
+        case 405: 7
+        case 406: 8
+        case 408: 9
+        case 409: 10
+        case 413: 11
+        case 415: 12
+        case 431: 13
+        case 500: 14
+        case 503: 15
+        default: 16
         }
     }
 }

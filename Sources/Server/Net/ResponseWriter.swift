@@ -34,6 +34,11 @@ enum ResponseWriter {
             out.append(decimal: seconds)
             out.append("\r\n")
         }
+        if let challenge = response.challenge {
+            out.append("WWW-Authenticate: ")
+            out.append(challenge)
+            out.append("\r\n")
+        }
         if close {
             out.append("Connection: close\r\n")
         } else if keepAliveHTTP10 {

@@ -57,6 +57,7 @@ public final class EurekaNode {
             SnapshotRestore.run(path: config.snapshotPath, registry: registry, time: time, log: nodeLog.log)
         }
         cache = ResponseCache(settings: Self.cacheSettings(config), time: time, runner: PoolRunner(loop: loop), registry: registry)
+        try config.security.check()
         api = EurekaAPI(
             router: Router(dashboardPath: config.dashboardEnabled ? config.dashboardPath : nil, metricsEnabled: config.metricsEnabled),
             registry: registry, cache: cache,
@@ -64,7 +65,7 @@ public final class EurekaNode {
                                                minAvailableReplicas: config.minAvailableInstancesForPeerReplication),
                                identity: identity, startedAtMillis: startedAtMillis, time: time),
             settings: Self.apiSettings(config),
-            time: time)
+            time: time, access: AccessPolicy(config.security))
         http = try HTTPServer(loop: loop, settings: Self.httpSettings(config), responder: api) { status in
             EurekaAPI.error(status, Self.message(for: status), json: false)
         }
@@ -297,7 +298,7 @@ public final class EurekaNode {
     /// The start line (info, root logger): where the node listens, its peers and where its settings came from.
     public func logStart(_ loaded: LoadedConfig? = nil) {
         var fields: [(String, LogValue)] = [("address", .text(config.address)), ("port", .int(http.port)),
-                                            ("peers", .text(cluster.peerURLs.joined(separator: ",")))]
+                                            ("peers", .text(cluster.peerURLs.map(PeerURL.redacted).joined(separator: ",")))]
         if let loaded { fields += loaded.sourceSummary }
         nodeLog.log.log(.info, "started", fields, logger: .root)
     }

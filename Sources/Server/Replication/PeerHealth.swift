@@ -17,6 +17,9 @@ struct PeerHealth: Sendable {
     private(set) var lastError: (at: Int64, reason: String)?
     /// Failed attempts so far: a change tells the node's log of a failure even when the state stays the same.
     private(set) var failures = 0
+    /// Replies refusing this node's credentials (the user info of the peer's URL): 401 to a batch or the start-up
+    /// fetch, 403 to a batch (the user lacks the peer role). Counted apart so a wrong password shows on /metrics.
+    private(set) var credentialRefusals = 0
 
     /// Spec 2.15 (OUR choice): available when the last exchange got an HTTP response; not before any exchange.
     var isAvailable: Bool { state == .up || state == .degraded }
@@ -26,6 +29,7 @@ struct PeerHealth: Sendable {
         switch reply {
         case .response(let status, _):
             // 403 is what a peer answers while it is itself starting (5.6): a healthy answer at start-up.
+            if status == 401 { credentialRefusals += 1 }
             if status == 200 || status == 403 {
                 succeeded(now: now)
             } else {
@@ -34,6 +38,11 @@ struct PeerHealth: Sendable {
         case .failure(let failure):
             failed(BatchOutcome(failure), reason: "\(failure)", now: now)
         }
+    }
+
+    /// A batch answered `status`.
+    mutating func batchAnswered(_ status: Int) {
+        if status == 401 || status == 403 { credentialRefusals += 1 }
     }
 
     mutating func succeeded(now: Int64) {

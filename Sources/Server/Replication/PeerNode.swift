@@ -12,7 +12,8 @@ final class PeerNode {
     private let settings: ReplicationSettings
     private(set) var health = PeerHealth() {
         didSet {
-            if health.state != oldValue.state || health.failures != oldValue.failures { onHealthChange?(url.url, oldValue.state, health) }
+            // The URL goes to the log: its password masked.
+            if health.state != oldValue.state || health.failures != oldValue.failures { onHealthChange?(url.description, oldValue.state, health) }
         }
     }
     /// Told of every state change and every failure (the node's log); the previous state comes first.
@@ -98,6 +99,7 @@ final class PeerNode {
             health.failed(outcome, reason: "\(failure)", now: now)
         case .response(let status, let body):
             outcome = BatchOutcome(statusCode: status)
+            health.batchAnswered(status)
             if outcome == .success {
                 if let decoded = try? ReplicationListCodec.decodeReply(body, now: now) {
                     results = decoded

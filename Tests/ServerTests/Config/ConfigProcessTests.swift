@@ -34,9 +34,11 @@ import Testing
         // Every setting with a value is listed.
         for key in SettingKeys.all where key.read != nil { #expect(line(key.name) != nil, "\(key.name)") }
         #expect(lines.contains("# files: application.yml"))
-        #expect(run.output.contains("#   spring.security.user.password  # application.yml:8: no authentication here"))
+        // Applied now (issue 18), and masked.
+        #expect(line("spring.security.user.password")?.hasPrefix("spring.security.user.password=****** ") == true)
+        #expect(line("spring.security.user.password")?.hasSuffix("# application.yml:8") == true)
         #expect(run.errors.contains("eureka-server: warning: application.yml:7: eureka.client.fetch-registry has no effect"))
-        #expect(run.errors.contains("eureka-server: warning: application.yml:8: spring.security.user.password is ignored"))
+        #expect(!run.errors.contains("spring.security"))
         #expect(!run.output.contains("listening"))
     }
 
@@ -127,8 +129,11 @@ import Testing
         // It left itself out of its own defaultZone: a standalone node, open at once (no peers to sync from).
         let health = try Self.request(port: port, path: "/actuator/health")
         #expect(health.status == 200)
-        #expect(try Self.register(Registrant(), port: port).status == 204)
-        let status = try Self.request(port: port, path: "/eureka/status", headers: [("Accept", "application/json")])
+        // spring.security.user.* is applied (issue 18): every request but health needs admin:changeit.
+        #expect(try Self.register(Registrant(), port: port).status == 401)
+        let admin = ("Authorization", "Basic " + Base64.encode(Array("admin:changeit".utf8)))
+        #expect(try Self.register(Registrant(), port: port, headers: [admin]).status == 204)
+        let status = try Self.request(port: port, path: "/eureka/status", headers: [("Accept", "application/json"), admin])
         #expect(status.text.contains("EUREKA-SERVER"))
         #expect(server.terminate().status == 0)
     }
@@ -200,9 +205,9 @@ import Testing
         return try client.readReply()
     }
 
-    static func register(_ registrant: Registrant, port: Int) throws -> RawClient.Reply {
+    static func register(_ registrant: Registrant, port: Int, headers: [(String, String)] = []) throws -> RawClient.Reply {
         try request(port: port, method: "POST", path: "/eureka/apps/ORDERS",
-                    headers: [("Content-Type", "application/json"), ("Accept", "application/json")], body: registrant.body(.json))
+                    headers: [("Content-Type", "application/json"), ("Accept", "application/json")] + headers, body: registrant.body(.json))
     }
 
     static func eventually(timeoutSeconds: Double = 10, _ condition: () -> Bool) -> Bool {

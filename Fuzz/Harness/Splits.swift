@@ -15,11 +15,11 @@ enum Splits {
             return plans
         }
         var generator = SplitMix(seed: seedBytes.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 })
-        for _ in 0..<16 {
+        for _ in 0..<8 {
             let cut = 1 + Int(generator.next() % UInt64(count - 1))
             plans.append([cut, count - cut])
         }
-        for maxChunk in [7, 64, 1_000] {
+        for maxChunk in [7, 200] {
             var pieces: [Int] = []
             var left = count
             while left > 0 {

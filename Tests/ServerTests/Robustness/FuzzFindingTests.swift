@@ -45,4 +45,28 @@ import Testing
         }
         #expect(decoder.request.headerString("Accept") == "application/json")
     }
+
+    /// instance-xml target: `&#30;` decoded to a control character our XML writer cannot write back (and a Java
+    /// parser refuses the document). References to non-characters are unparseable now; real ones still decode.
+    @Test func xmlCharacterReferenceToANonCharacterIsUnparseable() throws {
+        for reference in ["&#30;", "&#0;", "&#x1F;", "&#xFFFE;", "&#xD800;"] {
+            let body = Array("<instance><app>A\(reference)</app></instance>".utf8)
+            #expect(throws: CodecError.self) { try InstanceCodec.decode(body, format: .xml, now: 0) }
+        }
+        let body = Array("<instance><app>a&#x42;&#9;&#xE9;&#x1F600;</app></instance>".utf8)
+        #expect(try InstanceCodec.decode(body, format: .xml, now: 0).info.app == "AB\t\u{C9}\u{1F600}")
+    }
+
+    /// instance-xml target: a raw control byte in XML text (not well-formed) was kept, and dropped again by our
+    /// writer. Text, CDATA and attribute values with one are unparseable now; tab, LF and CR stay allowed.
+    @Test func xmlRawControlCharacterIsUnparseable() throws {
+        let bad = ["<instance><app>a\u{06}b</app></instance>", "<instance><app><![CDATA[a\u{01}]]></app></instance>",
+                   "<instance><app>A</app><port enabled=\"t\u{02}\">1</port></instance>",
+                   "<instance><app>a\u{FFFF}</app></instance>"]
+        for text in bad {
+            #expect(throws: CodecError.self) { try InstanceCodec.decode(Array(text.utf8), format: .xml, now: 0) }
+        }
+        let body = Array("<instance><app>a\tb\nc</app></instance>".utf8)
+        #expect(try InstanceCodec.decode(body, format: .xml, now: 0).info.app == "A\tB\nC")
+    }
 }

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The Swift test suite under one sanitizer: `thread` (build in .build-tsan) or `address` (.build-asan). Extra
+# arguments go to `swift test` (e.g. --filter Cache). A sanitizer report fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+kind=${1:?usage: sanitize.sh thread|address [swift test arguments]}
+shift
+case "$kind" in
+  thread) dir=.build-tsan ;;
+  address) dir=.build-asan ;;
+  *) echo "sanitize.sh: thread or address, not $kind" >&2; exit 2 ;;
+esac
+# Sanitizer reports carry their own stacks; the Swift backtracer would only fork a helper on top.
+export SWIFT_BACKTRACE=enable=no
+# TSan exits 66 after the run if it reported anything; suppressions (each with its reason) in scripts/tsan.supp.
+export TSAN_OPTIONS="suppressions=$PWD/scripts/tsan.supp second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
+export ASAN_OPTIONS="halt_on_error=1 ${ASAN_OPTIONS:-}"
+started=$(date +%s)
+# (pipefail: the build's status; ld.gold's per-symbol "Cannot export" warnings for the ASan runtime are dropped)
+swift build --build-tests --sanitize="$kind" --build-path "$dir" 2>&1 | { grep -v "Cannot export local symbol" || true; }
+built=$(date +%s)
+swift test --skip-build --sanitize="$kind" --build-path "$dir" "$@"
+echo "sanitize.sh $kind: build $((built - started))s, tests $(($(date +%s) - built))s"

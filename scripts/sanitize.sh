@@ -15,6 +15,8 @@ export SWIFT_BACKTRACE=enable=no
 # TSan exits 66 after the run if it reported anything; suppressions (each with its reason) in scripts/tsan.supp.
 export TSAN_OPTIONS="suppressions=$PWD/scripts/tsan.supp second_deadlock_stack=1 ${TSAN_OPTIONS:-}"
 export ASAN_OPTIONS="halt_on_error=1 ${ASAN_OPTIONS:-}"
+# The tests' blocking clients wait this many times longer for a reply (Tests/ServerTests/Support/RawClient.swift).
+export EUREKA_TEST_TIMEOUT_SCALE=${EUREKA_TEST_TIMEOUT_SCALE:-3}
 started=$(date +%s)
 # (pipefail: the build's status; ld.gold's per-symbol "Cannot export" warnings for the ASan runtime are dropped)
 swift build --build-tests --sanitize="$kind" --build-path "$dir" 2>&1 | { grep -v "Cannot export local symbol" || true; }

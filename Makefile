@@ -9,7 +9,11 @@ APT_PACKAGES := libuv1-dev libhttp-parser-dev zlib1g-dev pkg-config wrk python3-
 PORT ?= 8761
 PREFIX ?= /usr/local
 
-.PHONY: deps run build lib install deb test test-swift test-e2e test-embed test-package bench bench-smoke bench-embed clean
+FUZZ_SECONDS ?= 300
+# Per fuzz target within `make test` (six targets run one after another).
+FUZZ_TEST_SECONDS ?= 15
+
+.PHONY: deps run build lib install deb test test-swift test-e2e test-embed test-package test-fuzz test-tsan test-asan fuzz bench bench-smoke bench-embed clean
 
 deps:
 	@./scripts/install-deps.sh $(APT_PACKAGES)
@@ -42,9 +46,27 @@ test: deps
 	$(MAKE) test-e2e
 	$(MAKE) test-embed
 	$(MAKE) test-package
+	$(MAKE) test-fuzz
+	$(MAKE) test-tsan
 
 test-e2e:
 	./tests/e2e/run.sh
+
+# Every libFuzzer target (Fuzz/Harness, scripts/fuzz.sh) for FUZZ_SECONDS each; `make fuzz FUZZ_SECONDS=3600` for a
+# long run. The CI's short run is test-fuzz.
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ./scripts/fuzz.sh
+
+test-fuzz:
+	FUZZ_SECONDS=$(FUZZ_TEST_SECONDS) ./scripts/fuzz.sh
+
+# The Swift suite under ThreadSanitizer (payloads are built on libuv's pool and handed back to the loop) and under
+# AddressSanitizer, each in a build directory of its own; scripts/sanitize.sh holds the suppressions and options.
+test-tsan:
+	./scripts/sanitize.sh thread
+
+test-asan:
+	./scripts/sanitize.sh address
 
 # The installed libraries from C (AddressSanitizer) and from Python (ctypes).
 test-embed:
@@ -65,4 +87,4 @@ bench-embed: deps
 	./bench/embed.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz .build-tsan .build-asan

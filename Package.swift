@@ -32,6 +32,9 @@ let package = Package(
         .target(name: "ConfigYAML", dependencies: ["Server", .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "eureka-server", dependencies: ["Server", "ConfigYAML"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "ConfigYAML"]),
+        // libFuzzer targets over the decoders (Fuzz/README section in README.md): built by `make fuzz` with
+        // -sanitize=fuzzer,address; a plain debug build replays inputs, a release build is a stub.
+        .executableTarget(name: "eureka-fuzz", dependencies: ["Server"], path: "Fuzz/Harness"),
         // A host that owns its uv_loop_t and calls libuv itself. A target of its own: a test file importing
         // CLibUV hides Glibc's socket constants (SOCK_STREAM) from the other files compiled with it.
         .testTarget(name: "EmbeddingTests", dependencies: ["Server", "CLibUV"]),

@@ -26,7 +26,9 @@ final class RawClient {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        // Sanitizer runs are several times slower (scripts/sanitize.sh sets the scale): a slow reply is not a lost one.
+        let scale = getenv("EUREKA_TEST_TIMEOUT_SCALE").flatMap { Int(String(cString: $0)) } ?? 1
+        var timeout = timeval(tv_sec: timeoutSeconds * max(1, scale), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let rc = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }

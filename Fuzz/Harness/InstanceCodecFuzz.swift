@@ -1,0 +1,33 @@
+#if DEBUG
+@testable import Server
+
+/// A register body in either format: decoding never traps, and what decodes survives a round trip
+/// (encode, decode again: the same instance), so nothing a client sent is changed by storing and serving it.
+enum InstanceCodecFuzz {
+    static let now: Int64 = 1_700_000_000_000
+
+    static func run(_ input: UnsafeRawBufferPointer, format: WireFormat) {
+        let body = Array(input)
+        guard let decoded = try? InstanceCodec.decode(body, format: format, now: now) else { return }
+        let encoded = InstanceCodec.encode(decoded.info, format: format)
+        let again: DecodedInstance
+        do {
+            again = try InstanceCodec.decode(encoded, format: format, now: now)
+        } catch {
+            fuzzCheck(false, "our own \(format) encoding does not decode (\(error)): \(String(decoding: encoded, as: UTF8.self))")
+            return
+        }
+        fuzzCheck(again.info == decoded.info,
+                  "\(format) round trip changed the instance:\n\(decoded.info)\n\(again.info)\n\(String(decoding: encoded, as: UTF8.self))")
+        // The compact form (X-Eureka-Accept: compact) must at least be well-formed for the same reader.
+        var compact: [UInt8] = []
+        if format == .json { compact.appendStatic("{\"instance\":") }
+        InstanceCodec.append(decoded.info, format: format, representation: .compact, to: &compact)
+        if format == .json { compact.append(UInt8(ascii: "}")) }
+        switch format {
+        case .json: fuzzCheck((try? JSONReader.parse(compact)) != nil, "compact JSON does not parse")
+        case .xml: fuzzCheck((try? XMLReader.parse(compact)) != nil, "compact XML does not parse")
+        }
+    }
+}
+#endif

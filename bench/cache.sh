@@ -17,15 +17,7 @@ CONNS=${CONNS:-16}
 FETCHERS=${FETCHERS:-50}
 HB_CONNS=${HB_CONNS:-16}
 RECORD=${RECORD:-1}
-OUT="$BENCH_DIR/out/cache-$(date +%Y%m%d-%H%M%S)"
-mkdir -p "$OUT"
-REPORT="$OUT/report.md"
-trap stop_all EXIT
-
-ensure_deps
-build_tools
-build_server
-raise_fd_limit
+bench_setup cache
 
 row() { echo "| $1 | $2 | $(field rps "$3") | $(field p99_us "$3") | $(field status_errors "$3")/$(field timeouts "$3") |" >>"$REPORT"; }
 

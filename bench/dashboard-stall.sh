@@ -15,15 +15,7 @@ INSTANCES=${INSTANCES:-100000}
 DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
 RECORD=${RECORD:-1}
-OUT="$BENCH_DIR/out/dashboard-stall-$(date +%Y%m%d-%H%M%S)"
-mkdir -p "$OUT"
-REPORT="$OUT/report.md"
-trap stop_all EXIT
-
-ensure_deps
-build_tools
-build_server
-raise_fd_limit
+bench_setup dashboard-stall
 
 PORT=$(free_port)
 start_target "$PORT" "$OUT/server.log" $SERVER_CMD $SERVER_ARGS

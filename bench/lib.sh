@@ -79,6 +79,19 @@ raise_fd_limit() {
 }
 
 # A port nobody listens on, below the ephemeral range so no client connection can be holding it.
+# The start of every bench script: OUT and REPORT under out/NAME-<time>, every started process stopped on exit,
+# packages, load tools and server built, the descriptor limit raised.
+bench_setup() {
+  OUT="$BENCH_DIR/out/$1-$(date +%Y%m%d-%H%M%S)"
+  mkdir -p "$OUT"
+  REPORT="$OUT/report.md"
+  trap stop_all EXIT
+  ensure_deps
+  build_tools
+  build_server
+  raise_fd_limit
+}
+
 free_port() {
   local p tries
   for tries in $(seq 1 200); do

@@ -18,15 +18,7 @@ DURATION=${DURATION:-20}
 CASES=${CASES:-default guard}
 GUARD_ARGS=${GUARD_ARGS:---eureka.node.overload-guard-enabled=true}
 RECORD=${RECORD:-1}
-OUT="$BENCH_DIR/out/overload-$(date +%Y%m%d-%H%M%S)"
-mkdir -p "$OUT"
-REPORT="$OUT/report.md"
-trap stop_all EXIT
-
-ensure_deps
-build_tools
-build_server
-raise_fd_limit
+bench_setup overload
 
 fetchers() {  # fetchers CONNS GZIP SECONDS OUTFILE: a niced wrk on the client core, in the background (sets FPIDS)
   env GZIP="$2" timeout $(($3 + 30)) nice -n 19 taskset -c "$CLIENT_CORE" \

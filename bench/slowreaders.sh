@@ -14,15 +14,7 @@ INSTANCES=${INSTANCES:-20000}
 CLIENTS=${CLIENTS:-100}
 CASES=${CASES:-bounded unbounded}
 RECORD=${RECORD:-1}
-OUT="$BENCH_DIR/out/slowreaders-$(date +%Y%m%d-%H%M%S)"
-mkdir -p "$OUT"
-REPORT="$OUT/report.md"
-trap stop_all EXIT
-
-ensure_deps
-build_tools
-build_server
-raise_fd_limit
+bench_setup slowreaders
 
 {
   echo "| case | plain body (MB) | RSS before (MiB) | RSS with $CLIENTS stuck readers (MiB) | growth (MiB) | readers closed by the server | superseded bytes held at the end (MiB) |"

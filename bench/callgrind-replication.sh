@@ -54,6 +54,7 @@ trap stop_all EXIT
 ensure_deps
 build_tools
 build_server
+strip_for_valgrind
 [ -x "${SERVER_CMD%% *}" ] || die "server command not found: $SERVER_CMD"
 command -v callgrind_annotate >/dev/null || die "callgrind_annotate not found (valgrind)"
 

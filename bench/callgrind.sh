@@ -37,6 +37,7 @@ trap stop_all EXIT
 ensure_deps
 build_tools
 build_server
+strip_for_valgrind
 [ -x "${SERVER_CMD%% *}" ] || die "server command not found: $SERVER_CMD (set SERVER_CMD, or PLUMBING=1)"
 
 # total_ir TARGET K: run TARGET under callgrind, send K heartbeats, stop it, print its instruction total.

@@ -9,7 +9,11 @@ extension EurekaAPI {
         }
         let decoded: DecodedInstance
         do {
-            decoded = try InstanceCodec.decode(body.bytes, format: body.format, now: time.nowMillis())
+            decoded = try InstanceCodec.decode(body.bytes, format: body.format, now: time.nowMillis(),
+                                               maxValues: registry.settings.limits.registrationValueBudget)
+        } catch .tooManyValues(let limit) {
+            let message = "request body has more than \(limit) values (metadata is limited to \(registry.settings.limits.maxMetadataEntries) entries)"
+            return Self.error(400, message, json: body.format == .json)
         } catch {
             return Self.error(400, "cannot parse request body", json: body.format == .json)
         }

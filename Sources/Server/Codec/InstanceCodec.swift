@@ -14,17 +14,19 @@ struct DecodedInstance: Sendable, Equatable {
 /// One instance on the wire (spec 3.2): the register body and `GET /apps/{app}/{id}`.
 enum InstanceCodec {
     /// A body with root `{"instance":{…}}` / `<instance>…</instance>`. `now` (epoch ms) stands in
-    /// for absent `lastDirtyTimestamp` and `lastUpdatedTimestamp`.
-    static func decode(_ body: [UInt8], format: WireFormat, now: Int64) throws(CodecError) -> DecodedInstance {
+    /// for absent `lastDirtyTimestamp` and `lastUpdatedTimestamp`. `maxValues` bounds the JSON values or XML
+    /// elements parsed (`CodecError.tooManyValues` past it).
+    static func decode(_ body: [UInt8], format: WireFormat, now: Int64,
+                       maxValues: Int = .max) throws(CodecError) -> DecodedInstance {
         switch format {
         case .json:
             // Netflix's reader requires the wrapper (spec 3.7): a bare instance object is unparseable.
-            guard let instance = try JSONReader.parse(body)["instance"] else {
+            guard let instance = try JSONReader.parse(body, maxValues: maxValues)["instance"] else {
                 throw .unparseable("JSON root has no instance member")
             }
             return try InstanceJSON.decode(instance, now: now)
         case .xml:
-            let root = try XMLReader.parse(body)
+            let root = try XMLReader.parse(body, maxElements: maxValues)
             guard root.name == "instance" else { throw .unparseable("XML root is <\(root.name)>, not <instance>") }
             return try InstanceXML.decode(root, now: now)
         }

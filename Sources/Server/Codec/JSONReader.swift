@@ -7,14 +7,20 @@ struct JSONReader {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
     private var depth = 0
+    /// Values still allowed before parsing stops with `tooManyValues`.
+    private var valuesLeft: Int
+    private let maxValues: Int
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, maxValues: Int) {
         self.bytes = bytes
+        self.maxValues = maxValues
+        valuesLeft = maxValues
     }
 
-    static func parse(_ body: [UInt8]) throws(CodecError) -> JSONValue {
+    /// `maxValues` bounds the values of the whole document (every scalar, object and array counts one).
+    static func parse(_ body: [UInt8], maxValues: Int = .max) throws(CodecError) -> JSONValue {
         try body.withUnsafeBufferPointer { (buffer) throws(CodecError) -> JSONValue in
-            var reader = JSONReader(buffer)
+            var reader = JSONReader(buffer, maxValues: maxValues)
             reader.skipByteOrderMark()
             let value = try reader.readValue()
             reader.skipWhitespace()
@@ -41,6 +47,8 @@ struct JSONReader {
     }
 
     private mutating func readValue() throws(CodecError) -> JSONValue {
+        valuesLeft -= 1
+        guard valuesLeft >= 0 else { throw .tooManyValues(limit: maxValues) }
         skipWhitespace()
         guard position < bytes.count else { throw failure("unexpected end") }
         switch bytes[position] {

@@ -14,6 +14,9 @@ enum Representation: Sendable {
 /// `cannot parse request body` (spec 1.4), so callers never show it to clients.
 enum CodecError: Error, Equatable {
     case unparseable(String)
+    /// More values (JSON) or elements (XML) than the caller's budget: parsing stopped there, so a hostile body
+    /// costs the loop the budget, not its size (issue #18: 70,000 metadata keys in 0.98 MB).
+    case tooManyValues(limit: Int)
 }
 
 /// The Amazon metadata keys Netflix's mini codecs keep (`MINI_AMAZON_INFO_INCLUDE_KEYS`, spec 3.11).

@@ -26,15 +26,20 @@ struct XMLReader {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
     private var depth = 0
+    /// Elements still allowed before parsing stops with `tooManyValues`.
+    private var elementsLeft: Int
+    private let maxElements: Int
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, maxElements: Int) {
         self.bytes = bytes
+        self.maxElements = maxElements
+        elementsLeft = maxElements
     }
 
-    /// The root element of the document.
-    static func parse(_ body: [UInt8]) throws(CodecError) -> XMLElementNode {
+    /// The root element of the document; `maxElements` bounds the elements of the whole document.
+    static func parse(_ body: [UInt8], maxElements: Int = .max) throws(CodecError) -> XMLElementNode {
         try body.withUnsafeBufferPointer { (buffer) throws(CodecError) -> XMLElementNode in
-            var reader = XMLReader(buffer)
+            var reader = XMLReader(buffer, maxElements: maxElements)
             if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { reader.position = 3 }
             try reader.skipMisc()
             guard reader.position < buffer.count else { throw reader.failure("no root element") }
@@ -115,6 +120,8 @@ struct XMLReader {
 
     /// An element starting at its `<`, through its end tag.
     private mutating func readElement() throws(CodecError) -> XMLElementNode {
+        elementsLeft -= 1
+        guard elementsLeft >= 0 else { throw .tooManyValues(limit: maxElements) }
         depth += 1
         guard depth <= Self.maxDepth else { throw failure("nesting too deep") }
         defer { depth -= 1 }

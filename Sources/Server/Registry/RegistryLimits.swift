@@ -16,6 +16,11 @@ struct RegistryLimits: Sendable, Equatable {
 
     init() {}
 
+    /// JSON values or XML elements a registration body may hold: its two metadata maps at their bound, plus
+    /// room for every other field many times over (a Java client's record has about 60). Parsing stops past it,
+    /// so a body of 70,000 metadata keys costs the loop this many values, not the whole body.
+    var registrationValueBudget: Int { 2 * maxMetadataEntries + 1_024 }
+
     /// The first bound `record` breaks, as the short message a 400 carries; nil when it fits.
     func metadataViolation(_ record: InstanceInfo) -> String? {
         if let message = violation(record.metadata) { return message }

@@ -35,7 +35,11 @@ import Testing
         }
     }
 
-    @Test func noHostileRequestOrRefreshHoldsTheLoopLongerThan10ms() throws {
+    /// Under a sanitizer (scripts/sanitize.sh) every callback runs 5-15x slower: a CPU-time bound means nothing there.
+    static let underSanitizer = getenv("EUREKA_SANITIZER") != nil
+
+    @Test(.enabled(if: !underSanitizer, "loop CPU bounds do not hold under a sanitizer's slowdown"))
+    func noHostileRequestOrRefreshHoldsTheLoopLongerThan10ms() throws {
         let node = try TestNode(["--eureka.server.response-cache-update-interval-ms=250",
                                  "--eureka.server.response-cache-auto-expiration-in-seconds=1",
                                  "--eureka.node.max-instances=\(Self.instances + 2)", "--eureka.node.loop-probe-interval-ms=1"])

@@ -143,7 +143,7 @@ public final class EurekaNode {
         let dashboard = DashboardPages(settings: .init(basePath: config.dashboardPath), registry: registry,
                                        statusPage: api.status, time: time)
         api.operationalPage = { [unowned self] endpoint, request in
-            OperationalPages.render(endpoint, request, status: status, dashboard: dashboard)
+            OperationalPages.render(endpoint, request, status: { status }, dashboard: dashboard)
         }
     }
 

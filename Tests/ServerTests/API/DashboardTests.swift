@@ -33,6 +33,29 @@ private final class DashboardHarness {
 }
 
 @Suite struct DashboardTests {
+    @Test func aViewIsReusedForOneSecondThenRenderedAnew() {
+        let d = DashboardHarness()
+        var statusReads = 0
+        func view(_ url: String) -> (status: Int, html: String) {
+            let response = d.pages.view(url: Array(url.utf8)[...], status: { statusReads += 1; return d.status })
+            guard case .shared(let bytes) = response.body else { return (response.status, "") }
+            return (response.status, String(decoding: bytes.bytes, as: UTF8.self))
+        }
+        d.h.register(instance("a1", app: "ORDERS"))
+        let first = view("/")
+        d.h.register(instance("b1", app: "BILLING"))
+        d.h.advance(999)
+        let reused = view("/")
+        #expect(reused.html == first.html && !reused.html.contains("BILLING") && statusReads == 1)
+        #expect(view("/?page=1").html.contains("BILLING"), "another URL is another view")
+        d.h.advance(1)
+        #expect(view("/").html.contains("BILLING") && statusReads == 3)
+        // Errors are never reused: a 404 for an application that appears a moment later must not stick.
+        #expect(d.pages.view(url: Array("/?app=LATE".utf8)[...], status: { d.status }).status == 404)
+        d.h.register(instance("l1", app: "LATE"))
+        #expect(d.pages.view(url: Array("/?app=LATE".utf8)[...], status: { d.status }).status == 200)
+    }
+
     @Test func frontPageHasSpringsSectionsAndCountsByStatus() {
         let d = DashboardHarness()
         d.h.register(instance("a1", app: "ORDERS"))

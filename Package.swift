@@ -20,6 +20,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The C embedding API's header (Sources/Server/Embed/eureka_server.h), for the @c entry points.
         .systemLibrary(name: "CEurekaServer"),
+        // glibc's malloc.h (mallopt), for the executable's allocator settings only.
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "Server",
             dependencies: ["CLibUV", "CHTTPParser", "CZlib", "CEurekaServer"],
@@ -30,7 +32,7 @@ let package = Package(
         // Writes BuildInfo.swift (version, git commit) for /actuator/info before each build.
         .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         .target(name: "ConfigYAML", dependencies: ["Server", .product(name: "Yams", package: "Yams")]),
-        .executableTarget(name: "eureka-server", dependencies: ["Server", "ConfigYAML"]),
+        .executableTarget(name: "eureka-server", dependencies: ["Server", "ConfigYAML", "CMalloc"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "ConfigYAML"]),
         // libFuzzer targets over the decoders (Fuzz/README section in README.md): built by `make fuzz` with
         // -sanitize=fuzzer,address; a plain debug build replays inputs, a release build is a stub.

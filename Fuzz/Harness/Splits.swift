@@ -1,4 +1,6 @@
 #if DEBUG
+@testable import Server
+
 /// Where to cut an input when a decoder is fed it in pieces, as reads from a socket would deliver it.
 /// Small inputs are cut at every position (and fed a byte at a time); larger ones at positions and in
 /// chunk sizes drawn from a generator seeded by the input, so a crash reproduces from the input alone.
@@ -14,7 +16,7 @@ enum Splits {
             plans.append(Array(repeating: 1, count: count))
             return plans
         }
-        var generator = SplitMix(seed: seedBytes.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 })
+        var generator = SplitMix64(seed: seedBytes.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 })
         for _ in 0..<8 {
             let cut = 1 + Int(generator.next() % UInt64(count - 1))
             plans.append([cut, count - cut])
@@ -30,20 +32,6 @@ enum Splits {
             plans.append(pieces)
         }
         return plans
-    }
-}
-
-/// A small deterministic generator (SplitMix64).
-struct SplitMix {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 #endif

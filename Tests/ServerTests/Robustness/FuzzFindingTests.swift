@@ -11,12 +11,8 @@ import Testing
         #expect(query.int64("big") == nil)  // still not a number: over Int64.max
     }
 
-    /// request target: a folded header value (obs-fold) decoded to a value spanning the CRLF when it arrived in one
-    /// read and to one without it when a read ended between the lines. Now refused (400) however it arrives.
-    @Test(arguments: [1, 2, 3, 5, 16, 1_000])
-    func foldedHeaderIsMalformedInAnyChunking(chunk: Int) {
-        let input = Array("GET /eureka/apps HTTP/1.1\r\nUser-Agent: HTTP/1.1\r\n DefaultClient\r\nHost: x\r\n\r\n".utf8)
-        let decoder = RequestDecoder()
+    /// Feeds `input` to `decoder` `chunk` bytes per read until it stops asking for more.
+    static func feed(_ decoder: RequestDecoder, _ input: [UInt8], inChunksOf chunk: Int) -> RequestDecoder.Result {
         var result = RequestDecoder.Result.needMore
         var offset = 0
         while offset < input.count, result == .needMore {
@@ -24,6 +20,16 @@ import Testing
             result = input[offset..<end].withUnsafeBytes { decoder.decode($0) }
             offset = end
         }
+        return result
+    }
+
+    /// request target: a folded header value (obs-fold) decoded to a value spanning the CRLF when it arrived in one
+    /// read and to one without it when a read ended between the lines. Now refused (400) however it arrives.
+    @Test(arguments: [1, 2, 3, 5, 16, 1_000])
+    func foldedHeaderIsMalformedInAnyChunking(chunk: Int) {
+        let input = Array("GET /eureka/apps HTTP/1.1\r\nUser-Agent: HTTP/1.1\r\n DefaultClient\r\nHost: x\r\n\r\n".utf8)
+        let decoder = RequestDecoder()
+        let result = Self.feed(decoder, input, inChunksOf: chunk)
         #expect(result == .failure(.malformed))
     }
 
@@ -32,13 +38,7 @@ import Testing
     func valueCutAcrossReadsStaysOneValue(chunk: Int) {
         let input = Array("GET / HTTP/1.1\r\nAccept: application/json\r\n\r\n".utf8)
         let decoder = RequestDecoder()
-        var result = RequestDecoder.Result.needMore
-        var offset = 0
-        while offset < input.count, result == .needMore {
-            let end = min(input.count, offset + chunk)
-            result = input[offset..<end].withUnsafeBytes { decoder.decode($0) }
-            offset = end
-        }
+        let result = Self.feed(decoder, input, inChunksOf: chunk)
         guard case .request = result else {
             Issue.record("expected a request, got \(result)")
             return

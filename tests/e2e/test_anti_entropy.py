@@ -11,7 +11,9 @@ stopped process and queues A's batches (every retry too), and B applies them on 
 first version of this test saw B repaired before any anti-entropy round). The proxy refuses A's connections while
 B is stopped, as a partition would, so A's cancel and status tasks really expire unsent.
 """
+import shutil
 import socket
+import subprocess
 import threading
 import time
 
@@ -194,5 +196,16 @@ def test_paused_peer_missing_a_cancel_and_an_override_converges_within_one_inter
         assert metrics(a).get("eureka_anti_entropy_rounds_total", peer=netflix_like.url, outcome="not_speaking") == 1
         digests = [r for r in netflix_like.requests if r[1].rstrip("/").endswith("/peerreplication/digest")]
         assert len(digests) == 1, digests
+
+        # The anti-entropy series are valid Prometheus text (promtool, when Debian's prometheus is installed).
+        text = a.request("GET", "/metrics").text
+        for series in ("eureka_anti_entropy_rounds_total{peer=", "eureka_anti_entropy_repairs_total{peer=",
+                       "eureka_anti_entropy_loop_seconds_total{peer=", "eureka_anti_entropy_sent_bytes_total{peer="):
+            assert series in text, series
+        assert f'eureka_anti_entropy_repairs_total{{peer="{proxy.url}",action="cancel"}} 1' in text
+        promtool = shutil.which("promtool")
+        if promtool:
+            check = subprocess.run([promtool, "check", "metrics"], input=text.encode(), capture_output=True, timeout=30)
+            assert check.returncode == 0, (check.stdout.decode(), check.stderr.decode())
     finally:
         netflix_like.close()

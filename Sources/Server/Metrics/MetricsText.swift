@@ -127,6 +127,16 @@ enum MetricsText {
                 lines.append("eureka_anti_entropy_repairs_total{\(peerLabel(report)),action=\"\(action)\"} \(rounds.repairs[action] ?? 0)")
             }
         }
+        func family(_ name: String, _ help: String, _ value: (AntiEntropyCost) -> String) {
+            lines.append("# HELP \(name) \(help)")
+            lines.append("# TYPE \(name) counter")
+            for (report, rounds) in reports { lines.append("\(name){\(peerLabel(report))} \(value(rounds.cost))") }
+        }
+        family("eureka_anti_entropy_loop_seconds_total", "Loop time this node spent on anti-entropy rounds with the peer.") {
+            seconds($0.loopMicros)
+        }
+        family("eureka_anti_entropy_sent_bytes_total", "Digest request bytes sent to the peer (before gzip).") { "\($0.bytesSent)" }
+        family("eureka_anti_entropy_received_bytes_total", "Digest answer bytes read from the peer (after gzip).") { "\($0.bytesReceived)" }
     }
 
     private static func peerLabel(_ report: PeerReport) -> String {

@@ -36,6 +36,9 @@ final class AntiEntropyPeer {
     private(set) var rounds: [Outcome: Int] = [:]
     /// Repairs pushed, by `Repair.actionName`.
     private(set) var repairs: [String: Int] = [:]
+    /// Loop time spent on rounds on this side (building the digest, reading and comparing the answer, pushing
+    /// repairs), and the body bytes each way: what a round costs (bench/RESULTS.md).
+    private(set) var cost = AntiEntropyCost()
     /// Told of every round that pushed repairs: the peer and the counts by action (the node's log line).
     var onRepaired: ((String, [String: Int]) -> Void)?
     private var inFlight = false
@@ -73,7 +76,10 @@ final class AntiEntropyPeer {
             ticksSinceRefusal = 0
         }
         inFlight = true
+        let started = Monotonic.micros()
         let body = DigestCodec.encodeRequest(.init(node: settings.node, hashes: registry.applicationHashes))
+        cost.bytesSent += body.count
+        cost.loopMicros += Monotonic.micros() - started
         transport.sendDigest(body) { [weak self] reply in self?.answered(reply) }
     }
 
@@ -87,6 +93,8 @@ final class AntiEntropyPeer {
     private func answered(_ reply: PeerReply) {
         inFlight = false
         guard !isClosed else { return }
+        let started = Monotonic.micros()
+        defer { cost.loopMicros += Monotonic.micros() - started }
         switch reply {
         case .response(status: 404, _):
             speaks = false
@@ -94,6 +102,7 @@ final class AntiEntropyPeer {
             rounds[.notSpeaking, default: 0] += 1
         case .response(status: 200, let body):
             speaks = true
+            cost.bytesReceived += body.count
             guard let decoded = try? DigestCodec.decodeReply(body) else {
                 rounds[.failed, default: 0] += 1
                 return
@@ -143,4 +152,13 @@ final class AntiEntropyPeer {
         isClosed = true
         wakeup.close()
     }
+}
+
+/// What anti-entropy rounds with one peer cost this node.
+struct AntiEntropyCost: Sendable, Equatable {
+    var loopMicros = 0
+    /// Request bodies as built (before any gzip).
+    var bytesSent = 0
+    /// Answer bodies as read (after the client inflated a gzipped one).
+    var bytesReceived = 0
 }

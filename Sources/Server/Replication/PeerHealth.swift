@@ -77,4 +77,5 @@ struct PeerReport: Sendable {
 struct AntiEntropyReport: Sendable {
     var rounds: [AntiEntropyPeer.Outcome: Int]
     var repairs: [String: Int]
+    var cost: AntiEntropyCost
 }

@@ -76,7 +76,7 @@ final class Replicator {
         let now = time.nowMillis()
         return peers.map { peer in
             var report = peer.report(now: now)
-            report.antiEntropy = antiEntropy[peer.url.url].map { AntiEntropyReport(rounds: $0.rounds, repairs: $0.repairs) }
+            report.antiEntropy = antiEntropy[peer.url.url].map { AntiEntropyReport(rounds: $0.rounds, repairs: $0.repairs, cost: $0.cost) }
             return report
         }
     }

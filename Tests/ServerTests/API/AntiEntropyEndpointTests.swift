@@ -70,6 +70,20 @@ import Testing
         #expect(digest.stateCount == 10_000)  // 100 whole applications of 100
     }
 
+    /// Two nodes with rounds armed towards each other stop with every handle closed (the rounds' timers go through
+    /// the replicator's close), and the replicator reports the rounds' counters for /metrics.
+    @Test func nodesRunningRoundsStopClean() throws {
+        let a = try TestNode(Self.on)
+        defer { a.stop() }
+        let b = try TestNode(Self.on + ["--eureka.client.service-url.defaultZone=http://127.0.0.1:\(a.port)/eureka/",
+                                        "--eureka.server.registry-sync-retries=1", "--eureka.server.registry-sync-retry-wait-ms=0",
+                                        "--eureka.server.wait-time-in-ms-when-sync-empty=0"])
+        defer { b.stop() }
+        #expect(b.running.sync { $0.status.replicas.first?.antiEntropy != nil })
+        let metrics = try b.request(path: "/metrics").text
+        #expect(metrics.contains("eureka_anti_entropy_rounds_total{peer=\"http://127.0.0.1:\(a.port)/eureka/\",outcome=\"in_sync\"} 0"))
+    }
+
     @Test func onlyPeersMayAskForADigest() throws {
         let node = try TestNode(Self.on + ["--eureka.node.security.peers=peer:peer-pw", "--eureka.node.security.writers=app:app-pw"])
         defer { node.stop() }

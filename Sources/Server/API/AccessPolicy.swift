@@ -7,7 +7,7 @@
 /// | open        | `/actuator/health`, `/health`                                              | anyone                            |
 /// | read        | GET/HEAD apps, delta, app, instance, vips, svips; OPTIONS; unknown paths   | any credential (open: see below)  |
 /// | write       | register, renew, cancel, status and its removal, metadata, ASG status      | Spring user, writer, peer         |
-/// | replication | `/peerreplication/batch`; any request with `x-netflix-discovery-replication: true` | Spring user, peer         |
+/// | replication | `/peerreplication/batch`, `/peerreplication/digest`; any request with `x-netflix-discovery-replication: true` | Spring user, peer         |
 /// | operate     | dashboard, `/status`, `/serverinfo/*`, metrics, info                       | Spring user, operator             |
 ///
 /// Reads are open while neither the Spring user nor readers are configured, and the operator pages while neither
@@ -74,7 +74,7 @@ final class AccessPolicy: Sendable {
         case .app: return method == .post ? .write : .read
         case .instance: return method == .put || method == .delete ? .write : .read
         case .instanceStatus, .instanceMetadata, .asgStatus: return method == .options ? .read : .write
-        case .peerReplicationBatch: return method == .options ? .read : .replication
+        case .peerReplicationBatch, .peerReplicationDigest: return method == .options ? .read : .replication
         case .status, .statusOverrides, .metrics, .info, .dashboard: return .operate
         }
     }

@@ -13,6 +13,8 @@ enum Endpoint: Equatable, Sendable {
     case status
     case statusOverrides
     case peerReplicationBatch
+    /// Anti-entropy (docs/anti-entropy.md); routed only while it is on.
+    case peerReplicationDigest
     case asgStatus(String)
     case health
     case info
@@ -28,7 +30,7 @@ enum Endpoint: Equatable, Sendable {
         case .instance: "GET, HEAD, PUT, DELETE, OPTIONS"
         case .instanceStatus: "PUT, DELETE, OPTIONS"
         case .instanceMetadata: "PUT, OPTIONS"
-        case .peerReplicationBatch: "POST, OPTIONS"
+        case .peerReplicationBatch, .peerReplicationDigest: "POST, OPTIONS"
         case .asgStatus: "PUT, OPTIONS"
         }
     }
@@ -38,12 +40,12 @@ enum Endpoint: Equatable, Sendable {
         case .options: true
         case .get, .head:
             switch self {
-            case .instanceStatus, .instanceMetadata, .peerReplicationBatch, .asgStatus: false
+            case .instanceStatus, .instanceMetadata, .peerReplicationBatch, .peerReplicationDigest, .asgStatus: false
             default: true
             }
         case .post:
             switch self {
-            case .app, .peerReplicationBatch: true
+            case .app, .peerReplicationBatch, .peerReplicationDigest: true
             default: false
             }
         case .put:

@@ -113,7 +113,7 @@ final class EurekaAPI: Responder {
         let errorJSON = RequestBody.errorIsJSON(request)
         let unsupported = RequestBody.Failure.unsupportedMediaType.response(json: errorJSON)
         guard let (format, _) = RequestBody.format(of: request) else { return unsupported }
-        if case .peerReplicationBatch = endpoint, format != .json { return unsupported }
+        if endpoint == .peerReplicationBatch || endpoint == .peerReplicationDigest, format != .json { return unsupported }
         return nil
     }
 
@@ -158,6 +158,7 @@ final class EurekaAPI: Responder {
         case .statusOverrides: return statusOverrides()
         case .asgStatus: return .empty(400)  // a non-AWS registry answers 400 to every ASG request (spec 2.17)
         case .peerReplicationBatch: return peerReplicationBatch(request)
+        case .peerReplicationDigest: return peerReplicationDigest(request)
         case .health, .info, .metrics, .dashboard: return operationalPage(endpoint, request)
         }
     }

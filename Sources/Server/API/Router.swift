@@ -7,6 +7,8 @@ struct Router: Sendable {
     /// Operational pages outside `/eureka` (spec 10); nil when disabled.
     var dashboardPath: String?
     var metricsEnabled: Bool
+    /// `/peerreplication/digest` exists only while anti-entropy is on: off, a node answers it 404 like Netflix's.
+    var antiEntropyEnabled = false
 
     init(dashboardPath: String? = "/", metricsEnabled: Bool = true) {
         self.dashboardPath = dashboardPath
@@ -55,6 +57,10 @@ struct Router: Sendable {
         }
         if Self.equals(path, resource, "peerreplication"), let what = rest.0, Self.equals(path, what, "batch"), rest.1 == nil {
             return .peerReplicationBatch
+        }
+        if antiEntropyEnabled, Self.equals(path, resource, "peerreplication"), let what = rest.0, Self.equals(path, what, "digest"),
+           rest.1 == nil {
+            return .peerReplicationDigest
         }
         if Self.equals(path, resource, "asg"), let asg = rest.0, let what = rest.1, Self.equals(path, what, "status"), rest.2 == nil {
             return .asgStatus(Self.decoded(path, asg))

@@ -93,8 +93,7 @@ public struct ConfigBinding: Sendable {
         given[SettingKeys.relaxed(name)]?.source ?? .defaultValue
     }
 
-    /// One line per key given that does nothing here, and per known setting accepted with no effect, including
-    /// `eureka.node.anti-entropy-interval-ms` (planned) when given.
+    /// One line per key given that does nothing here, and per known setting accepted with no effect, when given.
     public var warnings: [String] {
         var lines: [String] = []
         for key in SettingKeys.all {

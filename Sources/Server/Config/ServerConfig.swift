@@ -66,7 +66,9 @@ public struct ServerConfig: Sendable, Equatable {
     public var overloadRetryAfterSeconds = 1
     public var overloadRefusalDelayMs = 1_000
     public var immediateCachePropagation = false
+    /// Anti-entropy (docs/anti-entropy.md): 0 is off.
     public var antiEntropyIntervalMs: Int64 = 0
+    public var antiEntropyTombstoneMs: Int64 = 600_000
     /// Warm restart (docs/warm-restart.md): empty is off.
     public var snapshotPath = ""
     public var snapshotIntervalMs: Int64 = 30_000

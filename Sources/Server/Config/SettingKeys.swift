@@ -174,7 +174,17 @@ enum SettingKeys {
         int("eureka.node.overload-refusal-delay-ms", "overload guard: its 503 leaves this long after the request (0: at once)",
             0...60_000, \.overloadRefusalDelayMs),
         bool("eureka.node.immediate-cache-propagation", "regenerate cached payloads on every change", \.immediateCachePropagation),
-        ms("eureka.node.anti-entropy-interval-ms", "anti-entropy period", min: 0, \.antiEntropyIntervalMs, noEffect: "anti-entropy is planned, not built"),
+        SettingKey("eureka.node.anti-entropy-interval-ms",
+                   "anti-entropy (docs/anti-entropy.md): period of the digest round with each peer, jittered by up to 10% (0: off; else >= 5000)",
+                   read: { String($0.antiEntropyIntervalMs) }) { config, text throws(ConfigError) in
+            guard let value = Int64(text.trimmingSpaces), value == 0 || value >= 5_000 else {
+                throw ConfigError.badValue(name: "eureka.node.anti-entropy-interval-ms", value: text)
+            }
+            config.antiEntropyIntervalMs = value
+        },
+        ms("eureka.node.anti-entropy-tombstone-ms",
+           "anti-entropy: how long a cancelled or evicted id is remembered (at least 2x the interval; no effect while anti-entropy is off)",
+           min: 1, \.antiEntropyTombstoneMs),
         string("eureka.node.snapshot-path", "warm restart: the registry snapshot file (empty: off)", \.snapshotPath),
         SettingKey("eureka.node.snapshot-interval-ms", "warm restart: snapshot period while the registry changes (0: only at shutdown; else >= 1000)",
                    read: { String($0.snapshotIntervalMs) }) { config, text throws(ConfigError) in

@@ -42,6 +42,7 @@ enum MetricsText {
                cache.evictions)
         if let lag = status.loopLag { appendLoopLag(lag, to: &lines) }
         appendReplicas(status.replicas, to: &lines)
+        appendAntiEntropy(status.replicas, to: &lines)
         if let requests = status.requests { appendRequests(requests, to: &lines) }
         if let process = status.process { appendProcess(process, to: &lines) }
         appendBuildInfo(to: &lines)
@@ -106,6 +107,36 @@ enum MetricsText {
              ("superseded", report.counters.droppedSuperseded)]
                 .map { (peerLabel(report) + ",reason=\"\($0.0)\"", "\($0.1)") }
         })
+    }
+
+    /// Anti-entropy (docs/anti-entropy.md): rounds by outcome and repairs pushed by action, for peers it runs with.
+    private static func appendAntiEntropy(_ replicas: [PeerReport], to lines: inout [String]) {
+        let reports = replicas.compactMap { report in report.antiEntropy.map { (report, $0) } }
+        guard !reports.isEmpty else { return }
+        lines.append("# HELP eureka_anti_entropy_rounds_total Anti-entropy rounds with the peer, by outcome.")
+        lines.append("# TYPE eureka_anti_entropy_rounds_total counter")
+        for (report, rounds) in reports {
+            for outcome in AntiEntropyPeer.Outcome.allCases {
+                lines.append("eureka_anti_entropy_rounds_total{\(peerLabel(report)),outcome=\"\(outcome.rawValue)\"} \(rounds.rounds[outcome] ?? 0)")
+            }
+        }
+        lines.append("# HELP eureka_anti_entropy_repairs_total Repairs pushed to the peer by anti-entropy, by replication action.")
+        lines.append("# TYPE eureka_anti_entropy_repairs_total counter")
+        for (report, rounds) in reports {
+            for action in ["register", "status_update", "delete_status_override", "cancel"] {
+                lines.append("eureka_anti_entropy_repairs_total{\(peerLabel(report)),action=\"\(action)\"} \(rounds.repairs[action] ?? 0)")
+            }
+        }
+        func family(_ name: String, _ help: String, _ value: (AntiEntropyCost) -> String) {
+            lines.append("# HELP \(name) \(help)")
+            lines.append("# TYPE \(name) counter")
+            for (report, rounds) in reports { lines.append("\(name){\(peerLabel(report))} \(value(rounds.cost))") }
+        }
+        family("eureka_anti_entropy_loop_seconds_total", "Loop time this node spent on anti-entropy rounds with the peer.") {
+            seconds($0.loopMicros)
+        }
+        family("eureka_anti_entropy_sent_bytes_total", "Digest request bytes sent to the peer (before gzip).") { "\($0.bytesSent)" }
+        family("eureka_anti_entropy_received_bytes_total", "Digest answer bytes read from the peer (after gzip).") { "\($0.bytesReceived)" }
     }
 
     private static func peerLabel(_ report: PeerReport) -> String {

@@ -102,7 +102,7 @@ extension RequestMetrics.EndpointClass {
         case .instanceStatus, .statusOverrides: self = .statusOverride
         case .instanceMetadata: self = .metadata
         case .status: self = .status
-        case .peerReplicationBatch: self = .batch
+        case .peerReplicationBatch, .peerReplicationDigest: self = .batch
         case .asgStatus: self = .asg
         case .health, .info, .metrics, .dashboard: self = .operational
         }

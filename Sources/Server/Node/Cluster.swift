@@ -23,6 +23,11 @@ final class Cluster {
         guard !config.peerServiceURLs.isEmpty else { return }
 
         let transportSettings = HTTPPeerTransport.Settings(config: config, ownAddress: identity.address)
+        var replication = Self.replicationSettings(config)
+        if config.antiEntropyIntervalMs > 0 {
+            replication.antiEntropy = AntiEntropyPeer.Settings(intervalMs: config.antiEntropyIntervalMs,
+                                                               node: "\(identity.address):\(port)")
+        }
         var wakeupFailure: UVError?
         let makeWakeup: () -> Wakeup = {
             do throws(UVError) { return try LoopWakeup(loop: loop) } catch {
@@ -31,7 +36,7 @@ final class Cluster {
             }
         }
         replicator = Replicator(
-            peers: peers, settings: Self.replicationSettings(config), registry: registry, time: time,
+            peers: peers, settings: replication, registry: registry, time: time,
             makeTransport: { HTTPPeerTransport(loop: loop, peer: $0, settings: transportSettings) }, makeWakeup: makeWakeup)
         if let wakeupFailure { throw wakeupFailure }
         registry.wantsHeartbeatEvents = true  // heartbeats are replicated (4.12)

@@ -15,5 +15,10 @@ extension EurekaNode {
         if !config.snapshotPath.isEmpty, let problem = SnapshotFile.problem(with: config.snapshotPath) {
             throw ConfigError.unusableValue(name: "eureka.node.snapshot-path", value: config.snapshotPath, reason: problem)
         }
+        // Anti-entropy: a tombstone must outlive the rounds that read it, or a lost cancel looks like a lost register.
+        if config.antiEntropyIntervalMs > 0, config.antiEntropyTombstoneMs < 2 * config.antiEntropyIntervalMs {
+            throw ConfigError.unusableValue(name: "eureka.node.anti-entropy-tombstone-ms", value: String(config.antiEntropyTombstoneMs),
+                                            reason: "must be at least twice eureka.node.anti-entropy-interval-ms")
+        }
     }
 }

@@ -58,8 +58,10 @@ public final class EurekaNode {
         }
         cache = ResponseCache(settings: Self.cacheSettings(config), time: time, runner: PoolRunner(loop: loop), registry: registry)
         try config.security.check()
+        var router = Router(dashboardPath: config.dashboardEnabled ? config.dashboardPath : nil, metricsEnabled: config.metricsEnabled)
+        router.antiEntropyEnabled = config.antiEntropyIntervalMs > 0
         api = EurekaAPI(
-            router: Router(dashboardPath: config.dashboardEnabled ? config.dashboardPath : nil, metricsEnabled: config.metricsEnabled),
+            router: router,
             registry: registry, cache: cache,
             status: StatusPage(settings: .init(environment: config.environment,
                                                minAvailableReplicas: config.minAvailableInstancesForPeerReplication),
@@ -112,6 +114,7 @@ public final class EurekaNode {
         }
         snapshots?.onWritten = { [unowned nodeLog] report in nodeLog.snapshotWritten(report) }
         cluster.replicator?.onPeerHealthChange = { [unowned nodeLog] url, old, health in nodeLog.peerHealth(url: url, from: old, health) }
+        cluster.replicator?.onAntiEntropyRepairs = { [unowned nodeLog] url, counts in nodeLog.antiEntropyRepaired(peer: url, counts) }
         cluster.onSyncResult = { [unowned nodeLog] result in nodeLog.syncResult(result) }
         api.readsOpen = { [gate = cluster.gate] in gate.readsOpen }
         if let overloadGuard {
@@ -183,6 +186,8 @@ public final class EurekaNode {
         settings.syncWhenTimestampDiffers = config.syncWhenTimestampDiffers
         settings.expectedNumberOfClientsSendingRenews = config.expectedNumberOfClientsSendingRenews
         settings.serverInstanceId = ownId
+        // Tombstones serve only anti-entropy: none are kept while it is off.
+        settings.tombstoneRetentionMs = config.antiEntropyIntervalMs > 0 ? config.antiEntropyTombstoneMs : 0
         settings.limits.maxInstances = config.maxInstances
         settings.limits.maxMetadataEntries = config.maxMetadataEntries
         settings.limits.maxMetadataKeyBytes = config.maxMetadataKeyBytes

@@ -46,6 +46,22 @@ final class HTTPPeerTransport: PeerTransport {
         }
     }
 
+    /// Anti-entropy's digest (docs/anti-entropy.md): JSON, gzipped like batches when compression is on, a gzipped
+    /// answer accepted.
+    func sendDigest(_ body: [UInt8], completion: @escaping (PeerReply) -> Void) {
+        var headers = identityHeaders
+        headers.append(("Content-Type", "application/json"))
+        headers.append(("Accept-Encoding", "gzip"))
+        var payload = body
+        if settings.compressBatches, let compressed = Gzip.compress(body) {
+            payload = compressed
+            headers.append(("Content-Encoding", "gzip"))
+        }
+        client.send(ClientRequest(method: .post, path: "peerreplication/digest", headers: headers, body: payload)) { result in
+            completion(Self.reply(result))
+        }
+    }
+
     func fetchRegistry(completion: @escaping (PeerReply) -> Void) {
         var headers = identityHeaders
         headers.append(("Accept-Encoding", "gzip"))

@@ -63,6 +63,14 @@ final class NodeLog {
 
     /// A peer's state change (info; warn when it went down or degraded) and every failure, the latter limited per
     /// peer: a dead peer writes one line per window with the count of those left out.
+    /// One info line per anti-entropy round that pushed repairs (docs/anti-entropy.md), counts by action; quiet rounds
+    /// log nothing.
+    func antiEntropyRepaired(peer: String, _ counts: [String: Int]) {
+        var fields: [(String, LogValue)] = [("peer", .text(peer))]
+        for (action, count) in counts.sorted(by: { $0.key < $1.key }) { fields.append((action, .int(count))) }
+        log.log(.info, "anti_entropy_repairs", fields)
+    }
+
     func peerHealth(url: String, from old: PeerHealth.State, _ health: PeerHealth) {
         let reason = health.lastError?.reason ?? ""
         if health.state != old {

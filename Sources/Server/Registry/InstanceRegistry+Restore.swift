@@ -80,6 +80,7 @@ extension InstanceRegistry {
             lease.serviceUpTimestamp = info.leaseInfo?.serviceUpTimestamp ?? 0
             if info.status == .up { lease.serviceUp(now: now) }
             apps[app, default: [:]][id] = lease
+            digestChanged(lease, app: app)
             // The registry's derived views, as register keeps them: VIP lookups and the dashboard's counts.
             vipIndex.add(app: app, id: id, names: info.vipNames)
             secureVipIndex.add(app: app, id: id, names: info.secureVipNames)

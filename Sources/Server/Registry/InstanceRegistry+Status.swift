@@ -14,6 +14,7 @@ extension InstanceRegistry {
             if status == .up { lease.serviceUp(now: now) }
             overrides.set(status, for: id, now: now)
             lease.instance.overriddenStatus = status
+            lease.overrideChangedAt = now
             statusTally.move(app, from: lease.instance.status, to: status)
             lease.instance.status = status
             adoptNewer(lastDirtyTimestamp, into: lease)
@@ -34,6 +35,7 @@ extension InstanceRegistry {
         let removed = overrides.remove(id, now: now) != nil
         if removed {
             lease.instance.overriddenStatus = .unknown
+            lease.overrideChangedAt = now
             statusTally.move(app, from: lease.instance.status, to: newStatus)
             lease.instance.status = newStatus
             adoptNewer(lastDirtyTimestamp, into: lease)
@@ -62,7 +64,10 @@ extension InstanceRegistry {
         let now = time.nowMillis()
         guard overrides.status(for: id, now: now) != status else { return }
         overrides.set(status, for: id, now: now)
-        apps[app]?[id]?.instance.overriddenStatus = status
+        guard let lease = apps[app]?[id] else { return }
+        lease.instance.overriddenStatus = status
+        lease.overrideChangedAt = now
+        digestChanged(lease, app: app)
     }
 
     /// The override map entry for `id`, without refreshing its expiry (replication items, 7.4).

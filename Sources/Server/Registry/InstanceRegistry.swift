@@ -24,6 +24,9 @@ final class InstanceRegistry {
     var vipIndex = VipIndex()
     var secureVipIndex = VipIndex()
     var recentChanges = RecentChanges()
+    /// Anti-entropy (docs/anti-entropy.md): per-application hash sums, kept by `digestChanged`/`digestRemoved`.
+    var digests = ApplicationDigests()
+    var tombstones: Tombstones
     @exclusivity(unchecked) var preservation: SelfPreservation
     var eviction: Eviction
     var recentRegistrations = RecentActivity()
@@ -47,6 +50,7 @@ final class InstanceRegistry {
         self.random = random
         preservation = SelfPreservation(settings: settings)
         eviction = Eviction(settings: settings)
+        tombstones = Tombstones(retentionMs: settings.tombstoneRetentionMs, capacity: settings.tombstoneCapacity)
     }
 
     // MARK: register (4.4)
@@ -77,8 +81,10 @@ final class InstanceRegistry {
         }
         recentRegistrations.record(time: now, app: app, id: id)
         // Steps 6-7: an override travels inside a replicated or synced record; the map's entry is the truth.
+        var overrideChangedAt = existing?.overrideChangedAt ?? 0
         if registrant.overriddenStatus != .unknown, overrides.status(for: id, now: now) == nil {
             overrides.set(registrant.overriddenStatus, for: id, now: now)
+            overrideChangedAt = now
         }
         if let override = overrides.status(for: id, now: now) {
             registrant.overriddenStatus = override
@@ -92,8 +98,11 @@ final class InstanceRegistry {
         let lease = Lease(instance: registrant, id: id, durationSecs: leaseDurationSecs, now: now)
         if let existing { lease.serviceUpTimestamp = existing.serviceUpTimestamp }
         lease.isProvisional = staysProvisional
+        lease.overrideChangedAt = overrideChangedAt
         if registrant.status == .up { lease.serviceUp(now: now) }
         apps[app, default: [:]][id] = lease
+        digestChanged(lease, app: app, replacing: existing)
+        tombstones.clear(app: app, id: id)
         if let existing { unindexVips(existing.instance, app: app, id: id) }
         vipIndex.add(app: app, id: id, names: registrant.vipNames)
         secureVipIndex.add(app: app, id: id, names: registrant.secureVipNames)
@@ -188,10 +197,16 @@ final class InstanceRegistry {
     // MARK: shared steps
 
     /// actionType, recently-changed entry and lastUpdatedTimestamp: the trio every recorded change sets (5.4).
+    /// Also the one place (with register and restore) where the anti-entropy digest follows a lease's change.
     func recordChange(_ lease: Lease, _ action: ActionType, now: Int64) {
         lease.instance.actionType = action
         lease.instance.lastUpdatedTimestamp = now
         recentChanges.append(lease, now: now)
+        if action == .deleted {
+            digestRemoved(lease, now: now)
+        } else {
+            digestChanged(lease, app: lease.instance.app)
+        }
     }
 
     private func unindexVips(_ record: InstanceInfo, app: String, id: String) {

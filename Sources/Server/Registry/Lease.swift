@@ -16,6 +16,10 @@ final class Lease {
     /// Restored from a snapshot and not yet renewed or re-registered (docs/warm-restart.md): not expected to
     /// renew by self-preservation, and evicted at expiry even while self-preservation holds. Read on every renew.
     @exclusivity(unchecked) var isProvisional = false
+    /// What this lease adds to its application's anti-entropy hash (docs/anti-entropy.md); nil while not counted.
+    var digestHash: UInt64?
+    /// When this node last set or removed the instance's override (ms, 0: never); carried over re-registrations.
+    var overrideChangedAt: Int64 = 0
 
     static let defaultDurationSecs = 90
 

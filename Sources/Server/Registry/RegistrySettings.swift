@@ -20,6 +20,10 @@ struct RegistrySettings: Sendable, Equatable {
     var serverInstanceId: String?
     /// What one record and the whole registry may hold (issue #18); checked for every client and peer command.
     var limits = RegistryLimits()
+    /// `eureka.node.anti-entropy-tombstone-ms` while anti-entropy is on; 0 keeps no tombstones (docs/anti-entropy.md).
+    var tombstoneRetentionMs: Int64 = 0
+    /// Tombstones kept at most; past it the oldest removal is forgotten first.
+    var tombstoneCapacity = 100_000
 
     init() {}
 }

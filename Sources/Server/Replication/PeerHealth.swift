@@ -69,4 +69,13 @@ struct PeerReport: Sendable {
     var counters: ReplicationCounters
     var queueDepth: Int
     var oldestPendingAgeMs: Int64?
+    /// Anti-entropy rounds and repairs with this peer (docs/anti-entropy.md); nil while anti-entropy is off.
+    var antiEntropy: AntiEntropyReport?
+}
+
+/// One peer's anti-entropy counters, for /metrics.
+struct AntiEntropyReport: Sendable {
+    var rounds: [AntiEntropyPeer.Outcome: Int]
+    var repairs: [String: Int]
+    var cost: AntiEntropyCost
 }

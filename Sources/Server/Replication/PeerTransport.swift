@@ -4,6 +4,8 @@
 protocol PeerTransport: AnyObject {
     /// `POST {peer}peerreplication/batch/` with `body` (the JSON of `ReplicationListCodec.encodeRequest`).
     func sendBatch(_ body: [UInt8], completion: @escaping (PeerReply) -> Void)
+    /// `POST {peer}peerreplication/digest` with `body` (the JSON of `DigestCodec.encodeRequest`, docs/anti-entropy.md).
+    func sendDigest(_ body: [UInt8], completion: @escaping (PeerReply) -> Void)
     /// `GET {peer}apps/` as JSON, gzip accepted (spec 7.9).
     func fetchRegistry(completion: @escaping (PeerReply) -> Void)
     /// Drops idle connections and fails what is in flight with `.closed`.

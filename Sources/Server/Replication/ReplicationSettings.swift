@@ -3,4 +3,6 @@ struct ReplicationSettings: Sendable {
     var dispatcher = BatchDispatcher.Settings()
     /// 7.7: adopt a peer's newer record from a 409.
     var syncWhenTimestampDiffers = true
+    /// Anti-entropy rounds with every peer (docs/anti-entropy.md); nil is off.
+    var antiEntropy: AntiEntropyPeer.Settings?
 }

@@ -8,6 +8,12 @@ final class Replicator {
     private let makeTransport: (PeerURL) -> PeerTransport
     private let makeWakeup: () -> Wakeup
     private(set) var peers: [PeerNode] = []
+    /// Anti-entropy rounds, by peer URL; empty while it is off.
+    private var antiEntropy: [String: AntiEntropyPeer] = [:]
+    /// Told of every anti-entropy round that pushed repairs (the node's log).
+    var onAntiEntropyRepairs: ((String, [String: Int]) -> Void)? {
+        didSet { antiEntropy.values.forEach { $0.onRepaired = onAntiEntropyRepairs } }
+    }
     /// Handed to every peer, present and future (PeerNode.onHealthChange).
     var onPeerHealthChange: ((String, PeerHealth.State, PeerHealth) -> Void)? {
         didSet { peers.forEach { $0.onHealthChange = onPeerHealthChange } }
@@ -41,23 +47,43 @@ final class Replicator {
     func updatePeers(_ urls: [PeerURL]) {
         guard !urls.isEmpty || peers.isEmpty else { return }
         let wanted = Set(urls.map(\.url))
-        for peer in peers where !wanted.contains(peer.url.url) { peer.close() }
+        for peer in peers where !wanted.contains(peer.url.url) {
+            peer.close()
+            antiEntropy.removeValue(forKey: peer.url.url)?.close()
+        }
         peers.removeAll { !wanted.contains($0.url.url) }
         let present = Set(peers.map(\.url.url))
         for url in urls where !present.contains(url.url) {
-            let peer = PeerNode(url: url, settings: settings, transport: makeTransport(url), registry: registry,
+            let transport = makeTransport(url)
+            let peer = PeerNode(url: url, settings: settings, transport: transport, registry: registry,
                                 time: time, wakeup: makeWakeup())
             peer.onHealthChange = onPeerHealthChange
             peers.append(peer)
+            if let roundSettings = settings.antiEntropy {
+                // The peer's own transport and batch queue: repairs travel as that peer's ordinary tasks.
+                let rounds = AntiEntropyPeer(url: url, settings: roundSettings, transport: transport, registry: registry,
+                                             wakeup: makeWakeup()) { [weak peer] app, id, action, leaseInfo in
+                    peer?.submit(app: app, id: id, action: action, leaseInfo: leaseInfo)
+                }
+                rounds.onRepaired = onAntiEntropyRepairs
+                antiEntropy[url.url] = rounds
+                rounds.start()
+            }
         }
     }
 
     func reports() -> [PeerReport] {
         let now = time.nowMillis()
-        return peers.map { $0.report(now: now) }
+        return peers.map { peer in
+            var report = peer.report(now: now)
+            report.antiEntropy = antiEntropy[peer.url.url].map { AntiEntropyReport(rounds: $0.rounds, repairs: $0.repairs, cost: $0.cost) }
+            return report
+        }
     }
 
     func close() {
+        antiEntropy.values.forEach { $0.close() }
+        antiEntropy.removeAll()
         peers.forEach { $0.close() }
         peers.removeAll()
     }

@@ -49,7 +49,8 @@ import Testing
         #expect(run.output.contains("  eureka.server.enable-self-preservation=true"))
         #expect(run.output.contains("--print-config"))
         #expect(run.output.contains("  eureka.client.register-with-eureka"))
-        #expect(run.output.contains("  eureka.node.anti-entropy-interval-ms=0") && run.output.contains("(accepted, no effect: anti-entropy is planned"))
+        #expect(run.output.contains("  eureka.node.anti-entropy-interval-ms=0"))
+        #expect(run.output.contains("  eureka.node.anti-entropy-tombstone-ms=600000"))
         #expect(run.output.contains("  eureka.server.remote-region-*"))
         #expect(run.output.contains("SPRING_PROFILES_ACTIVE"))
     }

@@ -4,6 +4,7 @@
 final class RecordingTransport: PeerTransport {
     var batches: [(items: [ReplicationItem], completion: (PeerReply) -> Void)] = []
     var fetches: [(PeerReply) -> Void] = []
+    var digests: [(request: DigestCodec.Digest, completion: (PeerReply) -> Void)] = []
     var closed = false
 
     func sendBatch(_ body: [UInt8], completion: @escaping (PeerReply) -> Void) {
@@ -12,6 +13,11 @@ final class RecordingTransport: PeerTransport {
     }
 
     func fetchRegistry(completion: @escaping (PeerReply) -> Void) { fetches.append(completion) }
+
+    func sendDigest(_ body: [UInt8], completion: @escaping (PeerReply) -> Void) {
+        let request = (try? DigestCodec.decodeRequest(body)) ?? DigestCodec.Digest(node: "undecodable", hashes: [:])
+        digests.append((request, completion))
+    }
 
     func close() { closed = true }
 

@@ -1,0 +1,83 @@
+/// The compared state of one instance for anti-entropy (docs/anti-entropy.md): what two peers must agree on.
+/// `overrideChangedAt` is not hashed: it only breaks the tie when both sides hold the same dirty timestamp but a
+/// different override (an override set or removed does not move lastDirtyTimestamp, 4.7, 4.8).
+struct InstanceDigestState: Sendable, Equatable {
+    var id: String
+    var lastDirtyTimestamp: Int64
+    var status: InstanceStatus
+    /// The record's overriddenStatus (UNKNOWN without an override), kept equal to the override map's entry.
+    var overriddenStatus: InstanceStatus
+    /// When this node last set or removed the override (its own clock, ms); 0 when it never did.
+    var overrideChangedAt: Int64
+
+    /// 64-bit FNV-1a of the UTF-8 text `id \n lastDirtyTimestamp \n status \n overriddenStatus`, fed byte by byte
+    /// so no String is built per instance.
+    var hash: UInt64 {
+        AntiEntropyHash.instance(id: id, lastDirtyTimestamp: lastDirtyTimestamp, status: status, overriddenStatus: overriddenStatus)
+    }
+}
+
+/// A cancelled or evicted id as the digest reports it: the record's dirty timestamp when it was removed.
+struct TombstoneState: Sendable, Equatable {
+    var id: String
+    var lastDirtyTimestamp: Int64
+}
+
+enum AntiEntropyHash {
+    private static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+    private static let prime: UInt64 = 0x0000_0100_0000_01b3
+
+    static func instance(id: String, lastDirtyTimestamp: Int64, status: InstanceStatus, overriddenStatus: InstanceStatus) -> UInt64 {
+        var hash = offsetBasis
+        func feed(_ byte: UInt8) {
+            hash = (hash ^ UInt64(byte)) &* prime
+        }
+        for byte in id.utf8 { feed(byte) }
+        feed(0x0A)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var rest = lastDirtyTimestamp.magnitude
+            var index = digits.count
+            repeat {
+                index -= 1
+                digits[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            } while rest > 0
+            if lastDirtyTimestamp < 0 { feed(UInt8(ascii: "-")) }
+            for byte in digits[index...] { feed(byte) }
+        }
+        feed(0x0A)
+        for byte in status.rawValue.utf8 { feed(byte) }
+        feed(0x0A)
+        for byte in overriddenStatus.rawValue.utf8 { feed(byte) }
+        return hash
+    }
+
+    /// An application hash as text on the wire: 16 lower-case hex digits.
+    static func hex(_ value: UInt64) -> String {
+        let text = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - text.count) + text
+    }
+}
+
+/// Per-application sums of instance hashes (mod 2^64), kept by the registry on every change so a round reads them
+/// without walking the registry. A sum does not depend on order, so each change subtracts the instance's previous
+/// hash (kept in its lease) and adds the new one.
+struct ApplicationDigests {
+    private(set) var sums: [String: (sum: UInt64, count: Int)] = [:]
+
+    /// `old` is the hash the instance contributed until now, nil when it was not counted.
+    mutating func replace(app: String, old: UInt64?, new: UInt64?) {
+        var entry = sums[app] ?? (0, 0)
+        if let old {
+            entry.sum &-= old
+            entry.count -= 1
+        }
+        if let new {
+            entry.sum &+= new
+            entry.count += 1
+        }
+        sums[app] = entry.count > 0 ? entry : nil
+    }
+
+    func hash(of app: String) -> UInt64? { sums[app]?.sum }
+}

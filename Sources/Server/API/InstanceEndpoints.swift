@@ -1,11 +1,10 @@
 /// Register, renew, cancel, status override, metadata and the single-instance reads (spec 2.1-2.3, 2.7-2.11).
 extension EurekaAPI {
     func register(app: String, _ request: Request) -> Response {
-        let errorJSON = RequestBody.errorIsJSON(request)
         let body: (bytes: [UInt8], format: WireFormat)
         switch RequestBody.read(request, maxBytes: settings.maxBodyBytes) {
         case .success(let read): body = read
-        case .failure(let failure): return failure.response(json: errorJSON)
+        case .failure(let failure): return failure.response(json: RequestBody.errorIsJSON(request))  // only errors read it
         }
         let decoded: DecodedInstance
         do {
@@ -74,6 +73,8 @@ extension EurekaAPI {
 
     /// A command's reply as an individual response: empty, a 400 with its message, or a 409 with the record.
     private func reply(_ reply: CommandReply, _ request: Request) -> Response {
+        // The common answers (a heartbeat's 200, a registration's 204) have no body: Accept is read only for one.
+        guard reply.message != nil || reply.entity != nil else { return .empty(reply.status) }
         let json = Negotiation.prefersJSON(request)
         if let message = reply.message { return Self.error(reply.status, message, json: json) }
         guard let record = reply.entity else { return .empty(reply.status) }

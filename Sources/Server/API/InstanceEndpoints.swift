@@ -35,8 +35,11 @@ extension EurekaAPI {
         // An empty or non-numeric lastDirtyTimestamp is treated as absent (OUR choice, spec 2.2). A client's
         // overriddenstatus is never used, so a client heartbeat does not parse it.
         let override = isReplication ? query.value("overriddenstatus").flatMap { InstanceStatus(rawValue: $0) } : nil
-        return reply(execute(.success(.renew(app: app, id: id, lastDirtyTimestamp: query.int64("lastDirtyTimestamp"),
-                                             overriddenStatus: override, isReplication: isReplication))), request)
+        // The registry's renew called directly, its outcome answered through the one CommandReply mapping: the
+        // same as execute(.renew), without wrapping and unwrapping the command and outcome enums on the hot path.
+        let outcome = registry.renew(app: app, id: id, lastDirtyTimestamp: query.int64("lastDirtyTimestamp"),
+                                     overriddenStatus: override, isReplication: isReplication)
+        return reply(CommandReply(.renew(outcome)), request)
     }
 
     func cancel(app: String, id: String, _ request: Request) -> Response {

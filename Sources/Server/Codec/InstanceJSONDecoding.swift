@@ -18,9 +18,10 @@ extension InstanceJSON {
 
     /// The register body `{"instance":{…}}` read member by member, without the document's tree or a String per
     /// key (the tree path cost ~100,000 instructions per ~1.1 KB body under callgrind). Nil for any other shape
-    /// and for any error: the caller then decodes the body whole, so what is refused, and with which error, stays
-    /// exactly what the tree path decides.
-    static func decodeWrapped(_ body: [UInt8], now: Int64, maxValues: Int) -> DecodedInstance? {
+    /// and for any other error: the caller then decodes the body whole, so what is refused, and with which error,
+    /// stays exactly what the tree path decides. The one error thrown here is the value budget's: the tree counts
+    /// the same values in the same order and would stop at the same one, so a hostile body is not parsed twice.
+    static func decodeWrapped(_ body: [UInt8], now: Int64, maxValues: Int) throws(CodecError) -> DecodedInstance? {
         var builder = Builder(now: now)
         do {
             let complete = try JSONReader.readWrappedMembers(body, wrapper: "instance", maxValues: maxValues) {
@@ -29,6 +30,8 @@ extension InstanceJSON {
                 try builder.apply(field, value)
             }
             return complete ? try builder.finish() : nil
+        } catch .tooManyValues(let limit) {
+            throw .tooManyValues(limit: limit)
         } catch {
             return nil
         }

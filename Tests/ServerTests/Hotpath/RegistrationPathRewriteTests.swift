@@ -104,4 +104,24 @@ import Testing
         #expect(registry.vipIndex.members(of: "new") == ["A": ["h1"]])
         #expect(registry.statusTally.countsByApp["A"] == [1, 0, 0, 0, 0])
     }
+
+    /// The same VIP lists again leave the indexes untouched; a changed secure list alone still moves the secure entry.
+    @Test func reRegistrationWithTheSameVipsKeepsTheIndexes() {
+        let registry = InstanceRegistry(settings: RegistrySettings(), time: ManualTimeSource(), random: SplitMix64(seed: 1))
+        var info = InstanceInfo()
+        info.app = "A"
+        info.hostName = "h1"
+        info.vipAddress = "v1,v2"
+        info.secureVipAddress = "s1"
+        registry.register(info, leaseDurationSecs: 90, isReplication: false)
+        registry.register(info, leaseDurationSecs: 90, isReplication: false)
+        #expect(registry.vipIndex.members(of: "v1") == ["A": ["h1"]] && registry.vipIndex.members(of: "v2") == ["A": ["h1"]])
+        #expect(registry.secureVipIndex.members(of: "s1") == ["A": ["h1"]])
+        info.secureVipAddress = "s2"
+        registry.register(info, leaseDurationSecs: 90, isReplication: false)
+        #expect(registry.secureVipIndex.members(of: "s1").isEmpty && registry.secureVipIndex.members(of: "s2") == ["A": ["h1"]])
+        #expect(registry.vipIndex.members(of: "v1") == ["A": ["h1"]] && registry.vipIndex.nameCount == 2)
+        _ = registry.cancel(app: "A", id: "h1", isReplication: false)
+        #expect(registry.vipIndex.nameCount == 0 && registry.secureVipIndex.nameCount == 0)
+    }
 }

@@ -77,10 +77,9 @@ extension EurekaAPI {
     /// A command's reply as an individual response: empty, a 400 with its message, or a 409 with the record.
     private func reply(_ reply: CommandReply, _ request: Request) -> Response {
         // The common answers (a heartbeat's 200, a registration's 204) have no body: Accept is read only for one.
-        guard reply.message != nil || reply.entity != nil else { return .empty(reply.status) }
-        let json = Negotiation.prefersJSON(request)
-        if let message = reply.message { return Self.error(reply.status, message, json: json) }
+        if let message = reply.message { return Self.error(reply.status, message, json: Negotiation.prefersJSON(request)) }
         guard let record = reply.entity else { return .empty(reply.status) }
+        let json = Negotiation.prefersJSON(request)
         return Response(status: reply.status, contentType: json ? .json : .xml,
                         body: .bytes(InstanceCodec.encode(record, format: json ? .json : .xml)))
     }

@@ -8,6 +8,8 @@
 #   CONNS="64 1000"                 one heartbeat scenario per connection count
 #   OTHER_CONNS=64                  connections for the register / status / fetch scenarios
 #   SCENARIOS="heartbeat register status"   add "fetch" (GET /eureka/apps; GZIP=1 for gzip) if wanted
+#                                   "register-new": registrations of ids never seen before (lua/register-new.lua),
+#                                   where "register" mostly re-registers its REG_INSTANCES ids (a client restart)
 #   INSTANCES=10000 APPS=100        instances preloaded for the heartbeats, and their apps
 #   REG_INSTANCES=20000             instance ids the registration scenario cycles over (prefix "reg")
 #   SERVER_CMD=<repo>/.build/release/eureka-server  SERVER_ARGS=--server.address=127.0.0.1
@@ -63,6 +65,7 @@ scenario_list() {
     case $s in
       heartbeat) for c in $CONNS; do echo "heartbeat-c$c|heartbeat.lua|$c|PREFIX=$PREFIX"; done ;;
       register) echo "register-c$OTHER_CONNS|register.lua|$OTHER_CONNS|PREFIX=reg INSTANCES=$REG_INSTANCES" ;;
+      register-new) echo "register-new-c$OTHER_CONNS|register-new.lua|$OTHER_CONNS|PREFIX=regnew" ;;
       status) echo "status-c$OTHER_CONNS|status.lua|$OTHER_CONNS|" ;;
       fetch) echo "fetch-c$OTHER_CONNS|fetch.lua|$OTHER_CONNS|GZIP=${GZIP:-0}" ;;
       *) die "unknown scenario $s" ;;

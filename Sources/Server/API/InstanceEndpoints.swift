@@ -1,11 +1,10 @@
 /// Register, renew, cancel, status override, metadata and the single-instance reads (spec 2.1-2.3, 2.7-2.11).
 extension EurekaAPI {
     func register(app: String, _ request: Request) -> Response {
-        let errorJSON = RequestBody.errorIsJSON(request)
         let body: (bytes: [UInt8], format: WireFormat)
         switch RequestBody.read(request, maxBytes: settings.maxBodyBytes) {
         case .success(let read): body = read
-        case .failure(let failure): return failure.response(json: errorJSON)
+        case .failure(let failure): return failure.response(json: RequestBody.errorIsJSON(request))  // only errors read it
         }
         let decoded: DecodedInstance
         do {
@@ -36,8 +35,11 @@ extension EurekaAPI {
         // An empty or non-numeric lastDirtyTimestamp is treated as absent (OUR choice, spec 2.2). A client's
         // overriddenstatus is never used, so a client heartbeat does not parse it.
         let override = isReplication ? query.value("overriddenstatus").flatMap { InstanceStatus(rawValue: $0) } : nil
-        return reply(execute(.success(.renew(app: app, id: id, lastDirtyTimestamp: query.int64("lastDirtyTimestamp"),
-                                             overriddenStatus: override, isReplication: isReplication))), request)
+        // The registry's renew called directly, its outcome answered through the one CommandReply mapping: the
+        // same as execute(.renew), without wrapping and unwrapping the command and outcome enums on the hot path.
+        let outcome = registry.renew(app: app, id: id, lastDirtyTimestamp: query.int64("lastDirtyTimestamp"),
+                                     overriddenStatus: override, isReplication: isReplication)
+        return reply(CommandReply(.renew(outcome)), request)
     }
 
     func cancel(app: String, id: String, _ request: Request) -> Response {
@@ -74,9 +76,10 @@ extension EurekaAPI {
 
     /// A command's reply as an individual response: empty, a 400 with its message, or a 409 with the record.
     private func reply(_ reply: CommandReply, _ request: Request) -> Response {
-        let json = Negotiation.prefersJSON(request)
-        if let message = reply.message { return Self.error(reply.status, message, json: json) }
+        // The common answers (a heartbeat's 200, a registration's 204) have no body: Accept is read only for one.
+        if let message = reply.message { return Self.error(reply.status, message, json: Negotiation.prefersJSON(request)) }
         guard let record = reply.entity else { return .empty(reply.status) }
+        let json = Negotiation.prefersJSON(request)
         return Response(status: reply.status, contentType: json ? .json : .xml,
                         body: .bytes(InstanceCodec.encode(record, format: json ? .json : .xml)))
     }

@@ -20,6 +20,8 @@ enum InstanceCodec {
                        maxValues: Int = .max) throws(CodecError) -> DecodedInstance {
         switch format {
         case .json:
+            // The common body, read without building its tree; anything else (and every error) the whole way.
+            if let decoded = try InstanceJSON.decodeWrapped(body, now: now, maxValues: maxValues) { return decoded }
             // Netflix's reader requires the wrapper (spec 3.7): a bare instance object is unparseable.
             guard let instance = try JSONReader.parse(body, maxValues: maxValues)["instance"] else {
                 throw .unparseable("JSON root has no instance member")

@@ -29,6 +29,69 @@ struct JSONReader {
         }
     }
 
+    /// Reads a document of exactly the shape `{"<wrapper>":{…}}` member by member: `member` gets each key of the
+    /// inner object (its raw bytes) and its value, in order. False, as soon as it shows, when the document has any
+    /// other shape (another root member, an escaped key, trailing bytes): the caller must then parse it whole.
+    /// Values are counted and depth checked as `parse` does, so a body within the bounds there is within them here.
+    static func readWrappedMembers(_ body: [UInt8], wrapper: StaticString, maxValues: Int,
+                                   _ member: (UnsafeBufferPointer<UInt8>, JSONValue) throws(CodecError) -> Void)
+        throws(CodecError) -> Bool {
+        try body.withUnsafeBufferPointer { (buffer) throws(CodecError) -> Bool in
+            var reader = JSONReader(buffer, maxValues: maxValues)
+            reader.skipByteOrderMark()
+            // The root object and the wrapped object are one value each, as readValue counts them.
+            reader.valuesLeft -= 2
+            guard reader.valuesLeft >= 0, reader.skipTo(UInt8(ascii: "{")) else { return false }
+            try reader.enter()
+            guard reader.skipTo(UInt8(ascii: "\"")), let name = reader.readPlainKey(),
+                  name.elementsEqual(UnsafeBufferPointer(start: wrapper.utf8Start, count: wrapper.utf8CodeUnitCount)),
+                  reader.skipTo(UInt8(ascii: ":")) else { return false }
+            reader.position += 1
+            guard reader.skipTo(UInt8(ascii: "{")) else { return false }
+            try reader.enter()
+            if reader.skipTo(UInt8(ascii: "}")) {
+                reader.position += 1
+            } else {
+                while true {
+                    guard reader.skipTo(UInt8(ascii: "\"")), let key = reader.readPlainKey(),
+                          reader.skipTo(UInt8(ascii: ":")) else { return false }
+                    reader.position += 1
+                    try member(key, try reader.readValue())
+                    if try reader.readSeparator(closing: UInt8(ascii: "}")) { break }
+                }
+            }
+            reader.depth -= 1
+            guard reader.skipTo(UInt8(ascii: "}")) else { return false }  // another root member: parse it whole
+            reader.position += 1
+            reader.depth -= 1
+            reader.skipWhitespace()
+            return reader.position == buffer.count
+        }
+    }
+
+    /// Skips whitespace; true when the next byte is `byte` (not consumed).
+    private mutating func skipTo(_ byte: UInt8) -> Bool {
+        skipWhitespace()
+        return position < bytes.count && bytes[position] == byte
+    }
+
+    /// A key at its opening quote, as its raw bytes, when it has no escape and no control character; nil otherwise
+    /// (the position is then meaningless: the caller gives up on the document).
+    private mutating func readPlainKey() -> UnsafeBufferPointer<UInt8>? {
+        position += 1
+        let start = position
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                position += 1
+                return UnsafeBufferPointer(rebasing: bytes[start..<(position - 1)])
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
+            position += 1
+        }
+        return nil
+    }
+
     private func failure(_ what: String) -> CodecError {
         .unparseable("JSON: \(what) at byte \(position)")
     }

@@ -30,18 +30,35 @@ struct Metadata: Sendable, Equatable, Sequence {
     /// closed once at the end. The decoders build every map through here.
     init(updates: some Sequence<(String, String?)>) {
         var slots: [Entry?] = []
-        var index: [String: Int] = [:]
+        // Small maps (nearly all) are searched by a scan: hashing every key into an index cost ~2,000 instructions
+        // per entry of a registration (callgrind). The index is built once the slots outgrow `indexedAbove`, so a
+        // body with thousands of keys stays linear.
+        var index: [String: Int]?
         for (key, value) in updates {
-            if let position = index[key] {
+            let found: Int?
+            if let index {
+                found = index[key]
+            } else {
+                // Lengths first (a stored count for native Strings): distinct keys mostly differ there, and String ==
+                // of two distinct keys of one length costs ~100 instructions.
+                let length = key.utf8.count
+                found = slots.firstIndex { $0.map { $0.key.utf8.count == length && $0.key == key } ?? false }
+            }
+            if let position = found {
                 if let value {
                     slots[position]!.value = value
                 } else {
                     slots[position] = nil
-                    index[key] = nil
+                    index?[key] = nil
                 }
             } else if let value {
-                index[key] = slots.count
+                index?[key] = slots.count
                 slots.append(Entry(key: key, value: value))
+                if index == nil, slots.count > Self.indexedAbove {
+                    var built = [String: Int](minimumCapacity: 2 * slots.count)
+                    for (position, slot) in slots.enumerated() { if let slot { built[slot.key] = position } }
+                    index = built
+                }
             }
         }
         entries = slots.compactMap { $0 }

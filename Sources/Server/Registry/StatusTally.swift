@@ -26,13 +26,12 @@ struct StatusTally {
     }
 
     mutating func remove(_ app: String, _ status: InstanceStatus) {
-        guard var counts = countsByApp[app] else { return }
-        counts[Self.index(status)] -= 1
-        if counts.allSatisfy({ $0 <= 0 }) {
-            countsByApp[app] = nil
+        // In place, one lookup: copying the counts out and back allocated a copy on every re-registration.
+        guard let index = countsByApp.index(forKey: app) else { return }
+        countsByApp.values[index][Self.index(status)] -= 1
+        if countsByApp.values[index].allSatisfy({ $0 <= 0 }) {
+            countsByApp.remove(at: index)
             sortedNamesCache = nil
-        } else {
-            countsByApp[app] = counts
         }
     }
 

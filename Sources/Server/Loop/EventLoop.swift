@@ -33,6 +33,9 @@ final class EventLoop {
     private var requestsInFlight = 0
     /// Run once nothing of ours is left on the loop (`whenIdle`).
     private var idleAction: (() -> Void)?
+    /// Bench/debug only (`eureka.node.loop-profile-path`): CPU per callback kind; nil costs each entry point a
+    /// load and a branch.
+    @exclusivity(unchecked) var profile: LoopProfile?
     /// Set once uv_loop_close succeeded, so deinit does not close it again.
     private var isLoopClosed = false
 

@@ -63,6 +63,13 @@ final class TCPStream: LoopHandle {
         }, { handle, nread, buf in
             let stream = owner(of: handle, as: TCPStream.self)
             if nread > 0 {
+                if let profile = stream.loop.profile {
+                    let start = profile.begin()
+                    let bytes = UnsafeRawBufferPointer(start: buf!.pointee.base, count: nread)
+                    stream.delegate?.stream(stream, didRead: bytes)
+                    profile.end("read", since: start, detail: { LoopProfile.firstLine(bytes) })
+                    return
+                }
                 stream.delegate?.stream(stream, didRead: UnsafeRawBufferPointer(start: buf!.pointee.base, count: nread))
             } else if nread < 0 {
                 if nread != Int(UV_EOF.rawValue) { stream.readError = UVError(code: Int32(truncatingIfNeeded: nread)) }
@@ -112,7 +119,12 @@ final class TCPStream: LoopHandle {
             // Runs before the close callback (cancelled writes too), so the handle's +1 still holds the stream.
             let stream = Unmanaged<TCPStream>.fromOpaque(request!.pointee.data).takeUnretainedValue()
             stream.loop.recycle(request!)
-            stream.didWrite(status: status)
+            if let profile = stream.loop.profile {
+                let bulk = !stream.inFlightSplices.isEmpty
+                profile.measure(bulk ? "write done (bulk slice)" : "write done") { stream.didWrite(status: status) }
+            } else {
+                stream.didWrite(status: status)
+            }
         }
         if rc < 0 {
             loop.recycle(writeRequest)  // a refused uv_write never calls back

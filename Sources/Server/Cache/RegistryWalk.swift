@@ -17,8 +17,9 @@ final class RegistryWalk {
     /// The leases of the application being copied, taken when the walk reached it.
     private var appLeases: [Lease] = []
     private var appPosition = 0
-    private var deltaLeases: [Lease]
-    private var deltaPosition = 0
+    /// The next position of the recently-changed list to copy for the delta; the delta is done at `mark`. After a
+    /// mass registration the list holds every instance, so it is copied in slices as well.
+    private var deltaPosition: Int
     private let mark: Int
     private var capture = RegistryCapture()
     /// Turns taken, the most records one turn copied, and the most lease references one turn took: what the
@@ -36,19 +37,19 @@ final class RegistryWalk {
         copiesWholeRegistry = wholeRegistry || delta
         copiesDelta = delta
         appsLeft = copiesWholeRegistry ? registry.applicationNames() : []
-        deltaLeases = delta ? registry.deltaLeases() : []
-        takenThisTurn = deltaLeases.count
         mark = registry.changeMark
-        if copiesWholeRegistry { capture.records.reserveCapacity(registry.instanceCount) }
-        capture.deltaRecords.reserveCapacity(deltaLeases.count)
+        deltaPosition = delta ? registry.changeStart : mark
+        // Room for what registers during the walk: growing a 100,000-record array on the loop copies it.
+        if copiesWholeRegistry { capture.records.reserveCapacity(registry.instanceCount + registry.instanceCount / 8 + 64) }
+        capture.deltaRecords.reserveCapacity(mark - deltaPosition)
     }
 
     var isDone: Bool {
-        appsLeft.isEmpty && appPosition == appLeases.count && deltaPosition == deltaLeases.count
+        appsLeft.isEmpty && appPosition == appLeases.count && deltaPosition >= mark
     }
 
-    /// Lease references the walk holds now (the current application's and the delta's).
-    var heldReferences: Int { appLeases.count + deltaLeases.count }
+    /// Lease references the walk holds now (the current application's).
+    var heldReferences: Int { appLeases.count }
 
     /// Copies the next slice; true when every lease has been copied (then call `finish` in the same turn).
     func advance() -> Bool {
@@ -71,10 +72,15 @@ final class RegistryWalk {
             appLeases = []
             appPosition = 0
         }
-        let deltaEnd = min(deltaLeases.count, deltaPosition + budget)
-        for lease in deltaLeases[deltaPosition..<deltaEnd] { capture.deltaRecords.append(record(of: lease)) }
-        budget -= deltaEnd - deltaPosition
-        deltaPosition = deltaEnd
+        if budget > 0, deltaPosition < mark {
+            // Positions, not leases, count against the budget: superseded entries cost a look each.
+            let deltaEnd = min(mark, deltaPosition + budget)
+            let leases = registry.deltaLeases(from: deltaPosition, upTo: deltaEnd)
+            takenThisTurn += leases.count
+            for lease in leases { capture.deltaRecords.append(record(of: lease)) }
+            budget -= deltaEnd - deltaPosition
+            deltaPosition = deltaEnd
+        }
         largestSlice = max(largestSlice, sliceRecords - budget)
         largestTake = max(largestTake, takenThisTurn)
         takenThisTurn = 0
@@ -84,7 +90,6 @@ final class RegistryWalk {
     /// The last turn: instances changed since the walk began are read as they are now.
     func finish() -> RegistryCapture {
         precondition(isDone, "finish before the last slice")
-        deltaLeases = []
         if turns > 1 {
             for lease in registry.leasesChanged(since: mark) {
                 let key = RegistryCapture.RecordKey(app: lease.instance.app, id: lease.id)

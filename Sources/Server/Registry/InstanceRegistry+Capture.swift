@@ -7,11 +7,12 @@ extension InstanceRegistry {
     /// The leases of one application, unordered: references only (a retain each); none once it has gone.
     func leases(ofApplication app: String) -> [Lease] { apps[app].map { Array($0.values) } ?? [] }
 
-    /// The leases a delta would show now (each changed instance once), unordered.
-    func deltaLeases() -> [Lease] { recentChanges.allNewestLeases() }
-
-    /// Where the recently-changed list ends now.
+    /// Where the recently-changed list begins and ends now: the positions a delta's leases lie between.
+    var changeStart: Int { recentChanges.startPosition }
     var changeMark: Int { recentChanges.endPosition }
+
+    /// The leases a delta would show from the list positions `from..<upTo` (each changed instance once at most).
+    func deltaLeases(from: Int, upTo: Int) -> [Lease] { recentChanges.newestLeases(from: from, upTo: upTo) }
 
     /// The leases of instances changed since `mark` (registered, cancelled, evicted, status changed).
     func leasesChanged(since mark: Int) -> [Lease] { recentChanges.newestLeases(since: mark) }

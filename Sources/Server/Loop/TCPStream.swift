@@ -63,11 +63,8 @@ final class TCPStream: LoopHandle {
         }, { handle, nread, buf in
             let stream = owner(of: handle, as: TCPStream.self)
             if nread > 0 {
-                if let profile = stream.loop.profile {
-                    let start = profile.begin()
-                    let bytes = UnsafeRawBufferPointer(start: buf!.pointee.base, count: nread)
-                    stream.delegate?.stream(stream, didRead: bytes)
-                    profile.end("read", since: start, detail: { LoopProfile.firstLine(bytes) })
+                if stream.loop.profile != nil {
+                    stream.profiledRead(UnsafeRawBufferPointer(start: buf!.pointee.base, count: nread))
                     return
                 }
                 stream.delegate?.stream(stream, didRead: UnsafeRawBufferPointer(start: buf!.pointee.base, count: nread))
@@ -119,12 +116,8 @@ final class TCPStream: LoopHandle {
             // Runs before the close callback (cancelled writes too), so the handle's +1 still holds the stream.
             let stream = Unmanaged<TCPStream>.fromOpaque(request!.pointee.data).takeUnretainedValue()
             stream.loop.recycle(request!)
-            if let profile = stream.loop.profile {
-                let bulk = !stream.inFlightSplices.isEmpty
-                profile.measure(bulk ? "write done (bulk slice)" : "write done") { stream.didWrite(status: status) }
-            } else {
-                stream.didWrite(status: status)
-            }
+            if stream.loop.profile != nil { return stream.profiledDidWrite(status: status) }
+            stream.didWrite(status: status)
         }
         if rc < 0 {
             loop.recycle(writeRequest)  // a refused uv_write never calls back
@@ -206,6 +199,25 @@ final class TCPStream: LoopHandle {
             if shutdownAfterDrain { shutdownNow() }
             delegate?.streamDidDrain(self)
         }
+    }
+
+    // The loop profile's paths (bench/debug only), kept out of line so the callbacks' usual path stays as it was
+    // (callgrind: measuring inline added ~120 instructions per heartbeat in retains even with the profile off).
+    @inline(never)
+    private func profiledRead(_ bytes: UnsafeRawBufferPointer) {
+        guard let profile = loop.profile else { return }
+        let start = profile.begin()
+        delegate?.stream(self, didRead: bytes)
+        profile.end("read", since: start, detail: { LoopProfile.firstLine(bytes) })
+    }
+
+    @inline(never)
+    private func profiledDidWrite(status: Int32) {
+        guard let profile = loop.profile else { return }
+        let start = profile.begin()
+        let bulk = !inFlightSplices.isEmpty
+        didWrite(status: status)
+        profile.end(bulk ? "write done (bulk slice)" : "write done", since: start)
     }
 
     /// Idle connections give their output memory back.

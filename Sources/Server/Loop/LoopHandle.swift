@@ -71,7 +71,7 @@ class LoopHandle {
             let loop: EventLoop = object.loop
             withExtendedLifetime(loop) {
                 loop.handleClosed(object.kind)
-                if let profile = loop.profile {
+                if loop.isProfiling, let profile = loop.profile {
                     profile.measure("close \(object.kind)") { object.didClose() }
                 } else {
                     object.didClose()

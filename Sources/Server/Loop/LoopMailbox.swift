@@ -26,7 +26,7 @@ final class LoopMailbox: LoopHandle, @unchecked Sendable {
                     defer { state.messages.removeAll() }
                     return state.messages
                 }
-                if let profile = mailbox.loop.profile {
+                if mailbox.loop.isProfiling, let profile = mailbox.loop.profile {
                     profile.measure("mailbox") { messages.forEach(mailbox.receive) }
                     return
                 }

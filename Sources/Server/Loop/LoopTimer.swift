@@ -22,7 +22,7 @@ final class LoopTimer: LoopHandle {
         self.action = action
         uv_timer_start(timer, { t in
             let timer = owner(of: t, as: LoopTimer.self)
-            if let profile = timer.loop.profile {
+            if timer.loop.isProfiling, let profile = timer.loop.profile {
                 profile.measure("timer \(timer.site):\(timer.line)") { timer.action?() }
             } else {
                 timer.action?()

@@ -24,7 +24,7 @@ class PoolJobBase {
             let job = Unmanaged<PoolJobBase>.fromOpaque(r!.pointee.data).takeRetainedValue()
             let loop: EventLoop = job.loop!  // held to the end: the idle action may drop every other reference
             withExtendedLifetime(loop) {
-                if let profile = loop.profile {
+                if loop.isProfiling, let profile = loop.profile {
                     profile.measure("after-work \(job.label)") { job.finishOnLoop(cancelled: status == UV_ECANCELED.rawValue) }
                 } else {
                     job.finishOnLoop(cancelled: status == UV_ECANCELED.rawValue)

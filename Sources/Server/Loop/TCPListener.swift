@@ -28,7 +28,7 @@ final class TCPListener: LoopHandle {
             try UVError.check(uv_listen(asStream(tcp), backlog) { server, status in
                 guard status >= 0 else { return }
                 let listener = owner(of: server, as: TCPListener.self)
-                if let profile = listener.loop.profile {
+                if listener.loop.isProfiling, let profile = listener.loop.profile {
                     profile.measure("accept") { listener.acceptOne() }
                 } else {
                     listener.acceptOne()

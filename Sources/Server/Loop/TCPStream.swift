@@ -116,7 +116,6 @@ final class TCPStream: LoopHandle {
             // Runs before the close callback (cancelled writes too), so the handle's +1 still holds the stream.
             let stream = Unmanaged<TCPStream>.fromOpaque(request!.pointee.data).takeUnretainedValue()
             stream.loop.recycle(request!)
-            if stream.loop.isProfiling { return stream.profiledDidWrite(status: status) }
             stream.didWrite(status: status)
         }
         if rc < 0 {
@@ -186,6 +185,11 @@ final class TCPStream: LoopHandle {
     }
 
     private func didWrite(status: Int32) {
+        if loop.isProfiling { return profiledDidWrite(status: status) }
+        completeWrite(status: status)
+    }
+
+    private func completeWrite(status: Int32) {
         writesCompleted &+= 1
         if let storage = inFlight.surrender() { loop.recycle(storage) }  // the next write takes it from the loop
         dropInFlightSplices()
@@ -216,7 +220,7 @@ final class TCPStream: LoopHandle {
         guard let profile = loop.profile else { return }
         let start = profile.begin()
         let bulk = !inFlightSplices.isEmpty
-        didWrite(status: status)
+        completeWrite(status: status)
         profile.end(bulk ? "write done (bulk slice)" : "write done", since: start)
     }
 

@@ -285,15 +285,21 @@ def main():
     ap.add_argument("--hb-conns", type=int, default=8)
     ap.add_argument("--target-core", default="1")
     ap.add_argument("--label", default="")
+    ap.add_argument("--profile", default="",
+                    help="file for the server's loop profile (eureka.node.loop-profile-path): prints, per phase, the "
+                         "loop thread's CPU per callback kind and the longest callbacks")
+    ap.add_argument("--top", type=int, default=15, help="callback kinds and single callbacks listed with --profile")
     args = ap.parse_args()
 
     subprocess.run(["make", "-s", "-C", HERE, "tools"], check=True)
     port = free_port()
     log = open(os.path.join(HERE, "out", f"stall-server-{port}.log"), "w") if os.path.isdir(
         os.path.join(HERE, "out")) else subprocess.DEVNULL
+    profile = [f"--eureka.node.loop-profile-path={os.path.abspath(args.profile)}"] if args.profile else []
     server = subprocess.Popen(["taskset", "-c", args.target_core, args.bin, f"--server.port={port}",
                                "--server.address=127.0.0.1", "--eureka.node.immediate-cache-propagation=true",
-                               "--eureka.server.enable-self-preservation=false"], stdout=log, stderr=log)
+                               "--eureka.server.enable-self-preservation=false"] + profile, stdout=log, stderr=log)
+    spans = {}
     try:
         deadline = time.time() + 60
         while True:
@@ -320,7 +326,9 @@ def main():
         rows = []
         for phase, loaded in (("idle", False), ("loaded", True)):
             cpu0 = cpu_seconds(server.pid)
+            began = time.monotonic()
             res = run_phase(args, port, loaded)
+            spans[phase] = (began, time.monotonic())
             cpu = cpu_seconds(server.pid) - cpu0
             probe = [x for kind, x, _ in res if kind == "probe"][0]
             hb = [v for kind, x, _ in res if kind == "hb" for v in x]
@@ -362,6 +370,39 @@ def main():
                   "; changes sent: " + ", ".join(str(n) for n, _ in changes))
     print()
     print("Cache metrics at the end: " + ", ".join(f"{k.replace('eureka_cache_', '')}={v}" for k, v in m.items()))
+    if args.profile:
+        print_profile(args, spans)
+
+
+def print_profile(args, spans):
+    """The server's loop profile (Loop/LoopProfile.swift): callbacks of 0.5 ms CPU or more, split by phase
+    (CLOCK_MONOTONIC, which time.monotonic() reads too), and the whole run's tally per callback kind."""
+    tallies, events = [], []
+    with open(args.profile) as f:
+        for line in f:
+            fields = line.rstrip("\n").split("\t")
+            if fields[0] == "tally":
+                tallies.append((fields[1], int(fields[2]), int(fields[3]), int(fields[4])))
+            elif fields[0] == "event":
+                events.append((int(fields[1]) / 1e6, fields[2], int(fields[3])))
+    print()
+    print("Loop-thread CPU per callback kind, whole run (start, preload, first builds, both phases; "
+          "`eureka.node.loop-profile-path`):")
+    print()
+    print("| callback | count | CPU total (ms) | CPU max (ms) |")
+    print("|---|---|---|---|")
+    for label, count, total, peak in sorted(tallies, key=lambda t: -t[3])[:args.top]:
+        print(f"| {label} | {count} | {total / 1e6:.1f} | {peak / 1e6:.2f} |")
+    for phase, (began, ended) in spans.items():
+        inside = [e for e in events if began <= e[0] <= ended]
+        kinds = {}
+        for _, label, cpu in inside:
+            n, peak = kinds.get(label, (0, 0))
+            kinds[label] = (n + 1, max(peak, cpu))
+        print()
+        print(f"Callbacks of 0.5 ms CPU or more during `{phase}`: {len(inside)}; by kind (count, max ms): " +
+              (", ".join(f"{label} {n}, {peak / 1e6:.2f}" for label, (n, peak) in
+                         sorted(kinds.items(), key=lambda kv: -kv[1][1])[:args.top]) or "none"))
 
 
 if __name__ == "__main__":

@@ -116,7 +116,7 @@ enum NodeAnswers {
 
 /// Runs the cache's off-loop work inline: the fuzzer has no loop, and the answer is wanted at once.
 final class InlineRunner: OffLoopRunner {
-    func run<Output: Sendable>(_ work: @escaping @Sendable () -> Output, then completion: @escaping (Output) -> Void) {
+    func run<Output: Sendable>(_ work: @escaping @Sendable () -> Output, label: String, then completion: @escaping (Output) -> Void) {
         completion(work())
     }
 }

@@ -243,7 +243,7 @@ final class ResponseCache {
         metrics.snapshotTurns += 1
         guard done else {
             metrics.snapshotMicros += Monotonic.micros() - started
-            runner.run({ () }, then: { [self] in continueSnapshot(walk, groups, build) })
+            runner.run({ () }, label: "snapshot slice", then: { [self] in continueSnapshot(walk, groups, build) })
             return
         }
         metrics.largestSnapshotSlice = max(metrics.largestSnapshotSlice, walk.largestSlice)
@@ -276,7 +276,7 @@ final class ResponseCache {
             runner.run({
                 PoolPriority.lowerCurrentThread()
                 return handOff.take().map(PayloadBuilder.make) ?? BuildResult()
-            }, then: { [self] result in finish(build, result) })
+            }, label: "payload build", then: { [self] result in finish(build, result) })
         }
     }
 
@@ -309,7 +309,7 @@ final class ResponseCache {
     private func releaseOffLoop(_ payload: Payload) {
         guard payload.byteCount >= Self.offLoopReleaseBytes else { return }
         let handOff = HandOff(payload)
-        runner.run({ _ = handOff.take() }, then: { _ in })
+        runner.run({ _ = handOff.take() }, label: "payload release", then: { _ in })
     }
 
     /// Below this, freeing costs less than the pool round trip.

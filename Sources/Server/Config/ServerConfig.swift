@@ -83,6 +83,8 @@ public struct ServerConfig: Sendable, Equatable {
     public var maxMetadataValueBytes = 4_096
     public var responseCacheMaxEntries = 10_000
     public var loopProbeIntervalMs: Int64 = 5
+    /// Bench/debug only (issue 19): where a stopping node writes the loop thread's CPU per callback kind; empty: off.
+    public var loopProfilePath = ""
 
     // logging.* (issue 17)
     public var logging = LogSettings()

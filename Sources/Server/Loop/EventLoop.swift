@@ -33,6 +33,10 @@ final class EventLoop {
     private var requestsInFlight = 0
     /// Run once nothing of ours is left on the loop (`whenIdle`).
     private var idleAction: (() -> Void)?
+    /// Bench/debug only (`eureka.node.loop-profile-path`): CPU per callback kind. Entry points test `isProfiling`
+    /// first: a plain Bool load, where reading the optional reference costs a retain and a release per callback.
+    @exclusivity(unchecked) var profile: LoopProfile? { didSet { isProfiling = profile != nil } }
+    @exclusivity(unchecked) private(set) var isProfiling = false
     /// Set once uv_loop_close succeeded, so deinit does not close it again.
     private var isLoopClosed = false
 

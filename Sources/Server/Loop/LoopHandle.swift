@@ -12,7 +12,7 @@ import CLibUV
 class LoopHandle {
     /// What the loop counts handles by (uvloop keeps per-class counters): a leak names its owner.
     enum Kind: Int, CaseIterable, CustomStringConvertible {
-        case stream, listener, timer, mailbox, signal
+        case stream, listener, timer, mailbox, signal, phaseWatch
 
         var description: String {
             switch self {
@@ -21,6 +21,7 @@ class LoopHandle {
             case .timer: "timer"
             case .mailbox: "mailbox"
             case .signal: "signal"
+            case .phaseWatch: "phase watch"
             }
         }
     }
@@ -70,7 +71,11 @@ class LoopHandle {
             let loop: EventLoop = object.loop
             withExtendedLifetime(loop) {
                 loop.handleClosed(object.kind)
-                object.didClose()
+                if loop.isProfiling, let profile = loop.profile {
+                    profile.measure("close \(object.kind)") { object.didClose() }
+                } else {
+                    object.didClose()
+                }
                 loop.runIdleActionIfIdle()
             }
         }

@@ -26,6 +26,10 @@ final class LoopMailbox: LoopHandle, @unchecked Sendable {
                     defer { state.messages.removeAll() }
                     return state.messages
                 }
+                if mailbox.loop.isProfiling, let profile = mailbox.loop.profile {
+                    profile.measure("mailbox") { messages.forEach(mailbox.receive) }
+                    return
+                }
                 messages.forEach(mailbox.receive)  // outside the lock: a receiver may post again
             }
         }

@@ -4,8 +4,13 @@ import CLibUV
 /// callers capture what they need unowned.
 final class LoopTimer: LoopHandle {
     private var action: (() -> Void)?
+    /// Where the timer was made: what LoopProfile names its firings by.
+    private let site: StaticString
+    private let line: UInt
 
-    init(loop: EventLoop) throws(UVError) {
+    init(loop: EventLoop, site: StaticString = #fileID, line: UInt = #line) throws(UVError) {
+        self.site = site
+        self.line = line
         try super.init(loop: loop, kind: .timer, uv_timer_t.self) { uv_timer_init(loop.raw, $0) }
     }
 
@@ -16,7 +21,12 @@ final class LoopTimer: LoopHandle {
         guard !isClosing else { return }
         self.action = action
         uv_timer_start(timer, { t in
-            owner(of: t, as: LoopTimer.self).action?()
+            let timer = owner(of: t, as: LoopTimer.self)
+            if timer.loop.isProfiling, let profile = timer.loop.profile {
+                profile.measure("timer \(timer.site):\(timer.line)") { timer.action?() }
+            } else {
+                timer.action?()
+            }
         }, afterMs, repeatMs)
     }
 

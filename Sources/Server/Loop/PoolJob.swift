@@ -6,6 +6,8 @@ class PoolJobBase {
     private let request = UnsafeMutablePointer<uv_work_t>.allocate(capacity: 1)
     /// Set by `submit`; the loop outlives the job, which it counts in flight until the after-work callback.
     private unowned(unsafe) var loop: EventLoop?
+    /// What LoopProfile names this job's after-work callback by.
+    var label = "pool job"
     deinit { request.deallocate() }
     func runOnPool() {}
     func finishOnLoop(cancelled: Bool) {}
@@ -22,7 +24,11 @@ class PoolJobBase {
             let job = Unmanaged<PoolJobBase>.fromOpaque(r!.pointee.data).takeRetainedValue()
             let loop: EventLoop = job.loop!  // held to the end: the idle action may drop every other reference
             withExtendedLifetime(loop) {
-                job.finishOnLoop(cancelled: status == UV_ECANCELED.rawValue)
+                if loop.isProfiling, let profile = loop.profile {
+                    profile.measure("after-work \(job.label)") { job.finishOnLoop(cancelled: status == UV_ECANCELED.rawValue) }
+                } else {
+                    job.finishOnLoop(cancelled: status == UV_ECANCELED.rawValue)
+                }
                 loop.requestFinished()
             }
         })

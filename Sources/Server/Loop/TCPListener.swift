@@ -27,7 +27,12 @@ final class TCPListener: LoopHandle {
             }
             try UVError.check(uv_listen(asStream(tcp), backlog) { server, status in
                 guard status >= 0 else { return }
-                owner(of: server, as: TCPListener.self).acceptOne()
+                let listener = owner(of: server, as: TCPListener.self)
+                if listener.loop.isProfiling, let profile = listener.loop.profile {
+                    profile.measure("accept") { listener.acceptOne() }
+                } else {
+                    listener.acceptOne()
+                }
             })
             self.port = boundPort()
         } catch {

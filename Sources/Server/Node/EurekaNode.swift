@@ -20,6 +20,8 @@ public final class EurekaNode {
     private let refreshStep: LoopTimer
     /// How long callbacks hold the loop: `eureka_loop_lag_seconds` (issue #18), readable by an overload guard.
     let lagProbe: LoopLagProbe
+    /// `eureka.node.loop-profile-path`: the loop's CPU per callback kind, written at stop (nil when off).
+    private let loopProfile: LoopProfile?
     /// Warm restart's periodic and final snapshot writes; nil when `eureka.node.snapshot-path` is empty.
     private let snapshots: SnapshotScheduler?
     /// Beyond Netflix: full and delta fetches turned away while the node falls behind (nil when off).
@@ -89,6 +91,12 @@ public final class EurekaNode {
             opened.refreshStep = refreshStep
             lagProbe = try LoopLagProbe(loop: loop, intervalMs: UInt64(config.loopProbeIntervalMs))
             opened.lagProbe = lagProbe
+            loopProfile = config.loopProfilePath.isEmpty ? nil : LoopProfile()
+            if let loopProfile {
+                opened.loopProfile = loopProfile
+                try loopProfile.watchPhases(of: loop)
+                loop.profile = loopProfile
+            }
             overloadGuard = config.overloadGuardEnabled
                 ? try OverloadGuard(loop: loop, settings: Self.overloadSettings(config),
                                     loopLagMicros: { [lagProbe] in lagProbe.reading.lastLagMicros },
@@ -287,6 +295,10 @@ public final class EurekaNode {
         propagation?.close()
         refreshStep.close()
         lagProbe.close()
+        if let loopProfile {
+            Self.write(loopProfile.report(), to: config.loopProfilePath)
+            loopProfile.close()
+        }
         overloadGuard?.close()
         cluster.close()
         http.stop { [unowned self, loop] in
@@ -298,6 +310,13 @@ public final class EurekaNode {
             guard let snapshots else { return finish() }
             snapshots.stop(then: finish)
         }
+    }
+
+    /// The loop profile's report (bench/debug only); a file that cannot be opened is skipped, never fatal.
+    private static func write(_ text: String, to path: String) {
+        guard let file = fopen(path, "w") else { return }
+        _ = text.utf8CString.withUnsafeBufferPointer { fputs($0.baseAddress!, file) }
+        fclose(file)
     }
 
     /// The start line (info, root logger): where the node listens, its peers and where its settings came from.
@@ -344,8 +363,10 @@ private struct OpenedParts {
     var refreshStep: LoopTimer?
     var lagProbe: LoopLagProbe?
     var overloadGuard: OverloadGuard?
+    var loopProfile: LoopProfile?
 
     func close() {
+        loopProfile?.close()
         overloadGuard?.close()
         lagProbe?.close()
         refreshStep?.close()

@@ -4,8 +4,9 @@ final class NodeTimers {
 
     init(loop: EventLoop, config: ServerConfig, registry: InstanceRegistry, cache: ResponseCache, time: TimeSource,
          log: NodeLog) throws(UVError) {
-        func every(_ ms: Int64, first: Int64? = nil, _ action: @escaping () -> Void) throws(UVError) {
-            let timer = try LoopTimer(loop: loop)
+        // `line`: the loop profile names each timer by the line that asked for it, not by this helper's.
+        func every(_ ms: Int64, first: Int64? = nil, line: UInt = #line, _ action: @escaping () -> Void) throws(UVError) {
+            let timer = try LoopTimer(loop: loop, line: line)
             timer.start(afterMs: UInt64(first ?? ms), repeatMs: UInt64(ms), action)
             timers.append(timer)
         }

@@ -4,9 +4,12 @@ final class PoolRunner: OffLoopRunner {
 
     init(loop: EventLoop) { self.loop = loop }
 
-    func run<Output: Sendable>(_ work: @escaping @Sendable () -> Output, then completion: @escaping (Output) -> Void) {
+    func run<Output: Sendable>(_ work: @escaping @Sendable () -> Output, label: String,
+                               then completion: @escaping (Output) -> Void) {
         do {
-            try PoolJob(work: work, completion: completion).submit(to: loop)
+            let job = PoolJob(work: work, completion: completion)
+            if loop.profile != nil { job.label = label }
+            try job.submit(to: loop)
         } catch {
             // uv_queue_work rejects only invalid arguments; should it fail, finish inline so no reader waits forever.
             completion(work())

@@ -68,6 +68,18 @@ struct RecentChanges {
         return entries[start...].compactMap(\.lease)
     }
 
+    /// The absolute position of the oldest entry still in the list.
+    var startPosition: Int { dropped + head }
+
+    /// The leases of the newest entries in positions `from..<upTo` (absolute, clamped to what is still listed):
+    /// a delta snapshot copies the list in slices of positions.
+    func newestLeases(from: Int, upTo: Int) -> [Lease] {
+        let start = max(from - dropped, head)
+        let end = min(upTo - dropped, entries.count)
+        guard start < end else { return [] }
+        return entries[start..<end].compactMap(\.lease)
+    }
+
     /// Every lease still in the list, each instance once, in list order.
     func allNewestLeases() -> [Lease] {
         entries[head...].compactMap(\.lease)

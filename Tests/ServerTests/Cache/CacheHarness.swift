@@ -5,7 +5,7 @@ final class ManualRunner: OffLoopRunner {
     private var jobs: [() -> Void] = []
     var queued: Int { jobs.count }
 
-    func run<Output: Sendable>(_ work: @escaping @Sendable () -> Output, then completion: @escaping (Output) -> Void) {
+    func run<Output: Sendable>(_ work: @escaping @Sendable () -> Output, label: String, then completion: @escaping (Output) -> Void) {
         jobs.append { completion(work()) }
     }
 

@@ -55,7 +55,7 @@ final class ManualWakeup: Wakeup {
 
 /// Runs off-loop work inline.
 final class InlineRunner: OffLoopRunner {
-    func run<Output: Sendable>(_ work: @escaping @Sendable () -> Output, then completion: @escaping (Output) -> Void) {
+    func run<Output: Sendable>(_ work: @escaping @Sendable () -> Output, label: String, then completion: @escaping (Output) -> Void) {
         completion(work())
     }
 }

@@ -24,6 +24,8 @@ final class InstanceRegistry {
     var vipIndex = VipIndex()
     var secureVipIndex = VipIndex()
     var recentChanges = RecentChanges()
+    /// Equal strings and metadata maps of the stored records share one copy (issue 19: memory per instance).
+    var interner = RecordInterner()
     @exclusivity(unchecked) var preservation: SelfPreservation
     var eviction: Eviction
     var recentRegistrations = RecentActivity()
@@ -89,7 +91,7 @@ final class InstanceRegistry {
         registrant.actionType = .added
         registrant.lastUpdatedTimestamp = now
 
-        let lease = Lease(instance: registrant, id: id, durationSecs: leaseDurationSecs, now: now)
+        let lease = Lease(instance: interner.share(registrant), id: id, durationSecs: leaseDurationSecs, now: now)
         if let existing { lease.serviceUpTimestamp = existing.serviceUpTimestamp }
         lease.isProvisional = staysProvisional
         if registrant.status == .up { lease.serviceUp(now: now) }
@@ -168,6 +170,7 @@ final class InstanceRegistry {
         let now = time.nowMillis()
         let lease = apps[app]?.removeValue(forKey: id)
         if apps[app]?.isEmpty == true { apps[app] = nil }  // an application exists only while it has a lease (3.8)
+        if apps.isEmpty { interner.removeAll() }  // nothing left to share with: keep no strings alive for nothing
         recentCancellations.record(time: now, app: app, id: id)
         // Even without a lease: an override must not outlive the instance it was set for.
         overrides.remove(id, now: now)

@@ -12,19 +12,19 @@ struct RecentChanges {
         var lease: Lease?
     }
 
-    private struct InstanceKey: Hashable {
+    struct InstanceKey: Hashable {
         let app: String
         let id: String
     }
 
     /// Oldest first. Pruning advances `head` and compacts only when the dead prefix dominates, so the
     /// retention task costs amortised O(pruned), not O(list).
-    private var entries: [Entry] = []
+    private(set) var entries: [Entry] = []
     private var head = 0
     /// Entries removed by compaction so far: absolute position = `dropped` + index in `entries`.
     private var dropped = 0
     /// The absolute position of each instance's newest entry.
-    private var newest: [InstanceKey: Int] = [:]
+    private(set) var newest: [InstanceKey: Int] = [:]
 
     /// Entries still holding a lease (each changed instance once).
     var count: Int { newest.count }

@@ -20,11 +20,12 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The C embedding API's header (Sources/Server/Embed/eureka_server.h), for the @c entry points.
         .systemLibrary(name: "CEurekaServer"),
-        // glibc's malloc.h: the executable's allocator settings (mallopt), the tests' heap accounting.
+        // glibc's malloc.h: the executable's allocator settings (mallopt), the registry's heap trim after mass
+        // cancellations (malloc_trim), the tests' heap accounting.
         .systemLibrary(name: "CMalloc"),
         .target(
             name: "Server",
-            dependencies: ["CLibUV", "CHTTPParser", "CZlib", "CEurekaServer"],
+            dependencies: ["CLibUV", "CHTTPParser", "CZlib", "CEurekaServer", "CMalloc"],
             // The C library's contract and packaging, used by scripts/clib.sh, not compiled here.
             exclude: ["Embed/eureka_server.h", "Embed/eureka-server.pc.in", "Embed/eureka-server.map"],
             plugins: ["BuildInfoPlugin"]

@@ -40,6 +40,8 @@ final class InstanceRegistry {
     /// Leases restored from a snapshot and not yet renewed or re-registered (counted in `instanceCount` too).
     var provisionalCount = 0
     var evictedTotal = 0
+    /// Cancelled records freed by the retention task since the last heap trim (see `takeHeapTrimDue`).
+    var releasedRecords = 0
     /// When the node opened for traffic (5.6), for the "below renew threshold" view; nil before.
     var openedForTrafficAt: Int64?
 

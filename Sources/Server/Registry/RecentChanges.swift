@@ -40,19 +40,41 @@ struct RecentChanges {
 
     /// Drops entries from the head while `appendedAt < now - retention`, stopping at the first younger one
     /// (5.4, `getDeltaRetentionTask`): with a 30 s timer a change stays between 180 and 210 s.
-    mutating func prune(now: Int64, retentionMs: Int64) {
+    /// Returns how many cancelled leases it let go of: records now gone from memory (the registry holds them no
+    /// longer), which is what tells the node a large release happened.
+    @discardableResult
+    mutating func prune(now: Int64, retentionMs: Int64) -> Int {
         let cutoff = now - retentionMs
+        var releasedCancelled = 0
         while head < entries.count, entries[head].appendedAt < cutoff {
             if let lease = entries[head].lease {
                 // Still the newest entry of its instance (superseded ones hold no lease).
                 newest[InstanceKey(app: lease.instance.app, id: lease.id)] = nil
+                if lease.isCancelled { releasedCancelled += 1 }
+                entries[head].lease = nil
             }
             head += 1
         }
+        defer { compactIfMostlyPruned() }
+        return releasedCancelled
+    }
+
+    private mutating func compactIfMostlyPruned() {
         if head > 0, head * 2 >= entries.count {
-            entries.removeFirst(head)
+            // A list that shrank to an eighth of its capacity is copied into a fitting one: after a mass
+            // cancellation the emptied tables would otherwise keep their peak size (tables never shrink on removal).
+            if entries.capacity > 1_024, (entries.count - head) * 8 < entries.capacity {
+                entries = Array(entries[head...])
+            } else {
+                entries.removeFirst(head)
+            }
             dropped += head
             head = 0
+        }
+        if newest.capacity > 1_024, newest.count * 8 < newest.capacity {
+            var fitting = [InstanceKey: Int](minimumCapacity: newest.count)
+            for (key, position) in newest { fitting[key] = position }
+            newest = fitting
         }
     }
 

@@ -9,7 +9,13 @@ import CMalloc
 /// coincided with a 747 ms loop stall (bench/RESULTS.md). On the loop it costs the loop only its own duration,
 /// which the node logs (`heap_trimmed`) and bench/memory-release.sh measures. Large payload buffers need no trim:
 /// the executable maps blocks of 256 KiB and more on their own, so they go back when freed.
-enum HeapTrim {
+///
+/// Off unless the process turns it on: the `eureka-server` executable does (as it sets the mmap threshold), while the
+/// embeddable library leaves the allocator to its host.
+public enum HeapTrim {
+    /// Set once at start-up, before any node runs (the executable's main); read on the loop thread after.
+    nonisolated(unsafe) public static var afterLargeReleases = false
+
     /// Trims and returns how long it took, in microseconds.
     static func run() -> Int {
         let start = Monotonic.micros()

@@ -103,7 +103,7 @@ final class InstanceRegistry {
         secureVipIndex.add(app: app, id: id, names: registrant.secureVipNames)
         if let existing { statusTally.remove(app, existing.instance.status) }
         statusTally.add(app, registrant.status)
-        recentChanges.append(lease, now: now)
+        recentChanges.append(lease, now: now, replacing: existing)
 
         let stored = decorated(lease)
         if let onEvent {

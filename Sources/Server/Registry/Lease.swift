@@ -16,6 +16,9 @@ final class Lease {
     /// Restored from a snapshot and not yet renewed or re-registered (docs/warm-restart.md): not expected to
     /// renew by self-preservation, and evicted at expiry even while self-preservation holds. Read on every renew.
     @exclusivity(unchecked) var isProvisional = false
+    /// The absolute position of this lease's entry in the recently-changed list, -1 when it has none (kept by
+    /// `RecentChanges`, so the list needs no table of every changed instance).
+    var changePosition = -1
 
     static let defaultDurationSecs = 90
 

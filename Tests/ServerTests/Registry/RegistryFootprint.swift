@@ -47,8 +47,8 @@ struct RegistryFootprint {
         count(.recentChanges) { heap in
             let changes = registry.recentChanges
             heap.array(changes.entries)
-            heap.dictionary(changes.newest)
-            for key in changes.newest.keys {
+            heap.dictionary(changes.newestCancelled)
+            for key in changes.newestCancelled.keys {
                 heap.string(key.app)
                 heap.string(key.id)
             }

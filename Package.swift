@@ -20,11 +20,12 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The C embedding API's header (Sources/Server/Embed/eureka_server.h), for the @c entry points.
         .systemLibrary(name: "CEurekaServer"),
-        // glibc's malloc.h (mallopt), for the executable's allocator settings only.
+        // glibc's malloc.h: the executable's allocator settings (mallopt), the registry's heap trim after mass
+        // cancellations (malloc_trim), the tests' heap accounting.
         .systemLibrary(name: "CMalloc"),
         .target(
             name: "Server",
-            dependencies: ["CLibUV", "CHTTPParser", "CZlib", "CEurekaServer"],
+            dependencies: ["CLibUV", "CHTTPParser", "CZlib", "CEurekaServer", "CMalloc"],
             // The C library's contract and packaging, used by scripts/clib.sh, not compiled here.
             exclude: ["Embed/eureka_server.h", "Embed/eureka-server.pc.in", "Embed/eureka-server.map"],
             plugins: ["BuildInfoPlugin"]
@@ -33,7 +34,7 @@ let package = Package(
         .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         .target(name: "ConfigYAML", dependencies: ["Server", .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "eureka-server", dependencies: ["Server", "ConfigYAML", "CMalloc"]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "ConfigYAML"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "ConfigYAML", "CMalloc"]),
         // libFuzzer targets over the decoders (Fuzz/README section in README.md): built by `make fuzz` with
         // -sanitize=fuzzer,address; a plain debug build replays inputs, a release build is a stub.
         .executableTarget(name: "eureka-fuzz", dependencies: ["Server"], path: "Fuzz/Harness"),

@@ -19,6 +19,9 @@ signal(SIGPIPE, SIG_IGN)
 // build peak 39 MB lower (bench/RESULTS.md). glibc's default raises this threshold as large blocks are freed,
 // up to 32 MiB. MALLOC_MMAP_THRESHOLD_ in the environment still wins. Process-wide, so the executable's choice.
 if getenv("MALLOC_MMAP_THRESHOLD_") == nil { _ = mallopt(M_MMAP_THRESHOLD, 256 * 1024) }
+// Likewise the executable's choice: after a mass cancellation the registry's freed records go back to the system
+// (malloc_trim on the loop thread; see HeapTrim).
+HeapTrim.afterLargeReleases = true
 var arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.contains("--help") || arguments.contains("-h") {
     say(ConfigLoader.helpText)

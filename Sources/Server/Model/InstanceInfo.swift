@@ -1,4 +1,5 @@
-/// One registered instance with every field of the wire format (spec 3.2), in Netflix's order.
+/// One registered instance with every field of the wire format (spec 3.2), in Netflix's order but for the one-byte
+/// fields (the codecs write Netflix's order whatever the declaration order).
 /// Optional fields are written only when non-nil; defaults are the input defaults of the spec.
 struct InstanceInfo: Sendable, Equatable {
     var instanceId: String?
@@ -9,6 +10,10 @@ struct InstanceInfo: Sendable, Equatable {
     var sid: String = "na"
     var status: InstanceStatus = .up
     var overriddenStatus: InstanceStatus = .unknown
+    // The one-byte fields sit together (declaration order is layout order): apart, each padded to 8 bytes, and
+    // 16 bytes more per record put every stored lease in the next malloc size class (issue 19).
+    var isCoordinatingDiscoveryServer: Bool = false
+    var actionType: ActionType?
     var port: PortInfo = .defaultPort
     var securePort: PortInfo = .defaultSecurePort
     var countryId: Int = 1
@@ -22,10 +27,8 @@ struct InstanceInfo: Sendable, Equatable {
     var secureHealthCheckUrl: String?
     var vipAddress: String?
     var secureVipAddress: String?
-    var isCoordinatingDiscoveryServer: Bool = false
     var lastUpdatedTimestamp: Int64 = 0
     var lastDirtyTimestamp: Int64 = 0
-    var actionType: ActionType?
     var asgName: String?
 
     init() {}

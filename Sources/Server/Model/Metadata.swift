@@ -2,8 +2,8 @@
 /// is written back exactly as given (spec 3.6). Small maps are the norm, so their lookups scan; a map past
 /// `indexedAbove` entries also keeps a key -> position index, so that building or merging a large map is linear
 /// (a hostile body with 70,000 keys took 4.9 s to decode when every insertion scanned the entries before it).
-struct Metadata: Sendable, Equatable, Sequence {
-    struct Entry: Sendable, Equatable {
+struct Metadata: Sendable, Hashable, Sequence {
+    struct Entry: Sendable, Hashable {
         var key: String
         var value: String
         init(key: String, value: String) {
@@ -17,7 +17,7 @@ struct Metadata: Sendable, Equatable, Sequence {
 
     private(set) var entries: [Entry] = []
     /// key -> index in `entries`; nil while the map is small.
-    private var positions: [String: Int]?
+    private(set) var positions: [String: Int]?
 
     init() {}
 
@@ -113,6 +113,15 @@ struct Metadata: Sendable, Equatable, Sequence {
 
     /// The index is derived from the entries, so only they count.
     static func == (a: Metadata, b: Metadata) -> Bool { a.entries == b.entries }
+    func hash(into hasher: inout Hasher) { hasher.combine(entries) }
+
+    /// The same entries with each key and value replaced by `share(_:)`'s answer (the registry's interner): equal
+    /// strings of many records then share one heap object. The order and the index are kept.
+    func sharingStrings(_ share: (String) -> String) -> Metadata {
+        var copy = self
+        copy.entries = entries.map { Entry(key: share($0.key), value: share($0.value)) }
+        return copy
+    }
 
     func makeIterator() -> IndexingIterator<[Entry]> { entries.makeIterator() }
 }

@@ -43,6 +43,11 @@ final class NodeLog {
         }
     }
 
+    /// The allocator was asked to return freed pages after a large release; the loop stood still this long.
+    func heapTrimmed(micros: Int) {
+        log.log(.info, "heap_trimmed", [("loop_us", .int(micros))])
+    }
+
     /// One line per eviction run: info when something was evicted, debug otherwise.
     func evictionRun(_ run: (expired: Int, evicted: Int)?) {
         guard let run else { return }

@@ -21,7 +21,11 @@ final class NodeTimers {
             registry.updateRenewalThreshold()
             log.checkSelfPreservation()
         }
-        try every(config.deltaRetentionTimerIntervalInMs) { [unowned registry] in registry.pruneRecentChanges() }
+        try every(config.deltaRetentionTimerIntervalInMs) { [unowned registry, unowned log] in
+            registry.pruneRecentChanges()
+            // After a large release (mass cancellation or eviction), freed pages go back to the system, on the loop.
+            if registry.takeHeapTrimDue(), HeapTrim.afterLargeReleases { log.heapTrimmed(micros: HeapTrim.run()) }
+        }
         if config.useReadOnlyResponseCache {
             // Ticks aligned to multiples of the interval on the wall clock (spec 6.5, OUR choice).
             let interval = config.responseCacheUpdateIntervalMs

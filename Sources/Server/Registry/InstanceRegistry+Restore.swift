@@ -75,7 +75,7 @@ extension InstanceRegistry {
             info.actionType = .added
             info.lastUpdatedTimestamp = now
             let duration = info.leaseInfo.map(\.durationInSecs) ?? Lease.defaultDurationSecs
-            let lease = Lease(instance: info, id: id, durationSecs: duration, now: now)
+            let lease = Lease(instance: interner.share(info), id: id, durationSecs: duration, now: now)
             lease.isProvisional = true
             lease.serviceUpTimestamp = info.leaseInfo?.serviceUpTimestamp ?? 0
             if info.status == .up { lease.serviceUp(now: now) }

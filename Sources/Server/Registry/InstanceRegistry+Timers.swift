@@ -60,7 +60,20 @@ extension InstanceRegistry {
 
     /// 5.4 retention task. Invalidates nothing (6.4).
     func pruneRecentChanges() {
-        recentChanges.prune(now: time.nowMillis(), retentionMs: settings.retentionTimeInMSInDeltaQueue)
+        releasedRecords += recentChanges.prune(now: time.nowMillis(), retentionMs: settings.retentionTimeInMSInDeltaQueue)
+    }
+
+    /// Records released in bulk past which the node asks the allocator to hand freed pages back (issue 19: after
+    /// 100,000 cancellations RSS stayed at 158 MB with 15 MB in use). Ten thousand records are ~10 MB of small
+    /// blocks; below that a trim is not worth its pass over the heap.
+    static let heapTrimAfterReleasedRecords = 10_000
+
+    /// True once per large release: when cancelled or evicted records let go of by the retention task since the
+    /// last true answer reach `heapTrimAfterReleasedRecords`. The rule is the registry's, the trim the node's.
+    func takeHeapTrimDue() -> Bool {
+        guard releasedRecords >= Self.heapTrimAfterReleasedRecords else { return false }
+        releasedRecords = 0
+        return true
     }
 
     /// `!enable-self-preservation || (T > 0 && R > T)` (5.2).

@@ -27,6 +27,8 @@ final class InstanceRegistry {
     /// Anti-entropy (docs/anti-entropy.md): per-application hash sums, kept by `digestChanged`/`digestRemoved`.
     var digests = ApplicationDigests()
     var tombstones: Tombstones
+    /// Equal strings and metadata maps of the stored records share one copy (issue 19: memory per instance).
+    var interner = RecordInterner()
     @exclusivity(unchecked) var preservation: SelfPreservation
     var eviction: Eviction
     var recentRegistrations = RecentActivity()
@@ -41,6 +43,8 @@ final class InstanceRegistry {
     /// Leases restored from a snapshot and not yet renewed or re-registered (counted in `instanceCount` too).
     var provisionalCount = 0
     var evictedTotal = 0
+    /// Cancelled records freed by the retention task since the last heap trim (see `takeHeapTrimDue`).
+    var releasedRecords = 0
     /// When the node opened for traffic (5.6), for the "below renew threshold" view; nil before.
     var openedForTrafficAt: Int64?
 
@@ -95,7 +99,7 @@ final class InstanceRegistry {
         registrant.actionType = .added
         registrant.lastUpdatedTimestamp = now
 
-        let lease = Lease(instance: registrant, id: id, durationSecs: leaseDurationSecs, now: now)
+        let lease = Lease(instance: interner.share(registrant), id: id, durationSecs: leaseDurationSecs, now: now)
         if let existing { lease.serviceUpTimestamp = existing.serviceUpTimestamp }
         lease.isProvisional = staysProvisional
         lease.overrideChangedAt = overrideChangedAt
@@ -106,7 +110,7 @@ final class InstanceRegistry {
         reindexVips(old: existing?.instance, new: registrant, app: app, id: id)
         if let existing { statusTally.remove(app, existing.instance.status) }
         statusTally.add(app, registrant.status)
-        recentChanges.append(lease, now: now)
+        recentChanges.append(lease, now: now, replacing: existing)
 
         let stored = decorated(lease)
         if let onEvent {
@@ -175,6 +179,7 @@ final class InstanceRegistry {
         let now = time.nowMillis()
         let lease = apps[app]?.removeValue(forKey: id)
         if apps[app]?.isEmpty == true { apps[app] = nil }  // an application exists only while it has a lease (3.8)
+        if apps.isEmpty { interner.removeAll() }  // nothing left to share with: keep no strings alive for nothing
         recentCancellations.record(time: now, app: app, id: id)
         // Even without a lease: an override must not outlive the instance it was set for.
         overrides.remove(id, now: now)

@@ -20,6 +20,9 @@ final class Lease {
     var digestHash: UInt64?
     /// When this node last set or removed the instance's override (ms, 0: never); carried over re-registrations.
     var overrideChangedAt: Int64 = 0
+    /// The absolute position of this lease's entry in the recently-changed list, -1 when it has none (kept by
+    /// `RecentChanges`, so the list needs no table of every changed instance).
+    var changePosition = -1
 
     static let defaultDurationSecs = 90
 

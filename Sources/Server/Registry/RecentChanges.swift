@@ -12,47 +12,85 @@ struct RecentChanges {
         var lease: Lease?
     }
 
-    private struct InstanceKey: Hashable {
+    struct InstanceKey: Hashable {
         let app: String
         let id: String
     }
 
     /// Oldest first. Pruning advances `head` and compacts only when the dead prefix dominates, so the
     /// retention task costs amortised O(pruned), not O(list).
-    private var entries: [Entry] = []
+    private(set) var entries: [Entry] = []
     private var head = 0
     /// Entries removed by compaction so far: absolute position = `dropped` + index in `entries`.
     private var dropped = 0
-    /// The absolute position of each instance's newest entry.
-    private var newest: [InstanceKey: Int] = [:]
+    /// The absolute position of the newest entry of each instance whose newest entry holds a cancelled lease: a later
+    /// registration of that instance brings a new lease the registry cannot link to the cancelled one. Every other
+    /// newest entry is found through its lease (`Lease.changePosition`) or through the lease the registration
+    /// replaces, so a changed instance costs no table entry (a table of every changed instance, keyed by app and id,
+    /// cost ~105 bytes per instance at 100,000; issue 19).
+    private(set) var newestCancelled: [InstanceKey: Int] = [:]
 
     /// Entries still holding a lease (each changed instance once).
-    var count: Int { newest.count }
+    private(set) var count = 0
 
-    mutating func append(_ lease: Lease, now: Int64) {
-        let key = InstanceKey(app: lease.instance.app, id: lease.id)
-        if let previous = newest[key], previous - dropped >= head {
-            entries[previous - dropped].lease = nil
-        }
+    /// `replacing`: the lease this one replaces in the registry (a re-registration), whose entry it supersedes.
+    mutating func append(_ lease: Lease, now: Int64, replacing previous: Lease? = nil) {
+        release(at: lease.changePosition)
+        if let previous { release(at: previous.changePosition) }
+        if !newestCancelled.isEmpty, let position = newestCancelled[Self.key(lease)] { release(at: position) }
+        let position = dropped + entries.count
         entries.append(Entry(appendedAt: now, lease: lease))
-        newest[key] = dropped + entries.count - 1
+        lease.changePosition = position
+        count += 1
+        if lease.isCancelled { newestCancelled[Self.key(lease)] = position }
+    }
+
+    private static func key(_ lease: Lease) -> InstanceKey { InstanceKey(app: lease.instance.app, id: lease.id) }
+
+    /// Empties the entry at an absolute position (a superseded or pruned newest entry), if it is still in the list.
+    private mutating func release(at position: Int) {
+        let index = position - dropped
+        guard position >= 0, index >= head, index < entries.count, let lease = entries[index].lease else { return }
+        entries[index].lease = nil
+        lease.changePosition = -1
+        count -= 1
+        if lease.isCancelled, newestCancelled[Self.key(lease)] == position { newestCancelled[Self.key(lease)] = nil }
     }
 
     /// Drops entries from the head while `appendedAt < now - retention`, stopping at the first younger one
     /// (5.4, `getDeltaRetentionTask`): with a 30 s timer a change stays between 180 and 210 s.
-    mutating func prune(now: Int64, retentionMs: Int64) {
+    /// Returns how many cancelled leases it let go of: records now gone from memory (the registry holds them no
+    /// longer), which is what tells the node a large release happened.
+    @discardableResult
+    mutating func prune(now: Int64, retentionMs: Int64) -> Int {
         let cutoff = now - retentionMs
+        var releasedCancelled = 0
         while head < entries.count, entries[head].appendedAt < cutoff {
-            if let lease = entries[head].lease {
-                // Still the newest entry of its instance (superseded ones hold no lease).
-                newest[InstanceKey(app: lease.instance.app, id: lease.id)] = nil
-            }
+            // Still the newest entry of its instance if it holds a lease (superseded ones hold none).
+            if let lease = entries[head].lease, lease.isCancelled { releasedCancelled += 1 }
+            release(at: dropped + head)
             head += 1
         }
+        defer { compactIfMostlyPruned() }
+        return releasedCancelled
+    }
+
+    private mutating func compactIfMostlyPruned() {
         if head > 0, head * 2 >= entries.count {
-            entries.removeFirst(head)
+            // A list that shrank to an eighth of its capacity is copied into a fitting one: after a mass
+            // cancellation the emptied tables would otherwise keep their peak size (tables never shrink on removal).
+            if entries.capacity > 1_024, (entries.count - head) * 8 < entries.capacity {
+                entries = Array(entries[head...])
+            } else {
+                entries.removeFirst(head)
+            }
             dropped += head
             head = 0
+        }
+        if newestCancelled.capacity > 1_024, newestCancelled.count * 8 < newestCancelled.capacity {
+            var fitting = [InstanceKey: Int](minimumCapacity: newestCancelled.count)
+            for (key, position) in newestCancelled { fitting[key] = position }
+            newestCancelled = fitting
         }
     }
 

@@ -3,7 +3,7 @@
 /// the loop (issue #18: 3,000 distinct lookups of a 100,000-instance registry each scanned it, 5.8 ms apiece).
 /// One index for `vipAddress`, another for `secureVipAddress`. Loop-confined, like the registry.
 struct VipIndex {
-    private var members: [Substring: [String: Set<String>]] = [:]
+    private(set) var members: [Substring: [String: Set<String>]] = [:]
 
     mutating func add(app: String, id: String, names: [Substring]) {
         for name in names { members[name, default: [:]][app, default: []].insert(id) }

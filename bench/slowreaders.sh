@@ -5,14 +5,16 @@
 # hour so only the bound under test acts):
 #   bounded     the default --eureka.node.max-superseded-payload-bytes (256 MiB)
 #   unbounded   the bound set to 1 TiB (what every version before this change did)
-# Settings: INSTANCES=20000 CLIENTS=100 CASES="bounded unbounded" RECORD=1
+# Settings: INSTANCES=20000 CLIENTS=100 CASES="bounded unbounded" FIRST_BYTE_TIMEOUT=60 RECORD=1
 set -euo pipefail
-SETTING_NAMES="INSTANCES CLIENTS CASES BUILD_SERVER"
+SETTING_NAMES="INSTANCES CLIENTS CASES FIRST_BYTE_TIMEOUT BUILD_SERVER"
 INSTANCES=${INSTANCES:-20000}
 . "$(dirname "$0")/lib.sh"
 
 CLIENTS=${CLIENTS:-100}
 CASES=${CASES:-bounded unbounded}
+# Seconds each reader waits for the first byte of its answer (a new version is built first).
+FIRST_BYTE_TIMEOUT=${FIRST_BYTE_TIMEOUT:-60}
 RECORD=${RECORD:-1}
 bench_setup slowreaders
 
@@ -30,14 +32,15 @@ for case in $CASES; do
   body=$(curl -s -o /dev/null -m 120 -w '%{size_download}' -H 'Accept: application/json' "http://127.0.0.1:$PORT/eureka/apps/")
   sleep 2
   before=$(( $(rss_kb "$PID") / 1024 ))
-  (exec timeout 900 taskset -c "$CLIENT_CORE" python3 "$BENCH_DIR/tools/stuck_readers.py" "$PORT" "$CLIENTS" --hold 600) \
+  (exec timeout 3600 taskset -c "$CLIENT_CORE" python3 "$BENCH_DIR/tools/stuck_readers.py" "$PORT" "$CLIENTS" --hold 600 \
+    --first-byte-timeout "$FIRST_BYTE_TIMEOUT") \
     >"$OUT/readers-$case.out" 2>&1 &
   READERS=$!
   STARTED_PIDS="$STARTED_PIDS $READERS"
-  deadline=$((SECONDS + 800))
+  deadline=$((SECONDS + 3000))
   until grep -q '^held' "$OUT/readers-$case.out"; do
     kill -0 "$READERS" 2>/dev/null || die "stuck_readers.py failed; see $OUT/readers-$case.out"
-    [ $SECONDS -lt $deadline ] || die "readers not in after 800 s"
+    [ $SECONDS -lt $deadline ] || die "readers not in after 3000 s"
     sleep 1
   done
   sleep 3

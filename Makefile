@@ -48,6 +48,7 @@ test: deps
 	$(MAKE) test-package
 	$(MAKE) test-fuzz
 	$(MAKE) test-tsan
+	$(MAKE) test-asan
 
 test-e2e:
 	./tests/e2e/run.sh

@@ -5,14 +5,18 @@
 # hour so only the bound under test acts):
 #   bounded     the default --eureka.node.max-superseded-payload-bytes (256 MiB)
 #   unbounded   the bound set to 1 TiB (what every version before this change did)
-# Settings: INSTANCES=20000 CLIENTS=100 CASES="bounded unbounded" RECORD=1
+# Settings: INSTANCES=20000 CLIENTS=100 CASES="bounded unbounded" FIRST_BYTE_TIMEOUT=60 NEW_VERSION_EVERY=1 RECORD=1
 set -euo pipefail
-SETTING_NAMES="INSTANCES CLIENTS CASES BUILD_SERVER"
+SETTING_NAMES="INSTANCES CLIENTS CASES FIRST_BYTE_TIMEOUT NEW_VERSION_EVERY BUILD_SERVER"
 INSTANCES=${INSTANCES:-20000}
 . "$(dirname "$0")/lib.sh"
 
 CLIENTS=${CLIENTS:-100}
 CASES=${CASES:-bounded unbounded}
+# Seconds each reader waits for the first byte of its answer (a new version is built first).
+FIRST_BYTE_TIMEOUT=${FIRST_BYTE_TIMEOUT:-60}
+# A newer version for every reader (1), or for every Nth only (readers in between share it).
+NEW_VERSION_EVERY=${NEW_VERSION_EVERY:-1}
 RECORD=${RECORD:-1}
 bench_setup slowreaders
 
@@ -30,14 +34,15 @@ for case in $CASES; do
   body=$(curl -s -o /dev/null -m 120 -w '%{size_download}' -H 'Accept: application/json' "http://127.0.0.1:$PORT/eureka/apps/")
   sleep 2
   before=$(( $(rss_kb "$PID") / 1024 ))
-  (exec timeout 900 taskset -c "$CLIENT_CORE" python3 "$BENCH_DIR/tools/stuck_readers.py" "$PORT" "$CLIENTS" --hold 600) \
+  (exec timeout 3600 taskset -c "$CLIENT_CORE" python3 "$BENCH_DIR/tools/stuck_readers.py" "$PORT" "$CLIENTS" --hold 600 \
+    --first-byte-timeout "$FIRST_BYTE_TIMEOUT" --new-version-every "$NEW_VERSION_EVERY") \
     >"$OUT/readers-$case.out" 2>&1 &
   READERS=$!
   STARTED_PIDS="$STARTED_PIDS $READERS"
-  deadline=$((SECONDS + 800))
+  deadline=$((SECONDS + 3000))
   until grep -q '^held' "$OUT/readers-$case.out"; do
     kill -0 "$READERS" 2>/dev/null || die "stuck_readers.py failed; see $OUT/readers-$case.out"
-    [ $SECONDS -lt $deadline ] || die "readers not in after 800 s"
+    [ $SECONDS -lt $deadline ] || die "readers not in after 3000 s"
     sleep 1
   done
   sleep 3
@@ -58,7 +63,8 @@ if [ "$RECORD" = 1 ]; then
     echo "- Machine: $(machine_shape)"
     echo "- Command: \`$(command_line slowreaders.sh)\`"
     echo "- $INSTANCES instances; $CLIENTS clients each asking for \`GET /eureka/apps/\` (plain JSON) after a registration"
-    echo "  (so each is given a newer version), never reading; server on core $TARGET_CORE, clients on core $CLIENT_CORE"
+    echo "  (so each is given a newer version; with NEW_VERSION_EVERY=N, every Nth), never reading; server on core"
+    echo "  $TARGET_CORE, clients on core $CLIENT_CORE"
     echo
     cat "$REPORT"
   } >>"$BENCH_DIR/RESULTS.md"

@@ -20,15 +20,16 @@ final class RawClient {
     let fd: Int32
     private var buffer: [UInt8] = []
 
+    /// Sanitizer runs are several times slower (scripts/sanitize.sh sets the scale): a slow reply is not a lost one.
+    static let timeoutScale = max(1, getenv("EUREKA_TEST_TIMEOUT_SCALE").flatMap { Int(String(cString: $0)) } ?? 1)
+
     init(port: Int, timeoutSeconds: Int = 10) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        // Sanitizer runs are several times slower (scripts/sanitize.sh sets the scale): a slow reply is not a lost one.
-        let scale = getenv("EUREKA_TEST_TIMEOUT_SCALE").flatMap { Int(String(cString: $0)) } ?? 1
-        var timeout = timeval(tv_sec: timeoutSeconds * max(1, scale), tv_usec: 0)
+        var timeout = timeval(tv_sec: timeoutSeconds * Self.timeoutScale, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let rc = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
@@ -125,8 +126,10 @@ final class TestNode {
 
     var connectionCount: Int { running.sync { $0.connectionCount } }
 
-    /// Polls a condition on the loop thread until it holds or the deadline passes (no fixed sleeps).
+    /// Polls a condition on the loop thread until it holds or the deadline passes (no fixed sleeps). The deadline
+    /// grows with the sanitizer runs' timeout scale, as the clients' reply timeouts do.
     func eventually(timeoutMs: Int = 5_000, _ condition: @escaping @Sendable (EurekaNode) -> Bool) -> Bool {
+        let timeoutMs = timeoutMs * RawClient.timeoutScale
         var waited = 0
         while waited < timeoutMs {
             if running.sync(condition) { return true }

@@ -47,6 +47,8 @@ final class InstanceRegistry {
         self.random = random
         preservation = SelfPreservation(settings: settings)
         eviction = Eviction(settings: settings)
+        // The change sequence starts at the start time (docs/change-stream.md): never below a previous run's.
+        recentChanges.firstSequence = UInt64(max(1, time.nowMillis()))
     }
 
     // MARK: register (4.4)

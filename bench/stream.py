@@ -59,6 +59,14 @@ def rss_kib(pid):
     return 0
 
 
+def cpu_seconds(pid, kernel_only=False):
+    """utime + stime (or stime alone) of a process, from /proc."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    ticks = int(fields[12]) if kernel_only else int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def stop_pid(proc):
     if proc is None or proc.poll() is not None:
         return
@@ -266,6 +274,7 @@ def main():
             result = {"rss_open": rss_kib(server.pid),
                       "subscribers": metric(port, "eureka_stream_subscribers")}
             log(f"all streams open: {result}; writing {args.changes} changes at {args.rate}/s")
+            cpu_before = (cpu_seconds(server.pid), cpu_seconds(load.pid), cpu_seconds(server.pid, kernel_only=True))
             thread = threading.Thread(target=writer)
             thread.start()
             while thread.is_alive() or any(len(a) < len(sends) for a in arrivals):
@@ -274,6 +283,9 @@ def main():
                 await asyncio.sleep(0.05)
             thread.join()
             await asyncio.sleep(0.5)
+            result["server_cpu_s"] = cpu_seconds(server.pid) - cpu_before[0]
+            result["load_cpu_s"] = cpu_seconds(load.pid) - cpu_before[1]
+            result["server_sys_s"] = cpu_seconds(server.pid, kernel_only=True) - cpu_before[2]
             result["rss_end"] = rss_kib(server.pid)
             result["dropped"] = metric(port, "eureka_stream_subscribers_dropped_total")
             result["loop_lag_max_s"] = metric(port, "eureka_loop_lag_max_seconds")
@@ -287,7 +299,7 @@ def main():
         missing = sum(len(sends) - len(a) for a in arrivals)
         per_sub = (result["rss_open"] - rss_before) * 1024 / max(1, args.streams)
         lines = [
-            f"### Change stream: {args.streams} subscribers ({time.strftime('%Y-%m-%d')})",
+            f"## {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC stream.py: change stream, {args.streams} subscribers",
             "",
             f"`python3 bench/stream.py --bin {args.bin} --streams {args.streams} --sample {args.sample} "
             f"--changes {args.changes} --rate {args.rate} --instances {args.instances}`",
@@ -299,7 +311,11 @@ def main():
             f"streams open after their snapshots ({per_sub:.0f} B per subscriber), {result['rss_end']} KiB at the end",
             f"- streams dropped: {int(result['dropped'] or 0)}; events queued: {int(result['events_sent'] or 0)}; "
             f"load streams lost: {load_state.get('lost')}, bytes they read: {load_state.get('bytes')}; "
-            f"loop lag max: {(result['loop_lag_max_s'] or 0) * 1000:.1f} ms",
+            f"loop lag max (whole run, connecting included): {(result['loop_lag_max_s'] or 0) * 1000:.1f} ms",
+            f"- CPU during the writes: server {result['server_cpu_s']:.2f} s, {result['server_sys_s']:.2f} s of it in the kernel "
+            f"({result['server_cpu_s'] * 1000 / max(1, args.changes):.1f} ms per change, "
+            f"{result['server_cpu_s'] * 1e6 / max(1, args.changes * args.streams):.2f} us per event), "
+            f"load process {result['load_cpu_s']:.2f} s; load average at the end {os.getloadavg()[0]:.1f}",
         ]
         print("\n".join(lines))
     finally:

@@ -24,6 +24,7 @@ final class StreamHub {
 
     let settings: Settings
     private unowned let registry: InstanceRegistry
+    private let runner: OffLoopRunner
     private let keepAliveTimer: LoopTimer
     private let snapshots: StreamSnapshots
     let polls: HeldPolls
@@ -41,6 +42,7 @@ final class StreamHub {
     init(loop: EventLoop, registry: InstanceRegistry, runner: OffLoopRunner, settings: Settings) throws(UVError) {
         self.settings = settings
         self.registry = registry
+        self.runner = runner
         snapshots = StreamSnapshots(registry: registry, runner: runner, sliceRecords: settings.snapshotSliceRecords)
         keepAliveTimer = try LoopTimer(loop: loop)
         do throws(UVError) { polls = try HeldPolls(loop: loop) } catch {
@@ -71,7 +73,11 @@ final class StreamHub {
         add(subscriber)
         // Weak: a dropped stream is gone from the hub before its close callback comes.
         channel.onClose = { [weak self, weak subscriber] in if let subscriber { self?.remove(subscriber) } }
-        channel.onDrain = { [weak subscriber] in subscriber?.allowance = 0 }
+        channel.onDrain = { [weak self, weak subscriber] in
+            guard let subscriber else { return }
+            subscriber.allowance = 0
+            self?.releaseDocument(of: subscriber)
+        }
         if let resumeFrom, let count = registry.changeCount(after: resumeFrom), count <= settings.maxReplayEntries,
            let changes = registry.changes(after: resumeFrom) {
             subscriber.phase = .live
@@ -97,6 +103,7 @@ final class StreamHub {
 
     private func remove(_ subscriber: StreamSubscriber) {
         guard subscribers.removeValue(forKey: subscriber.id) != nil else { return }
+        releaseDocument(of: subscriber)
         unfiltered[subscriber.id] = nil
         for app in subscriber.filter.apps { Self.drop(subscriber, from: &byApp, app) }
         for vip in subscriber.filter.vips { Self.drop(subscriber, from: &byVip, vip) }
@@ -124,12 +131,22 @@ final class StreamHub {
             subscriber.allowance = framing.before.count + document.count + framing.after.count + backlogBytes
             subscriber.channel.send { $0.append(framing.before) }
             subscriber.channel.send(shared: document)
+            if document.count >= ResponseCache.offLoopReleaseBytes { subscriber.sentDocument = document }
             subscriber.channel.send { $0.append(framing.after) }
             for event in backlog { subscriber.channel.send(shared: event) }
             subscriber.sentSinceTick = true
             snapshotsSent += 1
             eventsSent += 1 + backlog.count
         }
+    }
+
+    /// The snapshot document left (or never will): this reference goes on the pool, so if it is the last one,
+    /// the unmapping happens there (as the response cache releases large payloads).
+    private func releaseDocument(of subscriber: StreamSubscriber) {
+        guard let document = subscriber.sentDocument else { return }
+        subscriber.sentDocument = nil
+        let handOff = HandOff(document)
+        runner.run({ _ = handOff.take() }, then: { _ in })
     }
 
     // MARK: changes

@@ -20,6 +20,9 @@ final class StreamSubscriber {
     var allowance = 0
     /// An event or a keep-alive left since the last keep-alive tick.
     var sentSinceTick = false
+    /// A large snapshot document it was sent, held until its queue drained so that the last reference (maybe
+    /// this one) is dropped on the pool: unmapping tens of megabytes on the loop is a stall.
+    var sentDocument: SharedBytes?
 
     init(channel: OpenChannel, filter: StreamFilter, phase: Phase) {
         self.channel = channel

@@ -138,7 +138,8 @@ def main():
             f"{total / 1e6:.1f} MB read by {(done - opened) * 1000:.0f} ms",
             f"- heartbeats on another connection meanwhile: {len(during)}, p50 {ordered[len(ordered) // 2]:.2f} ms, "
             f"p99 {ordered[int(len(ordered) * 0.99)]:.2f} ms, max {ordered[-1]:.2f} ms "
-            f"(before the stream: p50 {sorted(latencies[:baseline])[baseline // 2]:.2f} ms)",
+            f"(in the 0.5 s before the stream: p50 {sorted(latencies[:baseline])[baseline // 2]:.2f} ms, "
+            f"max {max(latencies[:baseline]):.2f} ms)",
         ]))
     finally:
         stop_pid(server)

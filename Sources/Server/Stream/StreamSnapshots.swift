@@ -43,7 +43,9 @@ final class StreamSnapshots {
             runner.run({ () }, then: { [weak self] in self?.step(walk) })
             return
         }
-        let capture = walk.finish()
+        // Straight into the hand-off, no local copy: the copy of a large registry must be freed on the pool, which a
+        // reference left on the loop (released after the pool job) would defeat.
+        let handOff = HandOff(walk.finish())
         let sequence = registry.latestChangeSequence
         let subscribers = waiting
         waiting = []
@@ -51,8 +53,6 @@ final class StreamSnapshots {
         onCopied(sequence, subscribers)
         let groups = Dictionary(grouping: subscribers, by: \.filter)
         let filters = Array(groups.keys)
-        // Taken on the pool, so the copy of a large registry is also freed there (see HandOff).
-        let handOff = HandOff(capture)
         runner.run({
             PoolPriority.lowerCurrentThread()
             guard let capture = handOff.take() else { return [SharedBytes]() }

@@ -70,7 +70,7 @@ final class AccessPolicy: Sendable {
         guard let endpoint else { return .read }
         switch endpoint {
         case .health: return .open
-        case .apps, .delta, .vip, .svip, .instanceById: return .read
+        case .apps, .delta, .vip, .svip, .instanceById, .stream: return .read
         case .app: return method == .post ? .write : .read
         case .instance: return method == .put || method == .delete ? .write : .read
         case .instanceStatus, .instanceMetadata, .asgStatus: return method == .options ? .read : .write

@@ -20,12 +20,15 @@ enum Endpoint: Equatable, Sendable {
     case info
     case metrics
     case dashboard
+    /// The change stream (docs/change-stream.md), server-sent events; GET only.
+    case stream
 
     /// The `Allow` list of this path (spec 2.18).
     var allowedMethods: StaticString {
         switch self {
         case .apps, .delta, .instanceById, .vip, .svip, .status, .statusOverrides, .health, .info, .metrics, .dashboard:
             "GET, HEAD, OPTIONS"
+        case .stream: "GET, OPTIONS"
         case .app: "GET, HEAD, POST, OPTIONS"
         case .instance: "GET, HEAD, PUT, DELETE, OPTIONS"
         case .instanceStatus: "PUT, DELETE, OPTIONS"
@@ -41,6 +44,7 @@ enum Endpoint: Equatable, Sendable {
         case .get, .head:
             switch self {
             case .instanceStatus, .instanceMetadata, .peerReplicationBatch, .peerReplicationDigest, .asgStatus: false
+            case .stream: method == .get
             default: true
             }
         case .post:

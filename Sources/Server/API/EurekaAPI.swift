@@ -36,6 +36,8 @@ final class EurekaAPI: Responder {
     /// Who may call what (issue 18); nil when no credential is configured: authentication off. A constant, so the
     /// heartbeat path pays one nil test for it (no exclusivity check).
     let access: AccessPolicy?
+    /// The change stream and the long-poll delta (docs/change-stream.md); nil while off.
+    var changeStream: StreamHub?
     /// The operational pages (spec 10), rendered by their own types.
     var operationalPage: (Endpoint, Request) -> Response = { _, _ in .empty(404) }
 
@@ -68,24 +70,31 @@ final class EurekaAPI: Responder {
         case .later(let pending):
             // Only large payloads built off the loop come here: the extra reply is not on the heartbeat path.
             let recorded = PendingReply()
+            recorded.relayCancel(to: pending)  // a held long poll is let go when its client leaves
             pending.onComplete { [requestMetrics] response in
                 requestMetrics.record(endpointClass, status: response.status, micros: Monotonic.micros() - started)
                 recorded.complete(response)
             }
             return .later(recorded)
+        case .channel:
+            requestMetrics.record(endpointClass, status: 200, micros: Monotonic.micros() - started)
+            return reply
         }
     }
 
     private func respond(to request: Request, _ endpoint: Endpoint?, _ query: Query) -> Reply {
         if let refusal = accessRefusal(endpoint, request) { return .now(refusal) }
         guard let endpoint else { return .now(.empty(404)) }
+        if endpoint == .stream, changeStream == nil { return .now(.empty(404)) }  // off: an unknown path
         guard endpoint.allows(request.method) else { return .now(Self.listingAllow(405, endpoint)) }
         if request.method == .options { return .now(Self.listingAllow(200, endpoint)) }
         if request.method == .get || request.method == .head, let entity = Self.cachedEntity(endpoint) {
             if case .delta = entity, settings.disableDelta { return .now(.empty(403)) }
             if let refusal = admissionRefusal(endpoint, request) { return refusal }
+            if case .delta = entity, let hub = changeStream { return sequencedDelta(request, query, hub: hub) }
             return cachedReply(entity, request)  // may answer later: a large payload is built off the loop
         }
+        if endpoint == .stream { return openStream(request, query) }
         return .now(answer(endpoint, request, query))
     }
 
@@ -108,6 +117,7 @@ final class EurekaAPI: Responder {
         let endpoint = router.route(Query.split(request.url).path)
         if let refusal = accessRefusal(endpoint, request) { return refusal }
         guard let endpoint else { return .empty(404) }
+        if endpoint == .stream, changeStream == nil { return .empty(404) }
         guard endpoint.allows(request.method) else { return Self.listingAllow(405, endpoint) }
         guard request.method == .post else { return nil }
         let errorJSON = RequestBody.errorIsJSON(request)
@@ -160,6 +170,7 @@ final class EurekaAPI: Responder {
         case .peerReplicationBatch: return peerReplicationBatch(request)
         case .peerReplicationDigest: return peerReplicationDigest(request)
         case .health, .info, .metrics, .dashboard: return operationalPage(endpoint, request)
+        case .stream: return .empty(404)  // unreachable: answered above
         }
     }
 

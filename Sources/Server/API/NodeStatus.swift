@@ -24,6 +24,8 @@ struct NodeStatus {
     var process: ProcessStats?
     /// How late the loop's probe timer fired and how long callbacks held the loop (nil: no probe).
     var loopLag: LoopLagProbe.Reading?
+    /// The change stream's counters (docs/change-stream.md); nil while it is off.
+    var changeStream: StreamHub.Metrics?
 
     /// Why `/actuator/health` reports DOWN, nil when the node is UP.
     var downReason: String? {

@@ -2,24 +2,28 @@
 extension EurekaAPI {
     /// A cached read: the value at once, or a `.later` reply completed when its generation finishes off
     /// the loop (spec 6.7.1), so a large registry never stalls heartbeats behind a reader.
-    func cachedReply(_ entity: CacheEntity, _ request: Request) -> Reply {
+    /// `fresh`: skip the read-only level (a long-poll delta must include the change it waited for).
+    func cachedReply(_ entity: CacheEntity, _ request: Request, fresh: Bool = false) -> Reply {
         guard readsOpen() else { return .now(.empty(403)) }
         let json = Negotiation.prefersJSON(request)
         let gzip = Negotiation.acceptsGzip(request)
         let key = CacheKey(entity, json ? .json : .xml, Negotiation.wantsCompact(request) ? .compact : .full)
-        switch cache.read(key) {
+        // With the change stream on, a delta says which change it includes (docs/change-stream.md).
+        let sequenced = entity == .delta && changeStream != nil
+        switch fresh ? cache.readFresh(key) : cache.read(key) {
         case .ready(let payload):
-            return .now(Self.response(payload, key, json: json, gzip: gzip))
+            return .now(Self.response(payload, key, json: json, gzip: gzip, sequenced: sequenced))
         case .pending(let build):
             let reply = PendingReply()
-            build.whenReady(key) { reply.complete(Self.response($0, key, json: json, gzip: gzip)) }
+            build.whenReady(key) { reply.complete(Self.response($0, key, json: json, gzip: gzip, sequenced: sequenced)) }
             return .later(reply)
         }
     }
 
-    private static func response(_ payload: Payload, _ key: CacheKey, json: Bool, gzip: Bool) -> Response {
+    private static func response(_ payload: Payload, _ key: CacheKey, json: Bool, gzip: Bool, sequenced: Bool) -> Response {
         guard let body = payload.body else { return .empty(404) }
         var response = Response(status: 200, contentType: json ? .json : .xml, body: .shared(body))
+        if sequenced { response.changeSequence = payload.changeSequence }
         if let gzipped = payload.gzipped, gzip {
             response.body = .shared(gzipped)
             response.contentEncodingGzip = true

@@ -52,6 +52,7 @@ struct Router: Sendable {
         if Self.equals(path, resource, "vips"), let vip = rest.0, rest.1 == nil { return .vip(Self.decoded(path, vip)) }
         if Self.equals(path, resource, "svips"), let vip = rest.0, rest.1 == nil { return .svip(Self.decoded(path, vip)) }
         if Self.equals(path, resource, "status"), rest.0 == nil { return .status }
+        if Self.equals(path, resource, "stream"), rest.0 == nil { return .stream }
         if Self.equals(path, resource, "serverinfo"), let what = rest.0, Self.equals(path, what, "statusoverrides"), rest.1 == nil {
             return .statusOverrides
         }

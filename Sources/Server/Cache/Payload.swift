@@ -9,6 +9,8 @@ struct Payload: Sendable {
     let generatedAt: Int64
     /// Which snapshot it came from (increasing): an older value never replaces a newer one.
     let sequence: UInt64
+    /// The registry's newest change sequence when its snapshot was taken (docs/change-stream.md).
+    let changeSequence: UInt64
 
     /// The bytes of each form, what the next generation of the same key sizes its buffers from.
     struct Sizes: Sendable {
@@ -24,11 +26,12 @@ struct Payload: Sendable {
 
     /// The encoded body is adopted, not copied, when its buffer fits it closely (see SharedBytes); the gzip
     /// buffer starts at `gzipCapacity` (the previous size) and grows only if needed.
-    init(body: [UInt8]?, compress: Bool, gzipCapacity: Int? = nil, generatedAt: Int64, sequence: UInt64 = 0) {
+    init(body: [UInt8]?, compress: Bool, gzipCapacity: Int? = nil, generatedAt: Int64, sequence: UInt64 = 0, changeSequence: UInt64 = 0) {
         gzipped = compress ? body.flatMap { Gzip.compress($0, initialCapacity: gzipCapacity) }.map(SharedBytes.init(adopting:)) : nil
         self.body = body.map(SharedBytes.init(adopting:))
         self.generatedAt = generatedAt
         self.sequence = sequence
+        self.changeSequence = changeSequence
     }
 
     /// Bytes held: the plain body plus its gzip form.

@@ -36,6 +36,8 @@ struct BuildOrder: Sendable {
     var derived: [(entity: CacheEntity, keys: [CacheKey])] = []
     var generatedAt: Int64
     var sequence: UInt64
+    /// The registry's newest change sequence at the turn the snapshot was completed.
+    var changeSequence: UInt64 = 0
     /// The sizes of each key's previous value: the encoders size their buffers once from them.
     var sizeHints: [CacheKey: Payload.Sizes] = [:]
 
@@ -77,7 +79,7 @@ enum PayloadBuilder {
                 result.payloads[key] = Payload(
                     body: document.encode(key.format, key.representation, capacity: hint.map { Payload.Sizes.margin($0.body) }),
                     compress: key.isCompressible, gzipCapacity: hint.map { Payload.Sizes.margin($0.gzipped) },
-                    generatedAt: order.generatedAt, sequence: order.sequence)
+                    generatedAt: order.generatedAt, sequence: order.sequence, changeSequence: order.changeSequence)
             }
         }
         result.micros = Monotonic.micros() - started

@@ -104,6 +104,20 @@ final class ResponseCache {
         return .pending(build)
     }
 
+    /// The value as of the registry now, skipping the read-only level (the long-poll delta must include the change
+    /// it waited for): the read-write value if no change came after its snapshot, else a generation.
+    func readFresh(_ key: CacheKey) -> Lookup {
+        if let value = readWrite[key], !isExpired(value), value.changeSequence == registry.latestChangeSequence {
+            metrics.hits += 1
+            return .ready(value)
+        }
+        metrics.misses += 1
+        let build = building[key] ?? start([key], isRefresh: false)
+        if let value = build.results?[key] { return .ready(value) }
+        metrics.waits += 1
+        return .pending(build)
+    }
+
     /// Deletes the read-write entries a change touches (spec 6.4) and marks generations in flight for them
     /// stale. Readers of the read-only level see the change at the next refresh tick, or with immediate
     /// propagation once the end-of-turn regeneration finishes.
@@ -248,6 +262,7 @@ final class ResponseCache {
         }
         metrics.largestSnapshotSlice = max(metrics.largestSnapshotSlice, walk.largestSlice)
         var order = BuildOrder(generatedAt: time.nowMillis(), sequence: build.sequence)
+        order.changeSequence = registry.latestChangeSequence
         // Only the keys being built: merging every cached entry here cost a refresh step of many small keys more
         // than their encoding (issue #18's 3,000 VIP keys).
         for entityKeys in groups.values {

@@ -66,6 +66,10 @@ public struct ServerConfig: Sendable, Equatable {
     public var overloadRetryAfterSeconds = 1
     public var overloadRefusalDelayMs = 1_000
     public var immediateCachePropagation = false
+    /// docs/change-stream.md: off by default.
+    public var changeStreamEnabled = false
+    public var changeStreamMaxQueuedBytes = 1 << 20
+    public var changeStreamMaxSubscribers = 10_000
     /// Anti-entropy (docs/anti-entropy.md): 0 is off.
     public var antiEntropyIntervalMs: Int64 = 0
     public var antiEntropyTombstoneMs: Int64 = 600_000

@@ -174,6 +174,12 @@ enum SettingKeys {
         int("eureka.node.overload-refusal-delay-ms", "overload guard: its 503 leaves this long after the request (0: at once)",
             0...60_000, \.overloadRefusalDelayMs),
         bool("eureka.node.immediate-cache-propagation", "regenerate cached payloads on every change", \.immediateCachePropagation),
+        bool("eureka.node.change-stream-enabled", "serve GET /eureka/stream (server-sent events) and the long-poll delta (waitVersion)",
+             \.changeStreamEnabled),
+        int("eureka.node.change-stream-max-queued-bytes", "change stream: unsent bytes per stream; past it the stream is closed",
+            1_024...Int.max, \.changeStreamMaxQueuedBytes),
+        int("eureka.node.change-stream-max-subscribers", "change stream: open streams plus held long polls (503 + Retry-After beyond)",
+            1...Int.max, \.changeStreamMaxSubscribers),
         SettingKey("eureka.node.anti-entropy-interval-ms",
                    "anti-entropy (docs/anti-entropy.md): period of the digest round with each peer, jittered by up to 10% (0: off; else >= 5000)",
                    read: { String($0.antiEntropyIntervalMs) }) { config, text throws(ConfigError) in

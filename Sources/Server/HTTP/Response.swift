@@ -13,6 +13,8 @@ struct Response {
     var bodyVersion: BodyVersion?
     /// `WWW-Authenticate` for 401 (issue 18).
     var challenge: StaticString?
+    /// `X-Eureka-Change-Sequence` of a delta while the change stream is on (docs/change-stream.md).
+    var changeSequence: UInt64?
     /// Ends the connection after this response (errors that leave the stream in an unknown state).
     var closeConnection = false
 

@@ -54,6 +54,15 @@ final class TCPStream: LoopHandle {
 
     var pendingBytes: Int { pending.count + inFlight.count + splicedBytes }
 
+    /// Bytes the kernel has not taken yet: those waiting for the next write plus what libuv still holds of the one
+    /// in flight. Unlike `pendingBytes`, a write the kernel took whole stops counting at once, not at its callback
+    /// on the next turn: what a reader that keeps up never accumulates.
+    var unsentBytes: Int {
+        var waiting = pending.count
+        for splice in pendingSplices { waiting += splice.bytes.count }
+        return waiting + Int(uv_stream_get_write_queue_size(asStream(tcp)))
+    }
+
     func startReading() {
         guard !isReading, !isClosing else { return }
         isReading = true

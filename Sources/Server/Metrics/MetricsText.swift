@@ -41,6 +41,7 @@ enum MetricsText {
         metric("eureka_cache_evictions_total", "counter", "Per-application and VIP cache entries evicted as least recently read.",
                cache.evictions)
         if let lag = status.loopLag { appendLoopLag(lag, to: &lines) }
+        if let stream = status.changeStream { appendChangeStream(stream, metric) }
         appendReplicas(status.replicas, to: &lines)
         appendAntiEntropy(status.replicas, to: &lines)
         if let requests = status.requests { appendRequests(requests, to: &lines) }

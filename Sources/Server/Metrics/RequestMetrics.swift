@@ -94,7 +94,7 @@ extension RequestMetrics.EndpointClass {
         guard let endpoint else { self = .unrouted; return }
         switch endpoint {
         case .apps: self = .apps
-        case .delta: self = .delta
+        case .delta, .stream: self = .delta  // the change stream delivers what the delta does
         case .app: self = method == .post ? .register : .app
         case .instance: self = method == .put ? .renew : method == .delete ? .cancel : .instance
         case .instanceById: self = .instance

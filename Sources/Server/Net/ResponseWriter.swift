@@ -10,6 +10,7 @@ enum ResponseWriter {
     static func write(_ response: Response, headOnly: Bool, close: Bool, keepAliveHTTP10: Bool, into out: inout ByteBuffer) -> SharedBytes? {
         // The heartbeat's answer (and every other bare keep-alive 200/404) in one append: same bytes as below.
         if response.contentType == nil, !response.contentEncodingGzip, response.allow == nil, response.retryAfterSeconds == nil, !close, !keepAliveHTTP10,
+           response.changeSequence == nil,
            case .empty = response.body {
             switch response.status {
             case 200:
@@ -32,6 +33,11 @@ enum ResponseWriter {
         if let seconds = response.retryAfterSeconds {
             out.append("Retry-After: ")
             out.append(decimal: seconds)
+            out.append("\r\n")
+        }
+        if let sequence = response.changeSequence {
+            out.append("X-Eureka-Change-Sequence: ")
+            out.append(String(sequence))
             out.append("\r\n")
         }
         if let challenge = response.challenge {

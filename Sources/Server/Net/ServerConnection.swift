@@ -8,6 +8,7 @@ final class ServerConnection: TCPStreamDelegate {
     ///     reading --(.later reply)--> awaitingReply --(reply sent)--> reading
     ///     reading --(output over the bound)--> writing --(drained)--> reading
     ///     reading / awaitingReply / writing --(a closing response)--> lingering --(linger over / FIN out)--> closed
+    ///     reading --(.channel reply)--> channel --(either side closes)--> closed
     ///     any --(close callback)--> closed
     enum State {
         /// Decoding requests as they arrive.
@@ -19,6 +20,9 @@ final class ServerConnection: TCPStreamDelegate {
         case writing
         /// The last response said `Connection: close`: FIN follows it, input is read and dropped.
         case lingering(since: UInt64)
+        /// Handed to an owner as an OpenChannel (the change stream): it writes until either side closes; input is
+        /// read only to notice the client leaving, and dropped.
+        case channel
         case closed
     }
 
@@ -49,6 +53,9 @@ final class ServerConnection: TCPStreamDelegate {
     @exclusivity(unchecked) private var requestStartedAt: UInt64 = 0
     /// Bytes of large shared bodies queued since the last drain, counted in the context's backlog.
     @exclusivity(unchecked) private var bulkOwed = 0
+    /// The channel owner's callbacks (state `.channel` only): see OpenChannel.
+    var onClose: (() -> Void)?
+    var onDrain: (() -> Void)?
 
     init(stream: TCPStream, context: ConnectionContext) {
         self.stream = stream
@@ -70,8 +77,14 @@ final class ServerConnection: TCPStreamDelegate {
     private var isServing: Bool {
         switch state {
         case .reading, .writing: return true
-        case .awaitingReply, .lingering, .closed: return false
+        case .awaitingReply, .lingering, .channel, .closed: return false
         }
+    }
+
+    /// Waiting for a held reply (long poll): the socket stays read so that a client leaving is noticed.
+    private var isAwaitingHeldReply: Bool {
+        if case .awaitingReply(let exchange) = state { return exchange.reply.isHeld }
+        return false
     }
 
     // MARK: reading
@@ -80,12 +93,13 @@ final class ServerConnection: TCPStreamDelegate {
         lastActivity = stream.loop.nowMillis
         context.metrics.bytesIn += bytes.count
         switch state {
-        case .lingering, .closed:
-            return  // input after a closing response is dropped
-        case .awaitingReply:
-            // Reading stopped when the reply became pending; a read already under way can still land here.
+        case .lingering, .channel, .closed:
+            return  // input after a closing response, or beside a channel, is dropped
+        case .awaitingReply(let exchange):
+            // Reading stopped when the reply became pending; a read already under way can still land here. A held
+            // reply keeps reading to notice the client leaving: what comes meanwhile waits, up to one request head.
             spill.append(bytes)
-            stream.stopReading()
+            if !exchange.reply.isHeld || spill.count > context.settings.maxHeaderBytes { stream.stopReading() }
             return
         case .reading, .writing:
             break
@@ -97,6 +111,7 @@ final class ServerConnection: TCPStreamDelegate {
         stream.flush()
         applyBackpressure()
         if isServing, spill.isEmpty { decoder.recycleBuffers() }  // idle until the next request: hold none
+        if case .channel = state { decoder.releaseBuffers() }     // no request follows on a channel
     }
 
     /// Decodes and answers requests until the input is used up, a reply is pending, or the connection ends.
@@ -137,7 +152,7 @@ final class ServerConnection: TCPStreamDelegate {
     private func keepUnconsumed(_ bytes: UnsafeRawBufferPointer, from consumed: Int) {
         guard isAwaitingReply else { return }
         if consumed < bytes.count { spill.append(UnsafeRawBufferPointer(rebasing: bytes[consumed...])) }
-        stream.stopReading()
+        if !isAwaitingHeldReply || spill.count > context.settings.maxHeaderBytes { stream.stopReading() }
     }
 
     private func handleRequest() {
@@ -158,6 +173,11 @@ final class ServerConnection: TCPStreamDelegate {
         case .later(let reply):
             state = .awaitingReply(Exchange(reply: reply, headOnly: headOnly, keepAlive: keepAlive, http10: http10))
             reply.onComplete { [weak self] response in self?.lateReply(response) }
+        case .channel(let adopt):
+            state = .channel
+            spill.release()
+            if !peerEnded { stream.startReading() }
+            adopt(self)
         }
     }
 
@@ -207,6 +227,8 @@ final class ServerConnection: TCPStreamDelegate {
 
     func streamDidEnd(_ stream: TCPStream) {
         peerEnded = true
+        if case .channel = state { return stream.close() }  // the client left its stream
+        if isAwaitingHeldReply { return stream.close() }     // nobody is left to answer (the close cancels the hold)
         if isServing, decoder.isMidRequest {
             stream.close()  // a request cut off mid-way has nobody to answer
             return
@@ -216,6 +238,10 @@ final class ServerConnection: TCPStreamDelegate {
 
     func streamDidDrain(_ stream: TCPStream) {
         releaseBulk()
+        if case .channel = state {
+            onDrain?()
+            return
+        }
         if case .writing = state {
             state = .reading
             if !peerEnded { stream.startReading() }
@@ -226,7 +252,17 @@ final class ServerConnection: TCPStreamDelegate {
 
     func streamDidClose(_ stream: TCPStream) {
         releaseBulk()
+        let previous = state
         state = .closed
+        switch previous {
+        case .awaitingReply(let exchange): exchange.reply.cancel()  // a holder (long poll) lets go of it
+        case .channel:
+            let closed = onClose
+            onClose = nil
+            onDrain = nil
+            closed?()
+        default: break
+        }
         context.connectionDidClose(self)
     }
 
@@ -259,6 +295,13 @@ final class ServerConnection: TCPStreamDelegate {
         switch state {
         case .closed, .awaitingReply:
             return
+        case .channel:
+            // Quiet between events by design: no idle timeout. A client that stopped reading is cut by its channel's
+            // queue bound, or by the write timeout once its output stops moving.
+            if stream.writeStalledMillis(now: now) >= context.settings.writeTimeoutMs {
+                context.metrics.writeTimeouts += 1
+                stream.close()
+            }
         case .lingering(let since):
             // A closing answer still being written (a registry for a `Connection: close` client) is bound by the
             // write timeout, not cut by the linger, which is for the input that follows it.
@@ -293,8 +336,45 @@ final class ServerConnection: TCPStreamDelegate {
         }
     }
 
+    /// The channel's owner is done with it: what is queued leaves, then FIN, and the connection lingers as after a
+    /// closing response (input dropped, closed when the client closes or the linger ends).
+    func finishChannel() {
+        guard case .channel = state else { return }
+        onClose = nil
+        onDrain = nil
+        state = .lingering(since: stream.loop.nowMillis)
+        stream.shutdownWhenDrained()
+    }
+
     /// Graceful stop: idle connections close now, busy ones after their current answer.
     func beginStop() {
+        if case .channel = state { return stream.close() }
         if isServing, isIdle { stream.close() }
     }
+}
+
+/// A connection in state `.channel` written by its owner (see OpenChannel). In this file: it reaches the private context.
+extension ServerConnection: OpenChannel {
+    var queuedBytes: Int { stream.unsentBytes }
+
+    func send(_ fill: (inout ByteBuffer) -> Void) {
+        var written = 0
+        stream.queue { out in
+            let before = out.count
+            fill(&out)
+            written = out.count - before
+        }
+        context.metrics.bytesOut += written
+        stream.flush()
+    }
+
+    func send(shared: SharedBytes) {
+        stream.queue(reference: shared.raw, owner: shared)
+        context.metrics.bytesOut += shared.count
+        stream.flush()
+    }
+
+    func close() { stream.close() }
+
+    func finish() { finishChannel() }
 }

@@ -28,6 +28,8 @@ public final class EurekaNode {
     private let overloadGuard: OverloadGuard?
     private var signals: SignalWatcher?
     private var isStopping = false
+    /// The change stream and the long-poll delta (docs/change-stream.md); nil while off.
+    let changeStream: StreamHub?
     /// Called after every registry change, after the cache and replication heard of it (the C API's events).
     private let changeListener = ChangeListener()
     let nodeLog: NodeLog
@@ -103,6 +105,10 @@ public final class EurekaNode {
                                     backlogBytes: { [unowned http] in http.bulkBacklogBytes })
                 : nil
             opened.overloadGuard = overloadGuard
+            changeStream = config.changeStreamEnabled
+                ? try StreamHub(loop: loop, registry: registry, runner: PoolRunner(loop: loop), settings: Self.streamSettings(config))
+                : nil
+            opened.changeStream = changeStream
             snapshots = try Self.snapshotScheduler(config, loop: loop, node: identity.instanceId(port: http.port),
                                                    registry: registry, time: time)
         } catch {
@@ -110,13 +116,15 @@ public final class EurekaNode {
             throw error
         }
         // Every change invalidates cached documents (6.4) and, unless it came from a peer, goes to every peer (4.12).
-        registry.onEvent = { [cache, replicator = cluster.replicator, changeListener, nodeLog, snapshots] event in
+        registry.onEvent = { [cache, replicator = cluster.replicator, changeListener, nodeLog, snapshots, changeStream] event in
             cache.invalidate(after: event)
             replicator?.handle(event)
             nodeLog.event(event)
             snapshots?.heard(event)
+            changeStream?.heard(event)  // after the cache: a long poll answered now must see the change
             changeListener.action?(event)
         }
+        api.changeStream = changeStream
         registry.onRejection = { [unowned nodeLog] rejection, record, isReplication in
             nodeLog.registrationRefused(rejection, record, isReplication: isReplication)
         }
@@ -180,7 +188,7 @@ public final class EurekaNode {
                                                 overloadRefused: overloadGuard?.refused ?? 0, bulkBacklogBytes: http.bulkBacklogBytes,
                                                 supersededPinnedBytes: http.pins.supersededBytes,
                                                 supersededHoldersClosed: http.pins.disconnected),
-                   process: .read(), loopLag: lagProbe.reading)
+                   process: .read(), loopLag: lagProbe.reading, changeStream: changeStream?.metrics)
     }
 
     static func registrySettings(_ config: ServerConfig, ownId: String) -> RegistrySettings {
@@ -237,6 +245,13 @@ public final class EurekaNode {
         OverloadGuard.Settings(enabled: config.overloadGuardEnabled, maxLoopLagMs: config.overloadMaxLoopLagMs,
                                maxBulkBacklogBytes: config.overloadMaxBulkBacklogBytes,
                                retryAfterSeconds: config.overloadRetryAfterSeconds, refusalDelayMs: config.overloadRefusalDelayMs)
+    }
+
+    static func streamSettings(_ config: ServerConfig) -> StreamHub.Settings {
+        var settings = StreamHub.Settings()
+        settings.maxQueuedBytes = config.changeStreamMaxQueuedBytes
+        settings.maxSubscribers = config.changeStreamMaxSubscribers
+        return settings
     }
 
     static func cacheSettings(_ config: ServerConfig) -> ResponseCache.Settings {
@@ -301,6 +316,7 @@ public final class EurekaNode {
         }
         overloadGuard?.close()
         cluster.close()
+        changeStream?.stop()  // streams end and held polls are answered before the connections are asked to stop
         http.stop { [unowned self, loop] in
             // No connection is left, so nothing changes the registry any more: the final snapshot sees it all.
             let finish = { [unowned self] in
@@ -364,8 +380,10 @@ private struct OpenedParts {
     var lagProbe: LoopLagProbe?
     var overloadGuard: OverloadGuard?
     var loopProfile: LoopProfile?
+    var changeStream: StreamHub?
 
     func close() {
+        changeStream?.stop()
         loopProfile?.close()
         overloadGuard?.close()
         lagProbe?.close()

@@ -55,6 +55,8 @@ final class InstanceRegistry {
         preservation = SelfPreservation(settings: settings)
         eviction = Eviction(settings: settings)
         tombstones = Tombstones(retentionMs: settings.tombstoneRetentionMs, capacity: settings.tombstoneCapacity)
+        // The change sequence starts at the start time (docs/change-stream.md): never below a previous run's.
+        recentChanges.firstSequence = UInt64(max(1, time.nowMillis()))
     }
 
     // MARK: register (4.4)

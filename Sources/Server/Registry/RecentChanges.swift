@@ -5,6 +5,9 @@
 /// A delta shows only the latest entry of each instance, so an entry superseded by a newer one for the same
 /// instance lets go of its lease at once: an instance re-registering every second no longer pins 180 leases
 /// (Netflix keeps them all; the deltas it serves are the same).
+///
+/// Each entry has a change sequence (docs/change-stream.md): `firstSequence` + its absolute position. The node
+/// starts it at its start time in ms, so a sequence from before a restart is older than every later one.
 struct RecentChanges {
     struct Entry {
         let appendedAt: Int64
@@ -30,8 +33,42 @@ struct RecentChanges {
     /// cost ~105 bytes per instance at 100,000; issue 19).
     private(set) var newestCancelled: [InstanceKey: Int] = [:]
 
+    /// The sequence of the first entry ever appended; the node sets it once, before any entry.
+    var firstSequence: UInt64 = 0
+
     /// Entries still holding a lease (each changed instance once).
     private(set) var count = 0
+
+    /// The sequence of the newest entry; `firstSequence - 1` while none was appended.
+    var latestSequence: UInt64 { firstSequence &+ UInt64(endPosition) &- 1 }
+
+    /// The sequence of the newest entry of an instance, while the list still holds it: found through the lease the
+    /// registry holds for it (`current`), or for a cancelled instance through the table of cancelled ones.
+    func sequence(app: String, id: String, current lease: Lease?) -> UInt64? {
+        if let lease, lease.changePosition >= 0 { return firstSequence &+ UInt64(lease.changePosition) }
+        return newestCancelled[InstanceKey(app: app, id: id)].map { firstSequence &+ UInt64($0) }
+    }
+
+    /// The entries after `sequence`, oldest first, as (sequence, lease), when every entry after it is still in the
+    /// list; nil when some were pruned (too far behind) or `sequence` is newer than any entry (another node's, or
+    /// from the future). Superseded entries are left out: their instance's newer entry follows them (as a delta
+    /// shows each instance once), so a client applying these ends in the same state.
+    func entries(after sequence: UInt64) -> [(sequence: UInt64, lease: Lease)]? {
+        let oldestRetained = firstSequence &+ UInt64(dropped + head)
+        guard sequence &+ 1 >= oldestRetained, sequence <= latestSequence, sequence &+ 1 >= firstSequence else { return nil }
+        let start = Int(sequence &+ 1 &- firstSequence) - dropped
+        guard start < entries.count else { return [] }
+        return entries[start...].enumerated().compactMap { offset, entry in
+            entry.lease.map { (firstSequence &+ UInt64(dropped + start + offset), $0) }
+        }
+    }
+
+    /// How many entries follow `sequence` (superseded ones included), or nil as for `entries(after:)`.
+    func countAfter(_ sequence: UInt64) -> Int? {
+        let oldestRetained = firstSequence &+ UInt64(dropped + head)
+        guard sequence &+ 1 >= oldestRetained, sequence <= latestSequence, sequence &+ 1 >= firstSequence else { return nil }
+        return Int(latestSequence &- sequence)
+    }
 
     /// `replacing`: the lease this one replaces in the registry (a re-registration), whose entry it supersedes.
     mutating func append(_ lease: Lease, now: Int64, replacing previous: Lease? = nil) {

@@ -1,0 +1,234 @@
+/// The change stream and the long-poll delta of one node (docs/change-stream.md): the open streams, indexed by
+/// what their filters name so a change visits only the streams it concerns; the held delta requests; one
+/// keep-alive timer for every stream. Each change is encoded once and the same bytes go, by reference, to every
+/// stream that passes it. Owned by the node; loop thread only.
+final class StreamHub {
+    struct Settings: Sendable {
+        var maxQueuedBytes = 1 << 20
+        var maxSubscribers = 10_000
+        var keepAliveMs: UInt64 = 15_000
+        /// Resuming replays at most this many entries; further behind, a snapshot is cheaper than the replay,
+        /// which is encoded on the loop (about 5 us an entry).
+        var maxReplayEntries = 1_000
+        var snapshotSliceRecords = ResponseCache.Settings.defaultSnapshotSliceRecords
+    }
+
+    struct Metrics: Sendable {
+        var subscribers = 0
+        var heldPolls = 0
+        var eventsSent = 0
+        /// Streams closed because their queue would have passed the bound.
+        var subscribersDropped = 0
+        var snapshotsSent = 0
+    }
+
+    let settings: Settings
+    private unowned let registry: InstanceRegistry
+    private let runner: OffLoopRunner
+    private let keepAliveTimer: LoopTimer
+    private let snapshots: StreamSnapshots
+    let polls: HeldPolls
+    private var subscribers: [ObjectIdentifier: StreamSubscriber] = [:]
+    /// Streams without a filter, and streams by each application and VIP their filter names.
+    private var unfiltered: [ObjectIdentifier: StreamSubscriber] = [:]
+    private var byApp: [String: [ObjectIdentifier: StreamSubscriber]] = [:]
+    private var byVip: [String: [ObjectIdentifier: StreamSubscriber]] = [:]
+    private static let keepAliveBytes = SharedBytes(StreamFraming.keepAlive)
+    private var eventsSent = 0
+    private var subscribersDropped = 0
+    private var snapshotsSent = 0
+    private var stopped = false
+
+    init(loop: EventLoop, registry: InstanceRegistry, runner: OffLoopRunner, settings: Settings) throws(UVError) {
+        self.settings = settings
+        self.registry = registry
+        self.runner = runner
+        snapshots = StreamSnapshots(registry: registry, runner: runner, sliceRecords: settings.snapshotSliceRecords)
+        keepAliveTimer = try LoopTimer(loop: loop)
+        do throws(UVError) { polls = try HeldPolls(loop: loop) } catch {
+            keepAliveTimer.close()
+            throw error
+        }
+        snapshots.onCopied = { [unowned self] sequence, waiting in copied(at: sequence, waiting) }
+        snapshots.onEncoded = { [unowned self] sequence, document, waiting in sendSnapshot(document, at: sequence, to: waiting) }
+        keepAliveTimer.start(afterMs: settings.keepAliveMs, repeatMs: settings.keepAliveMs) { [unowned self] in keepAlive() }
+    }
+
+    var metrics: Metrics {
+        Metrics(subscribers: subscribers.count, heldPolls: polls.count, eventsSent: eventsSent,
+                subscribersDropped: subscribersDropped, snapshotsSent: snapshotsSent)
+    }
+
+    /// Streams and held requests share one limit.
+    var hasRoom: Bool { !stopped && subscribers.count + polls.count < settings.maxSubscribers }
+
+    // MARK: opening
+
+    /// Takes over `channel`: the response head, then the entries after `resumeFrom` when the recently-changed list
+    /// still holds them all (and they are few enough), else a snapshot.
+    func open(_ channel: OpenChannel, filter: StreamFilter, resumeFrom: UInt64?) {
+        guard !stopped else { return channel.close() }
+        let subscriber = StreamSubscriber(channel: channel, filter: filter, phase: .awaitingCopy)
+        channel.send { $0.append(StreamFraming.head) }
+        add(subscriber)
+        // Weak: a dropped stream is gone from the hub before its close callback comes.
+        channel.onClose = { [weak self, weak subscriber] in if let subscriber { self?.remove(subscriber) } }
+        channel.onDrain = { [weak self, weak subscriber] in
+            guard let subscriber else { return }
+            subscriber.allowance = 0
+            self?.releaseDocument(of: subscriber)
+        }
+        if let resumeFrom, let count = registry.changeCount(after: resumeFrom), count <= settings.maxReplayEntries,
+           let changes = registry.changes(after: resumeFrom) {
+            subscriber.phase = .live
+            subscriber.lastQueued = registry.latestChangeSequence
+            for change in changes where filter.passes(change.record) {
+                let bytes = StreamFraming.event("change", id: change.sequence, data: InstanceCodec.encode(change.record, format: .json))
+                subscriber.allowance += bytes.count
+                channel.send { $0.append(bytes) }
+                eventsSent += 1
+            }
+            subscriber.sentSinceTick = true
+        } else {
+            snapshots.request(for: subscriber)
+        }
+    }
+
+    private func add(_ subscriber: StreamSubscriber) {
+        subscribers[subscriber.id] = subscriber
+        if subscriber.filter.passesEverything { unfiltered[subscriber.id] = subscriber }
+        for app in subscriber.filter.apps { byApp[app, default: [:]][subscriber.id] = subscriber }
+        for vip in subscriber.filter.vips { byVip[vip, default: [:]][subscriber.id] = subscriber }
+    }
+
+    private func remove(_ subscriber: StreamSubscriber) {
+        guard subscribers.removeValue(forKey: subscriber.id) != nil else { return }
+        releaseDocument(of: subscriber)
+        unfiltered[subscriber.id] = nil
+        for app in subscriber.filter.apps { Self.drop(subscriber, from: &byApp, app) }
+        for vip in subscriber.filter.vips { Self.drop(subscriber, from: &byVip, vip) }
+    }
+
+    private static func drop(_ subscriber: StreamSubscriber, from index: inout [String: [ObjectIdentifier: StreamSubscriber]], _ name: String) {
+        index[name]?[subscriber.id] = nil
+        if index[name]?.isEmpty == true { index[name] = nil }
+    }
+
+    // MARK: snapshots
+
+    private func copied(at sequence: UInt64, _ waiting: [StreamSubscriber]) {
+        for subscriber in waiting where subscribers[subscriber.id] != nil {
+            subscriber.phase = .encoding(sequence: sequence, backlog: [], backlogBytes: 0)
+            subscriber.lastQueued = sequence
+        }
+    }
+
+    private func sendSnapshot(_ document: SharedBytes, at sequence: UInt64, to waiting: [StreamSubscriber]) {
+        let framing = StreamFraming.eventAround("snapshot", id: sequence, dataLength: document.count)
+        for subscriber in waiting where subscribers[subscriber.id] != nil {
+            guard case .encoding(_, let backlog, let backlogBytes) = subscriber.phase else { continue }
+            subscriber.phase = .live
+            subscriber.allowance = framing.before.count + document.count + framing.after.count + backlogBytes
+            subscriber.channel.send { $0.append(framing.before) }
+            subscriber.channel.send(shared: document)
+            if document.count >= ResponseCache.offLoopReleaseBytes { subscriber.sentDocument = document }
+            subscriber.channel.send { $0.append(framing.after) }
+            for event in backlog { subscriber.channel.send(shared: event) }
+            subscriber.sentSinceTick = true
+            snapshotsSent += 1
+            eventsSent += 1 + backlog.count
+        }
+    }
+
+    /// The snapshot document left (or never will): this reference goes on the pool, so if it is the last one,
+    /// the unmapping happens there (as the response cache releases large payloads).
+    private func releaseDocument(of subscriber: StreamSubscriber) {
+        guard let document = subscriber.sentDocument else { return }
+        subscriber.sentDocument = nil
+        let handOff = HandOff(document)
+        runner.run({ _ = handOff.take() }, then: { _ in })
+    }
+
+    // MARK: changes
+
+    /// Every registry event, after the cache heard it: each change (an event that appended a recently-changed
+    /// entry) goes to the streams it concerns, and held delta requests are answered.
+    func heard(_ event: RegistryEvent) {
+        guard event.invalidates, !stopped, let record = event.record else { return }
+        if !subscribers.isEmpty, let sequence = registry.changeSequence(app: record.app, id: record.effectiveId) {
+            // The VIPs of the record and of the one it replaced: a stream of a VIP the instance just left hears it.
+            publish(record, vips: event.vipNames + event.secureVipNames, sequence: sequence)
+        }
+        polls.answerAll()
+    }
+
+    private func publish(_ record: InstanceInfo, vips: [Substring], sequence: UInt64) {
+        var bytes: SharedBytes?
+        let deliver = { [unowned self] (subscriber: StreamSubscriber) in
+            let event = bytes ?? SharedBytes(StreamFraming.event("change", id: sequence, data: InstanceCodec.encode(record, format: .json)))
+            bytes = event
+            queue(event, sequence: sequence, to: subscriber)
+        }
+        for subscriber in unfiltered.values { deliver(subscriber) }
+        if let named = byApp[record.app] { for subscriber in named.values { deliver(subscriber) } }
+        guard !byVip.isEmpty else { return }
+        for name in vips {
+            if let named = byVip[String(name)] { for subscriber in named.values { deliver(subscriber) } }
+        }
+    }
+
+    /// Queues one change for one stream, once and in order; a stream whose queue would pass its bound is closed
+    /// (its client reconnects and resumes, or gets a snapshot).
+    private func queue(_ event: SharedBytes, sequence: UInt64, to subscriber: StreamSubscriber) {
+        guard sequence > subscriber.lastQueued else { return }
+        switch subscriber.phase {
+        case .awaitingCopy:
+            return  // the snapshot will include it
+        case .encoding(let at, var backlog, let backlogBytes):
+            subscriber.lastQueued = sequence
+            guard backlogBytes + event.count <= settings.maxQueuedBytes else { return drop(subscriber) }
+            backlog.append(event)
+            subscriber.phase = .encoding(sequence: at, backlog: backlog, backlogBytes: backlogBytes + event.count)
+        case .live:
+            subscriber.lastQueued = sequence
+            guard subscriber.channel.queuedBytes + event.count <= settings.maxQueuedBytes + subscriber.allowance else {
+                return drop(subscriber)
+            }
+            subscriber.channel.send(shared: event)
+            subscriber.sentSinceTick = true
+            eventsSent += 1
+        }
+    }
+
+    private func drop(_ subscriber: StreamSubscriber) {
+        subscribersDropped += 1
+        remove(subscriber)
+        subscriber.channel.close()
+    }
+
+    // MARK: keep-alive and stop
+
+    /// A comment to every stream that sent nothing since the last tick, so proxies keep the connection.
+    private func keepAlive() {
+        for subscriber in subscribers.values {
+            if !subscriber.sentSinceTick, subscriber.channel.queuedBytes == 0 {
+                subscriber.channel.send(shared: Self.keepAliveBytes)
+            }
+            subscriber.sentSinceTick = false
+        }
+    }
+
+    /// Node stop: streams end with the last chunk and close, held requests are answered, timers close.
+    func stop() {
+        guard !stopped else { return }
+        stopped = true
+        snapshots.stop()
+        keepAliveTimer.close()
+        polls.stop()
+        for subscriber in Array(subscribers.values) {
+            remove(subscriber)
+            subscriber.channel.send { $0.append(StreamFraming.end) }
+            subscriber.channel.finish()
+        }
+    }
+}

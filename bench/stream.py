@@ -1,0 +1,332 @@
+#!/usr/bin/env python3
+"""Change stream at scale (docs/change-stream.md): STREAMS server-sent-event subscribers on one node, a writer
+changing statuses, and the time from each write to its event on the wire, plus the server's memory per subscriber.
+
+Three processes: the server; a load process holding STREAMS - SAMPLE streams that read and discard; this process,
+which holds SAMPLE streams that parse every event and runs the writer. Measuring on a few streams in a process of
+their own keeps the load generator's own lag (Python reading 10,000 sockets) out of the figure.
+
+For each of CHANGES writes (a status override flipped between OUT_OF_SERVICE and UP, one every 1/RATE s on a
+keep-alive connection), latency = time the k-th change event arrived on a sample stream - time just before the
+k-th PUT was sent (one clock: both in this process). Prints p50/p99/max over every (sample stream, change) pair,
+the server's RSS before and after the streams opened (per subscriber), and a Markdown section for bench/RESULTS.md
+on stdout; progress on stderr.
+
+Standard library only:  python3 bench/stream.py --bin .build/release/eureka-server [--streams 10000]
+Bounded: STREAMS connections, CHANGES writes, every wait has a deadline (--deadline, 600 s). Every process it starts
+is stopped by its PID (SIGTERM, SIGKILL after 10 s), also on failure. Only 127.0.0.1 is addressed. The soft
+descriptor limit is raised to 20,000 for the load process and the server (each holds one side of every stream).
+"""
+import argparse
+import asyncio
+import http.client
+import json
+import os
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+HOST = "127.0.0.1"
+FD_LIMIT = 20000
+
+
+def log(msg):
+    print(f"{time.strftime('%H:%M:%S')} {msg}", file=sys.stderr, flush=True)
+
+
+def raise_fd_limit():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = FD_LIMIT if hard == resource.RLIM_INFINITY else min(FD_LIMIT, hard)
+    if soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def cpu_seconds(pid, kernel_only=False):
+    """utime + stime (or stime alone) of a process, from /proc."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    ticks = int(fields[12]) if kernel_only else int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def stop_pid(proc):
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def metric(port, name):
+    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    conn.request("GET", "/metrics")
+    text = conn.getresponse().read().decode()
+    conn.close()
+    for line in text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    return None
+
+
+def register(port, instances):
+    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    for i in range(instances):
+        body = json.dumps({"instance": {
+            "instanceId": f"s{i}", "hostName": f"h{i}", "app": "STREAMBENCH", "ipAddr": "10.0.0.1", "status": "UP",
+            "vipAddress": "streambench", "dataCenterInfo": {
+                "@class": "com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo", "name": "MyOwn"}}})
+        conn.request("POST", "/eureka/apps/STREAMBENCH", body, {"Content-Type": "application/json"})
+        resp = conn.getresponse()
+        resp.read()
+        if resp.status != 204:
+            raise RuntimeError(f"register answered {resp.status}")
+    conn.close()
+
+
+REQUEST = b"GET /eureka/stream HTTP/1.1\r\nHost: x\r\n\r\n"
+
+
+class Discard(asyncio.Protocol):
+    """A load stream: counts bytes, keeps none."""
+
+    def __init__(self, state):
+        self.state = state
+        self.headed = False
+
+    def connection_made(self, transport):
+        transport.write(REQUEST)
+
+    def data_received(self, data):
+        self.state["bytes"] += len(data)
+        if not self.headed:
+            self.headed = True
+            self.state["headed"] += 1
+
+    def connection_lost(self, exc):
+        self.state["lost"] += 1
+
+
+class Sample(asyncio.Protocol):
+    """A sample stream: de-chunks and splits events, stamps each change event's arrival."""
+
+    def __init__(self, arrivals):
+        self.buffer = b""
+        self.body = b""
+        self.arrivals = arrivals
+        self.headed = False
+        self.snapshot = False
+
+    def connection_made(self, transport):
+        transport.write(REQUEST)
+
+    def data_received(self, data):
+        now = time.monotonic()
+        self.buffer += data
+        if not self.headed:
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            self.headed = True
+            self.buffer = self.buffer[end + 4:]
+        while True:
+            line_end = self.buffer.find(b"\r\n")
+            if line_end < 0:
+                break
+            size = int(self.buffer[:line_end], 16)
+            if len(self.buffer) < line_end + 2 + size + 2:
+                break
+            self.body += self.buffer[line_end + 2:line_end + 2 + size]
+            self.buffer = self.buffer[line_end + 4 + size:]
+        while True:
+            end = self.body.find(b"\n\n")
+            if end < 0:
+                break
+            block, self.body = self.body[:end], self.body[end + 2:]
+            if block.startswith(b"event: change"):
+                self.arrivals.append(now)
+            elif block.startswith(b"event: snapshot"):
+                self.snapshot = True
+
+
+async def open_streams(port, count, factory, deadline):
+    loop = asyncio.get_running_loop()
+    gate = asyncio.Semaphore(200)  # connections being set up at once: the listen backlog is not flooded
+
+    async def one():
+        async with gate:
+            for _ in range(20):
+                try:
+                    return (await loop.create_connection(factory, HOST, port))[1]
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise
+                    await asyncio.sleep(0.05)
+            raise RuntimeError("could not connect")
+    return await asyncio.gather(*(one() for _ in range(count)))
+
+
+def load_role(args):
+    """The load process: opens its streams, says READY, holds them until stdin closes, then prints its counts."""
+    raise_fd_limit()
+    state = {"bytes": 0, "headed": 0, "lost": 0}
+    deadline = time.monotonic() + args.deadline
+
+    async def main():
+        await open_streams(args.port, args.count, lambda: Discard(state), deadline)
+        while state["headed"] < args.count and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        print(f"READY {state['headed']}", flush=True)
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, sys.stdin.read)  # until the parent closes our stdin
+        print(json.dumps(state), flush=True)
+    asyncio.run(main())
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", default=".build/release/eureka-server")
+    parser.add_argument("--streams", type=int, default=10000)
+    parser.add_argument("--sample", type=int, default=100)
+    parser.add_argument("--changes", type=int, default=100)
+    parser.add_argument("--rate", type=float, default=5.0, help="writes per second")
+    parser.add_argument("--instances", type=int, default=20)
+    parser.add_argument("--deadline", type=float, default=600)
+    parser.add_argument("--role", default="main")
+    parser.add_argument("--port", type=int)
+    parser.add_argument("--count", type=int)
+    args = parser.parse_args()
+    if args.role == "load":
+        return load_role(args)
+
+    raise_fd_limit()
+    deadline = time.monotonic() + args.deadline
+    port = free_port()
+    server = load = None
+    try:
+        server = subprocess.Popen([args.bin, f"--server.address={HOST}", f"--server.port={port}",
+                                   "--eureka.node.change-stream-enabled=true",
+                                   f"--eureka.node.change-stream-max-subscribers={args.streams + 100}",
+                                   "--logging.level.root=warn"],
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, preexec_fn=raise_fd_limit)
+        while True:
+            try:
+                socket.create_connection((HOST, port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("server did not start")
+                time.sleep(0.05)
+        register(port, args.instances)
+        rss_before = rss_kib(server.pid)
+        loads = args.streams - args.sample
+        log(f"server pid {server.pid} port {port}, RSS {rss_before} KiB; opening {loads} load streams")
+        load = subprocess.Popen([sys.executable, __file__, "--role", "load", "--port", str(port), "--count", str(loads),
+                                 "--deadline", str(args.deadline)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        ready = load.stdout.readline().strip()
+        log(f"load process: {ready}")
+        sends = []
+        arrivals = [[] for _ in range(args.sample)]
+
+        def writer():
+            conn = http.client.HTTPConnection(HOST, port, timeout=10)
+            for k in range(args.changes):
+                value = "OUT_OF_SERVICE" if k % 2 == 0 else "UP"
+                sends.append(time.monotonic())
+                conn.request("PUT", f"/eureka/apps/STREAMBENCH/s0/status?value={value}")
+                resp = conn.getresponse()
+                resp.read()
+                time.sleep(1 / args.rate)
+            conn.close()
+
+        async def run():
+            protocols = [Sample(arrivals[i]) for i in range(args.sample)]
+            it = iter(protocols)
+            await open_streams(port, args.sample, lambda: next(it), deadline)
+            while not all(p.snapshot for p in protocols) and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(1)  # the load streams' snapshots have left
+            result = {"rss_open": rss_kib(server.pid),
+                      "subscribers": metric(port, "eureka_stream_subscribers")}
+            log(f"all streams open: {result}; writing {args.changes} changes at {args.rate}/s")
+            cpu_before = (cpu_seconds(server.pid), cpu_seconds(load.pid), cpu_seconds(server.pid, kernel_only=True))
+            thread = threading.Thread(target=writer)
+            thread.start()
+            while thread.is_alive() or any(len(a) < len(sends) for a in arrivals):
+                if time.monotonic() > deadline:
+                    break
+                await asyncio.sleep(0.05)
+            thread.join()
+            await asyncio.sleep(0.5)
+            result["server_cpu_s"] = cpu_seconds(server.pid) - cpu_before[0]
+            result["load_cpu_s"] = cpu_seconds(load.pid) - cpu_before[1]
+            result["server_sys_s"] = cpu_seconds(server.pid, kernel_only=True) - cpu_before[2]
+            result["rss_end"] = rss_kib(server.pid)
+            result["dropped"] = metric(port, "eureka_stream_subscribers_dropped_total")
+            result["loop_lag_max_s"] = metric(port, "eureka_loop_lag_max_seconds")
+            result["events_sent"] = metric(port, "eureka_stream_events_sent_total")
+            return result
+
+        result = asyncio.run(run())
+        load.stdin.close()
+        load_state = json.loads(load.stdout.readline() or "{}")
+        latencies = [(a[k] - sends[k]) * 1000 for a in arrivals for k in range(min(len(a), len(sends)))]
+        missing = sum(len(sends) - len(a) for a in arrivals)
+        per_sub = (result["rss_open"] - rss_before) * 1024 / max(1, args.streams)
+        lines = [
+            f"## {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC stream.py: change stream, {args.streams} subscribers",
+            "",
+            f"`python3 bench/stream.py --bin {args.bin} --streams {args.streams} --sample {args.sample} "
+            f"--changes {args.changes} --rate {args.rate} --instances {args.instances}`",
+            "",
+            f"- write -> change event on the wire, {len(latencies)} (sample stream, change) pairs over {args.sample} "
+            f"streams: p50 {percentile(latencies, 50):.1f} ms, p99 {percentile(latencies, 99):.1f} ms, "
+            f"max {max(latencies):.1f} ms; events missing on sample streams: {missing}",
+            f"- server RSS: {rss_before} KiB with the registry, {result['rss_open']} KiB with {int(result['subscribers'] or 0)} "
+            f"streams open after their snapshots ({per_sub:.0f} B per subscriber), {result['rss_end']} KiB at the end",
+            f"- streams dropped: {int(result['dropped'] or 0)}; events queued: {int(result['events_sent'] or 0)}; "
+            f"load streams lost: {load_state.get('lost')}, bytes they read: {load_state.get('bytes')}; "
+            f"loop lag max (whole run, connecting included): {(result['loop_lag_max_s'] or 0) * 1000:.1f} ms",
+            f"- CPU during the writes: server {result['server_cpu_s']:.2f} s, {result['server_sys_s']:.2f} s of it in the kernel "
+            f"({result['server_cpu_s'] * 1000 / max(1, args.changes):.1f} ms per change, "
+            f"{result['server_cpu_s'] * 1e6 / max(1, args.changes * args.streams):.2f} us per event), "
+            f"load process {result['load_cpu_s']:.2f} s; load average at the end {os.getloadavg()[0]:.1f}",
+        ]
+        print("\n".join(lines))
+    finally:
+        if load is not None and load.poll() is None:
+            try:
+                load.stdin.close()
+            except Exception:
+                pass
+            stop_pid(load)
+        stop_pid(server)
+
+
+if __name__ == "__main__":
+    main()

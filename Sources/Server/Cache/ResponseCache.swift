@@ -97,11 +97,7 @@ final class ResponseCache {
             if settings.useReadOnlyLevel { readOnly[key] = value }
             return .ready(value)
         }
-        metrics.misses += 1
-        let build = building[key] ?? start([key], isRefresh: false)
-        if let value = build.results?[key] { return .ready(value) }
-        metrics.waits += 1
-        return .pending(build)
+        return generate(key)
     }
 
     /// The value as of the registry now, skipping the read-only level (the long-poll delta must include the change
@@ -111,6 +107,11 @@ final class ResponseCache {
             metrics.hits += 1
             return .ready(value)
         }
+        return generate(key)
+    }
+
+    /// A miss: joins the generation in flight for `key` or starts one.
+    private func generate(_ key: CacheKey) -> Lookup {
         metrics.misses += 1
         let build = building[key] ?? start([key], isRefresh: false)
         if let value = build.results?[key] { return .ready(value) }

@@ -88,22 +88,13 @@ final class RawClient {
         }
     }
 
-    private func find(_ pattern: [UInt8]) -> Int? {
-        guard buffer.count >= pattern.count else { return nil }
-        for i in 0...(buffer.count - pattern.count) where buffer[i] == pattern[0] && Array(buffer[i..<(i + pattern.count)]) == pattern {
-            return i
-        }
-        return nil
-    }
+    private func find(_ pattern: [UInt8]) -> Int? { SocketReading.find(pattern, in: buffer) }
 
     private func fill(until done: () -> Int?) throws -> Int {
-        var scratch = [UInt8](repeating: 0, count: 65536)
-        while true {
-            if let result = done() { return result }
-            let n = scratch.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n == 0 { throw ClientError.closed }
-            if n < 0 { throw errno == EAGAIN ? ClientError.timeout : ClientError.closed }
-            buffer.append(contentsOf: scratch[..<n])
+        do {
+            return try SocketReading.fill(fd, until: done) { self.buffer.append(contentsOf: $0) }
+        } catch {
+            throw error == .timeout ? ClientError.timeout : ClientError.closed
         }
     }
 }

@@ -117,22 +117,13 @@ final class SSEClient {
         buffer.removeFirst(size + 2)
     }
 
-    private func find(_ pattern: [UInt8], in bytes: [UInt8]) -> Int? {
-        guard bytes.count >= pattern.count else { return nil }
-        for i in 0...(bytes.count - pattern.count) where bytes[i] == pattern[0] && Array(bytes[i..<(i + pattern.count)]) == pattern {
-            return i
-        }
-        return nil
-    }
+    private func find(_ pattern: [UInt8], in bytes: [UInt8]) -> Int? { SocketReading.find(pattern, in: bytes) }
 
     private func fill(until done: () -> Int?) throws -> Int {
-        var scratch = [UInt8](repeating: 0, count: 65536)
-        while true {
-            if let result = done() { return result }
-            let n = scratch.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n == 0 { throw Failure.closed }
-            if n < 0 { throw errno == EAGAIN ? Failure.timeout : Failure.closed }
-            buffer.append(contentsOf: scratch[..<n])
+        do {
+            return try SocketReading.fill(fd, until: done) { self.buffer.append(contentsOf: $0) }
+        } catch {
+            throw error == .timeout ? Failure.timeout : Failure.closed
         }
     }
 }

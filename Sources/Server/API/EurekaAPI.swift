@@ -22,6 +22,9 @@ final class EurekaAPI: Responder {
     /// False while the node is overloaded (its loop late or its bulk writes backed up): full and delta fetches
     /// get 503 with `Retry-After`, so heartbeats and registrations keep their latency. Wired by the node.
     var admitsBulkFetch: () -> Bool = { true }
+    /// Where a digest answer is encoded and gzipped (docs/anti-entropy.md): the node's thread pool, so the loop only
+    /// collects the states; nil (tests) encodes at once.
+    var digestRunner: OffLoopRunner?
     /// How that 503 is answered: at once, or later (the node's guard delays it, see OverloadGuard).
     var deliverOverloadRefusal: (Response) -> Reply = { .now($0) }
     /// Spec 8: the registry fetches' token buckets.
@@ -86,6 +89,7 @@ final class EurekaAPI: Responder {
             if let refusal = admissionRefusal(endpoint, request) { return refusal }
             return cachedReply(entity, request)  // may answer later: a large payload is built off the loop
         }
+        if endpoint == .peerReplicationDigest, request.method == .post { return peerReplicationDigest(request) }
         return .now(answer(endpoint, request, query))
     }
 
@@ -158,7 +162,7 @@ final class EurekaAPI: Responder {
         case .statusOverrides: return statusOverrides()
         case .asgStatus: return .empty(400)  // a non-AWS registry answers 400 to every ASG request (spec 2.17)
         case .peerReplicationBatch: return peerReplicationBatch(request)
-        case .peerReplicationDigest: return peerReplicationDigest(request)
+        case .peerReplicationDigest: return .empty(404)  // unreachable: POST answered above, may answer later
         case .health, .info, .metrics, .dashboard: return operationalPage(endpoint, request)
         }
     }

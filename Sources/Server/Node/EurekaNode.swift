@@ -72,6 +72,7 @@ public final class EurekaNode {
             EurekaAPI.error(status, Self.message(for: status), json: false)
         }
         api.status.boundPort = http.port
+        api.digestRunner = PoolRunner(loop: loop)
         // The mailbox exists before the node is complete; its messages reach the node through this box.
         let recipient = MailboxRecipient()
         var opened = OpenedParts(http: http)

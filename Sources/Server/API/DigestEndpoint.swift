@@ -21,8 +21,13 @@ extension EurekaAPI {
         } catch {
             return .now(Self.error(400, "cannot parse digest: expected {\"apps\":{\"<APP>\":\"<hex hash>\"}}", json: true))
         }
+        let started = Monotonic.micros()
         let reply = registry.digestReply(to: digest.hashes, limit: Self.maxDigestStates)
         let gzip = Negotiation.acceptsGzip(request)
+        if !reply.apps.isEmpty {
+            digestAnswers.count += 1
+            defer { digestAnswers.loopMicros += Monotonic.micros() - started }
+        }
         guard let runner = digestRunner, !reply.apps.isEmpty else { return .now(Self.digestResponse(Self.encodeDigest(reply, gzip: gzip))) }
         let pending = PendingReply()
         runner.run({ Self.encodeDigest(reply, gzip: gzip) }, then: { pending.complete(Self.digestResponse($0)) })

@@ -32,6 +32,9 @@ final class EurekaAPI: Responder {
     /// Peer batches received and their items (spec 7.5), for /metrics.
     private(set) var replicationReceived = (batches: 0, items: 0)
 
+    /// Digests answered with differing applications and the loop time spent on them (NodeStatus.digestAnswers).
+    var digestAnswers = (count: 0, loopMicros: 0)
+
     func countReceived(items: Int) {
         replicationReceived.batches += 1
         replicationReceived.items += items

@@ -168,7 +168,7 @@ public final class EurekaNode {
                    leaseExpirationEnabled: registry.isLeaseExpirationEnabled, selfPreservation: registry.selfPreservation,
                    connections: http.connectionCount, http: http.metrics, cache: cache.metrics,
                    openForTraffic: cluster.gate.isOpenForTraffic, shuttingDown: isStopping, replicas: cluster.reports(),
-                   replicationReceived: api.replicationReceived, requests: api.requestMetrics.snapshot,
+                   replicationReceived: api.replicationReceived, digestAnswers: api.digestAnswers, requests: api.requestMetrics.snapshot,
                    admission: AdmissionCounters(rateLimited: (api.rateLimiter.counters.overLimit, api.rateLimiter.counters.rejected),
                                                 overloadRefused: overloadGuard?.refused ?? 0, bulkBacklogBytes: http.bulkBacklogBytes,
                                                 supersededPinnedBytes: http.pins.supersededBytes,

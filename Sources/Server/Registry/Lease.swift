@@ -20,6 +20,11 @@ final class Lease {
     var digestHash: UInt64?
     /// When this node last set or removed the instance's override (ms, 0: never); carried over re-registrations.
     var overrideChangedAt: Int64 = 0
+    /// The record's metadata hash (AntiEntropyHash.metadata), computed when the lease is first counted: a lease's
+    /// metadata never changes, a metadata update makes a new lease (4.9).
+    var metadataHash: UInt64?
+    /// When this node last saw the metadata change without a newer dirty timestamp (ms, 0: never).
+    var metadataChangedAt: Int64 = 0
 
     static let defaultDurationSecs = 90
 

@@ -1,9 +1,9 @@
 """Anti-entropy between peers (docs/anti-entropy.md) with real node processes on 127.0.0.1.
 
-Peer B is cut off from A and SIGSTOPped past the replication task expiry while A cancels an instance and sets a
-status override on another; after SIGCONT it converges within one anti-entropy interval (5 s, the smallest allowed)
+Peer B is cut off from A and SIGSTOPped past the replication task expiry while A cancels an instance, sets a
+status override on another and updates a third one's metadata (4.9: its lastDirtyTimestamp stays); after SIGCONT it converges within one anti-entropy interval (5 s, the smallest allowed)
 plus the batch delay, while the B of an identical pair without anti-entropy still holds the cancelled instance and
-lacks the override (heartbeats cannot repair either, spec 7.10). A Netflix-like peer that answers the digest 404 is
+lacks the override and the metadata (heartbeats cannot repair them, spec 7.10). A Netflix-like peer that answers the digest 404 is
 asked once and left alone.
 
 Why a cuttable proxy between A and B and not SIGSTOP alone: on loopback the kernel completes A's connections to the
@@ -27,7 +27,12 @@ INTERVAL_S = 5.0
 # max-time-for-replication is 3 s in CLUSTER_SETTINGS: a pause of 4.5 s outlives the cancel and status tasks.
 PAUSE_S = 4.5
 APP = "AE"
-KEPT, CANCELLED = "ae-kept:ae:8080", "ae-cancelled:ae:8080"
+KEPT, CANCELLED, RELABELLED = "ae-kept:ae:8080", "ae-cancelled:ae:8080", "ae-relabelled:ae:8080"
+
+
+def zone(node):
+    relabelled = instance(node, APP, RELABELLED)
+    return None if relabelled is None else relabelled.get("metadata", {}).get("zone")
 
 
 class CuttableProxy:
@@ -134,9 +139,11 @@ def pairs(tmp_path):
 
 
 def stale_state(node):
-    """What the paused peer must be repaired from: the cancelled instance still there, the override missing."""
+    """What the paused peer must be repaired from: the cancelled instance still there, the override and the
+    metadata update missing."""
     kept = instance(node, APP, KEPT)
-    return instance(node, APP, CANCELLED) is not None and kept is not None and kept["overriddenStatus"] != "OUT_OF_SERVICE"
+    return (instance(node, APP, CANCELLED) is not None and kept is not None and kept["overriddenStatus"] != "OUT_OF_SERVICE"
+            and zone(node) != "z9")
 
 
 def repaired_problem(node):
@@ -146,6 +153,8 @@ def repaired_problem(node):
         problems.append("cancelled instance still there")
     if kept is None or kept["overriddenStatus"] != "OUT_OF_SERVICE" or kept["status"] != "OUT_OF_SERVICE":
         problems.append(f"kept instance {None if kept is None else (kept['status'], kept['overriddenStatus'])}")
+    if zone(node) != "z9":
+        problems.append(f"metadata zone {zone(node)!r}")
     return problems or None
 
 
@@ -161,7 +170,10 @@ def test_paused_peer_missing_a_cancel_and_an_override_converges_within_one_inter
         for a, b, _ in (on, off):
             for iid in (KEPT, CANCELLED):
                 register(a, APP, iid, duration=60, renewal=30)
-            converge(lambda: None if instance(b, APP, KEPT) and instance(b, APP, CANCELLED) else "not replicated", 5,
+            # A register task (a metadata update travels as one, 4.9) lives one renewal interval (7.6): 1 s here,
+            # so it too expires unsent during the pause.
+            register(a, APP, RELABELLED, duration=60, renewal=1)
+            converge(lambda: None if all(instance(b, APP, iid) for iid in (KEPT, CANCELLED, RELABELLED)) else "not replicated", 5,
                      message="replication before the pause")
         for _, b, proxy in (on, off):
             proxy.cut()
@@ -169,6 +181,8 @@ def test_paused_peer_missing_a_cancel_and_an_override_converges_within_one_inter
         for a, _, _ in (on, off):
             assert a.request("DELETE", ipath(APP, CANCELLED), headers=JSON).status_code == 200
             r = a.request("PUT", ipath(APP, KEPT) + "/status?value=OUT_OF_SERVICE", headers=JSON)
+            assert r.status_code == 200, r.status_code
+            r = a.request("PUT", ipath(APP, RELABELLED) + "/metadata?zone=z9")
             assert r.status_code == 200, r.status_code
         time.sleep(PAUSE_S)
         for _, b, proxy in (on, off):
@@ -190,7 +204,9 @@ def test_paused_peer_missing_a_cancel_and_an_override_converges_within_one_inter
 
         # The same pause without anti-entropy: nothing repairs the peer, not even after more than one interval.
         time.sleep(max(0.0, resumed + INTERVAL_S * 1.1 + 1.0 - time.monotonic()))
-        assert stale_state(off[1]), "without anti-entropy the paused peer should still miss the cancel and override"
+        off_b = off[1]
+        assert stale_state(off_b), ("without anti-entropy the paused peer should still miss the cancel, override and metadata",
+                                    instance(off_b, APP, CANCELLED) is not None, instance(off_b, APP, KEPT), zone(off_b))
 
         # The Netflix-like peer answered 404 once and was left alone (asked again only after 10 intervals).
         assert metrics(a).get("eureka_anti_entropy_rounds_total", peer=netflix_like.url, outcome="not_speaking") == 1

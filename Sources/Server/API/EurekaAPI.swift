@@ -22,12 +22,18 @@ final class EurekaAPI: Responder {
     /// False while the node is overloaded (its loop late or its bulk writes backed up): full and delta fetches
     /// get 503 with `Retry-After`, so heartbeats and registrations keep their latency. Wired by the node.
     var admitsBulkFetch: () -> Bool = { true }
+    /// Where a digest answer is encoded and gzipped (docs/anti-entropy.md): the node's thread pool, so the loop only
+    /// collects the states; nil (tests) encodes at once.
+    var digestRunner: OffLoopRunner?
     /// How that 503 is answered: at once, or later (the node's guard delays it, see OverloadGuard).
     var deliverOverloadRefusal: (Response) -> Reply = { .now($0) }
     /// Spec 8: the registry fetches' token buckets.
     let rateLimiter: FetchRateLimiter
     /// Peer batches received and their items (spec 7.5), for /metrics.
     private(set) var replicationReceived = (batches: 0, items: 0)
+
+    /// Digests answered with differing applications and the loop time spent on them (NodeStatus.digestAnswers).
+    var digestAnswers = (count: 0, loopMicros: 0)
 
     func countReceived(items: Int) {
         replicationReceived.batches += 1
@@ -95,6 +101,7 @@ final class EurekaAPI: Responder {
             return cachedReply(entity, request)  // may answer later: a large payload is built off the loop
         }
         if endpoint == .stream { return openStream(request, query) }
+        if endpoint == .peerReplicationDigest, request.method == .post { return peerReplicationDigest(request) }
         return .now(answer(endpoint, request, query))
     }
 
@@ -168,7 +175,7 @@ final class EurekaAPI: Responder {
         case .statusOverrides: return statusOverrides()
         case .asgStatus: return .empty(400)  // a non-AWS registry answers 400 to every ASG request (spec 2.17)
         case .peerReplicationBatch: return peerReplicationBatch(request)
-        case .peerReplicationDigest: return peerReplicationDigest(request)
+        case .peerReplicationDigest: return .empty(404)  // unreachable: POST answered above, may answer later
         case .health, .info, .metrics, .dashboard: return operationalPage(endpoint, request)
         case .stream: return .empty(404)  // unreachable: answered above
         }

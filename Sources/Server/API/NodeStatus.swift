@@ -16,6 +16,9 @@ struct NodeStatus {
     var replicas: [PeerReport] = []
     /// Peer batches and items this node received (7.5).
     var replicationReceived = (batches: 0, items: 0)
+    /// Digests answered with differing applications, and the loop time they took (collecting the states; the JSON
+    /// and gzip run on the pool): docs/anti-entropy.md, "Loop work".
+    var digestAnswers = (count: 0, loopMicros: 0)
     /// Requests by endpoint class and status, with latency histograms (empty tables when nil).
     var requests: RequestMetrics.Snapshot?
     /// Admission control (issue 18): the rate limiter, the overload guard, slow clients.

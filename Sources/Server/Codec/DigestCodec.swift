@@ -2,7 +2,7 @@
 /// instance states and tombstones of the applications that differ.
 ///
 ///     request: {"node":"host:port","apps":{"ORDERS":"1f43fef1bbdbb0be"}}
-///     reply:   {"apps":{"ORDERS":[["id",1700000000000,"UP","UNKNOWN",0]]},
+///     reply:   {"apps":{"ORDERS":[["id",1700000000000,"UP","UNKNOWN",0,"00000000000000ab",1700000000500]]},
 ///               "tombstones":{"ORDERS":[["old-id",1699999999000]]},"truncated":false}
 enum DigestCodec {
     /// Values a request may hold (two per application and a few more): far above real registries, and what a
@@ -78,6 +78,10 @@ enum DigestCodec {
                 out.appendJSONString(state.overriddenStatus.rawValue)
                 out.append(UInt8(ascii: ","))
                 out.appendDecimal(state.overrideChangedAt)
+                out.append(UInt8(ascii: ","))
+                out.appendJSONString(AntiEntropyHash.hex(state.metadataHash))
+                out.append(UInt8(ascii: ","))
+                out.appendDecimal(state.metadataChangedAt)
                 out.append(UInt8(ascii: "]"))
             }
             out.append(UInt8(ascii: "]"))
@@ -126,8 +130,16 @@ enum DigestCodec {
                       let parsedStatus = InstanceStatus(rawValue: status), let parsedOverride = InstanceStatus(rawValue: override)
                 else { throw .unparseable("digest reply: bad instance state") }
                 let changedAt = fields.count > 4 ? integer(fields[4]) ?? 0 : 0
+                // Fields 6-7 (metadata hash and its change time) came later; a reply without them reads as no metadata.
+                var metadataHash: UInt64 = 0
+                if fields.count > 5 {
+                    guard case .string(let text) = fields[5], text.utf8.count <= 16, let parsed = UInt64(text, radix: 16)
+                    else { throw .unparseable("digest reply: bad metadata hash") }
+                    metadataHash = parsed
+                }
+                let metadataChangedAt = fields.count > 6 ? integer(fields[6]) ?? 0 : 0
                 return InstanceDigestState(id: id, lastDirtyTimestamp: dirty, status: parsedStatus, overriddenStatus: parsedOverride,
-                                           overrideChangedAt: changedAt)
+                                           overrideChangedAt: changedAt, metadataHash: metadataHash, metadataChangedAt: metadataChangedAt)
             }
             reply.apps.append(.init(name: member.key, states: states, tombstones: tombstonesByApp[member.key] ?? []))
         }

@@ -38,6 +38,9 @@ enum MetricsText {
         appendAdmission(status, metric)
         metric("eureka_replication_batches_received_total", "counter", "Peer replication batches received.", status.replicationReceived.batches)
         metric("eureka_replication_items_received_total", "counter", "Items of peer replication batches received.", status.replicationReceived.items)
+        metric("eureka_anti_entropy_answers_total", "counter", "Peer digests answered with differing applications.", status.digestAnswers.count)
+        metric("eureka_anti_entropy_answer_loop_seconds_total", "counter",
+               "Loop time spent answering those digests (their JSON and gzip are made off the loop).", seconds(status.digestAnswers.loopMicros))
         metric("eureka_cache_evictions_total", "counter", "Per-application and VIP cache entries evicted as least recently read.",
                cache.evictions)
         if let lag = status.loopLag { appendLoopLag(lag, to: &lines) }

@@ -37,7 +37,8 @@ final class Cluster {
         }
         replicator = Replicator(
             peers: peers, settings: replication, registry: registry, time: time,
-            makeTransport: { HTTPPeerTransport(loop: loop, peer: $0, settings: transportSettings) }, makeWakeup: makeWakeup)
+            makeTransport: { HTTPPeerTransport(loop: loop, peer: $0, settings: transportSettings) }, makeWakeup: makeWakeup,
+            runner: runner)
         if let wakeupFailure { throw wakeupFailure }
         registry.wantsHeartbeatEvents = true  // heartbeats are replicated (4.12)
 

@@ -76,6 +76,7 @@ public final class EurekaNode {
             EurekaAPI.error(status, Self.message(for: status), json: false)
         }
         api.status.boundPort = http.port
+        api.digestRunner = PoolRunner(loop: loop)
         // The mailbox exists before the node is complete; its messages reach the node through this box.
         let recipient = MailboxRecipient()
         var opened = OpenedParts(http: http)
@@ -183,7 +184,7 @@ public final class EurekaNode {
                    leaseExpirationEnabled: registry.isLeaseExpirationEnabled, selfPreservation: registry.selfPreservation,
                    connections: http.connectionCount, http: http.metrics, cache: cache.metrics,
                    openForTraffic: cluster.gate.isOpenForTraffic, shuttingDown: isStopping, replicas: cluster.reports(),
-                   replicationReceived: api.replicationReceived, requests: api.requestMetrics.snapshot,
+                   replicationReceived: api.replicationReceived, digestAnswers: api.digestAnswers, requests: api.requestMetrics.snapshot,
                    admission: AdmissionCounters(rateLimited: (api.rateLimiter.counters.overLimit, api.rateLimiter.counters.rejected),
                                                 overloadRefused: overloadGuard?.refused ?? 0, bulkBacklogBytes: http.bulkBacklogBytes,
                                                 supersededPinnedBytes: http.pins.supersededBytes,

@@ -9,11 +9,18 @@ struct InstanceDigestState: Sendable, Equatable {
     var overriddenStatus: InstanceStatus
     /// When this node last set or removed the override (its own clock, ms); 0 when it never did.
     var overrideChangedAt: Int64
+    /// Order-independent hash of the record's metadata (`AntiEntropyHash.metadata`), 0 without metadata. A metadata
+    /// update (4.9) leaves lastDirtyTimestamp alone, so without it a missed one would be invisible.
+    var metadataHash: UInt64 = 0
+    /// When this node last saw the record's metadata change with an equal or no dirty timestamp change (its clock,
+    /// ms); 0 when it never did. Not hashed: it decides whose metadata is newer when the dirty timestamps are equal.
+    var metadataChangedAt: Int64 = 0
 
-    /// 64-bit FNV-1a of the UTF-8 text `id \n lastDirtyTimestamp \n status \n overriddenStatus`, fed byte by byte
-    /// so no String is built per instance.
+    /// 64-bit FNV-1a of the UTF-8 text `id \n lastDirtyTimestamp \n status \n overriddenStatus` (and, with metadata,
+    /// `\n` and the metadata hash in 16 hex digits), fed byte by byte so no String is built per instance.
     var hash: UInt64 {
-        AntiEntropyHash.instance(id: id, lastDirtyTimestamp: lastDirtyTimestamp, status: status, overriddenStatus: overriddenStatus)
+        AntiEntropyHash.instance(id: id, lastDirtyTimestamp: lastDirtyTimestamp, status: status, overriddenStatus: overriddenStatus,
+                                 metadataHash: metadataHash)
     }
 }
 
@@ -27,7 +34,8 @@ enum AntiEntropyHash {
     private static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
     private static let prime: UInt64 = 0x0000_0100_0000_01b3
 
-    static func instance(id: String, lastDirtyTimestamp: Int64, status: InstanceStatus, overriddenStatus: InstanceStatus) -> UInt64 {
+    static func instance(id: String, lastDirtyTimestamp: Int64, status: InstanceStatus, overriddenStatus: InstanceStatus,
+                         metadataHash: UInt64 = 0) -> UInt64 {
         var hash = offsetBasis
         func feed(_ byte: UInt8) {
             hash = (hash ^ UInt64(byte)) &* prime
@@ -49,7 +57,25 @@ enum AntiEntropyHash {
         for byte in status.rawValue.utf8 { feed(byte) }
         feed(0x0A)
         for byte in overriddenStatus.rawValue.utf8 { feed(byte) }
+        if metadataHash != 0 {
+            feed(0x0A)
+            for byte in hex(metadataHash).utf8 { feed(byte) }
+        }
         return hash
+    }
+
+    /// The sum (mod 2^64) of the FNV-1a of each entry's key, a 0xFF byte (never part of UTF-8, so no key/value split
+    /// can collide with another) and its value: independent of the entries' order, 0 for no metadata.
+    static func metadata(_ metadata: Metadata) -> UInt64 {
+        var sum: UInt64 = 0
+        for entry in metadata {
+            var hash = offsetBasis
+            for byte in entry.key.utf8 { hash = (hash ^ UInt64(byte)) &* prime }
+            hash = (hash ^ 0xFF) &* prime
+            for byte in entry.value.utf8 { hash = (hash ^ UInt64(byte)) &* prime }
+            sum &+= hash
+        }
+        return sum
     }
 
     /// An application hash as text on the wire: 16 lower-case hex digits.

@@ -6,6 +6,7 @@ extension InstanceRegistry {
 
     /// The lease's state changed (or it replaced `replacing`): its application's hash follows.
     func digestChanged(_ lease: Lease, app: String, replacing previous: Lease? = nil) {
+        if lease.metadataHash == nil { lease.metadataHash = AntiEntropyHash.metadata(lease.instance.metadata) }
         let hash = digestState(of: lease).hash
         var old = lease.digestHash
         if let previous, previous !== lease {
@@ -28,7 +29,20 @@ extension InstanceRegistry {
 
     func digestState(of lease: Lease) -> InstanceDigestState {
         InstanceDigestState(id: lease.id, lastDirtyTimestamp: lease.instance.lastDirtyTimestamp, status: lease.instance.status,
-                            overriddenStatus: lease.instance.overriddenStatus, overrideChangedAt: lease.overrideChangedAt)
+                            overriddenStatus: lease.instance.overriddenStatus, overrideChangedAt: lease.overrideChangedAt,
+                            metadataHash: lease.metadataHash ?? AntiEntropyHash.metadata(lease.instance.metadata),
+                            metadataChangedAt: lease.metadataChangedAt)
+    }
+
+    /// A registration made `lease`: its metadata hash, and the time its metadata last changed on this node (the
+    /// previous lease's time when it did not). A metadata update (4.9) or a peer's Register carrying one keeps the
+    /// dirty timestamp, so this time decides whose metadata is newer when two nodes hold the same dirty timestamp.
+    func noteMetadataChange(_ lease: Lease, replacing existing: Lease?, now: Int64) {
+        let hash = AntiEntropyHash.metadata(lease.instance.metadata)
+        lease.metadataHash = hash
+        guard let existing else { return }
+        let previous = existing.metadataHash ?? AntiEntropyHash.metadata(existing.instance.metadata)
+        lease.metadataChangedAt = previous != hash ? now : existing.metadataChangedAt
     }
 
     // MARK: reading it
@@ -39,7 +53,11 @@ extension InstanceRegistry {
     /// The same hashes computed from every lease: what the kept ones must always equal (tests, diagnostics).
     func recomputedApplicationHashes() -> [String: UInt64] {
         apps.compactMapValues { leases in
-            leases.isEmpty ? nil : leases.values.reduce(UInt64(0)) { $0 &+ digestState(of: $1).hash }
+            leases.isEmpty ? nil : leases.values.reduce(UInt64(0)) { sum, lease in
+                var state = digestState(of: lease)
+                state.metadataHash = AntiEntropyHash.metadata(lease.instance.metadata)  // not the lease's kept one
+                return sum &+ state.hash
+            }
         }
     }
 

@@ -105,6 +105,7 @@ final class InstanceRegistry {
         if let existing { lease.serviceUpTimestamp = existing.serviceUpTimestamp }
         lease.isProvisional = staysProvisional
         lease.overrideChangedAt = overrideChangedAt
+        noteMetadataChange(lease, replacing: existing, now: now)
         if registrant.status == .up { lease.serviceUp(now: now) }
         apps[app, default: [:]][id] = lease
         digestChanged(lease, app: app, replacing: existing)

@@ -23,6 +23,11 @@ final class Lease {
     /// The absolute position of this lease's entry in the recently-changed list, -1 when it has none (kept by
     /// `RecentChanges`, so the list needs no table of every changed instance).
     var changePosition = -1
+    /// The record's metadata hash (AntiEntropyHash.metadata), computed when the lease is first counted: a lease's
+    /// metadata never changes, a metadata update makes a new lease (4.9).
+    var metadataHash: UInt64?
+    /// When this node last saw the metadata change without a newer dirty timestamp (ms, 0: never).
+    var metadataChangedAt: Int64 = 0
 
     static let defaultDurationSecs = 90
 

@@ -60,6 +60,10 @@ enum AntiEntropyCompare {
             return registerRepairs(app: app, a: a, bOverride: b.overriddenStatus, bOverrideChangedAt: b.overrideChangedAt)
         }
         if b.lastDirtyTimestamp > a.lastDirtyTimestamp { return [] }  // B's is newer: B pushes it in its round
+        // Same dirty timestamp, other metadata (a metadata update keeps it, 4.9): A's record when A's changed later.
+        if a.metadataHash != b.metadataHash, a.metadataChangedAt > b.metadataChangedAt {
+            return registerRepairs(app: app, a: a, bOverride: b.overriddenStatus, bOverrideChangedAt: b.overrideChangedAt)
+        }
         return overrideRepair(app: app, a: a, bOverride: b.overriddenStatus, bOverrideChangedAt: b.overrideChangedAt).map { [$0] } ?? []
     }
 

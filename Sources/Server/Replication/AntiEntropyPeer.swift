@@ -9,6 +9,9 @@ final class AntiEntropyPeer {
         var node: String
         /// Intervals between two attempts with a peer that does not speak anti-entropy.
         var notSpeakingEvery = 10
+        /// After a truncated answer the next round starts this soon instead of a full interval, so a large divergence
+        /// converges in (differing states / reply cap) seconds rather than as many intervals.
+        var truncatedFollowUpMs: Int64 = 1_000
     }
 
     enum Outcome: String, CaseIterable, Sendable {
@@ -33,6 +36,8 @@ final class AntiEntropyPeer {
     private let wakeup: Wakeup
     /// Hands a repair to the peer's batch queue (PeerNode.submit).
     private let submit: (String, String, ReplicationAction, LeaseInfo?) -> Void
+    /// Where an answer is decoded (the node's thread pool); nil decodes on the loop (tests).
+    private let runner: OffLoopRunner?
     private(set) var rounds: [Outcome: Int] = [:]
     /// Repairs pushed, by `Repair.actionName`.
     private(set) var repairs: [String: Int] = [:]
@@ -47,7 +52,8 @@ final class AntiEntropyPeer {
     private var isClosed = false
 
     init(url: PeerURL, settings: Settings, transport: PeerTransport, registry: InstanceRegistry, wakeup: Wakeup,
-         submit: @escaping (String, String, ReplicationAction, LeaseInfo?) -> Void) {
+         runner: OffLoopRunner? = nil, submit: @escaping (String, String, ReplicationAction, LeaseInfo?) -> Void) {
+        self.runner = runner
         self.url = url
         self.settings = settings
         self.transport = transport
@@ -91,25 +97,42 @@ final class AntiEntropyPeer {
     }
 
     private func answered(_ reply: PeerReply) {
-        inFlight = false
-        guard !isClosed else { return }
-        let started = Monotonic.micros()
-        defer { cost.loopMicros += Monotonic.micros() - started }
+        guard !isClosed else {
+            inFlight = false
+            return
+        }
         switch reply {
         case .response(status: 404, _):
+            inFlight = false
             speaks = false
             ticksSinceRefusal = 0
             rounds[.notSpeaking, default: 0] += 1
         case .response(status: 200, let body):
             speaks = true
             cost.bytesReceived += body.count
-            guard let decoded = try? DigestCodec.decodeReply(body) else {
-                rounds[.failed, default: 0] += 1
-                return
-            }
-            rounds[compare(decoded), default: 0] += 1
+            // The round stays in flight while the pool parses the answer: its JSON is the round's largest work.
+            let decode: @Sendable () -> DigestReply? = { try? DigestCodec.decodeReply(body) }
+            guard let runner else { return decoded(decode()) }
+            runner.run(decode) { [weak self] reply in self?.decoded(reply) }
         case .response, .failure:
+            inFlight = false
             rounds[.failed, default: 0] += 1
+        }
+    }
+
+    /// Back on the loop with the parsed answer: compare, push, and after a truncated answer ask again soon.
+    private func decoded(_ reply: DigestReply?) {
+        inFlight = false
+        guard !isClosed else { return }
+        let started = Monotonic.micros()
+        defer { cost.loopMicros += Monotonic.micros() - started }
+        guard let reply else {
+            rounds[.failed, default: 0] += 1
+            return
+        }
+        rounds[compare(reply), default: 0] += 1
+        if reply.truncated {
+            wakeup.arm(afterMs: min(settings.truncatedFollowUpMs, settings.intervalMs)) { [weak self] in self?.tick() }
         }
     }
 

@@ -7,6 +7,8 @@ final class Replicator {
     private let time: TimeSource
     private let makeTransport: (PeerURL) -> PeerTransport
     private let makeWakeup: () -> Wakeup
+    /// Where anti-entropy answers are parsed (the node's thread pool); nil parses on the loop (tests).
+    private let runner: OffLoopRunner?
     private(set) var peers: [PeerNode] = []
     /// Anti-entropy rounds, by peer URL; empty while it is off.
     private var antiEntropy: [String: AntiEntropyPeer] = [:]
@@ -20,7 +22,8 @@ final class Replicator {
     }
 
     init(peers urls: [PeerURL], settings: ReplicationSettings, registry: InstanceRegistry, time: TimeSource,
-         makeTransport: @escaping (PeerURL) -> PeerTransport, makeWakeup: @escaping () -> Wakeup) {
+         makeTransport: @escaping (PeerURL) -> PeerTransport, makeWakeup: @escaping () -> Wakeup, runner: OffLoopRunner? = nil) {
+        self.runner = runner
         self.settings = settings
         self.registry = registry
         self.time = time
@@ -62,7 +65,7 @@ final class Replicator {
             if let roundSettings = settings.antiEntropy {
                 // The peer's own transport and batch queue: repairs travel as that peer's ordinary tasks.
                 let rounds = AntiEntropyPeer(url: url, settings: roundSettings, transport: transport, registry: registry,
-                                             wakeup: makeWakeup()) { [weak peer] app, id, action, leaseInfo in
+                                             wakeup: makeWakeup(), runner: runner) { [weak peer] app, id, action, leaseInfo in
                     peer?.submit(app: app, id: id, action: action, leaseInfo: leaseInfo)
                 }
                 rounds.onRepaired = onAntiEntropyRepairs

@@ -49,6 +49,29 @@ import Testing
         #expect(h.registry.digestStates(of: "ORDERS")["a"]?.overrideChangedAt == h.now - 5)
     }
 
+    @Test func metadataIsHashedOrderIndependentlyAndAnUpdateMovesTheHashAndItsTime() {
+        #expect(AntiEntropyHash.metadata(Metadata()) == 0)
+        #expect(AntiEntropyHash.metadata(Metadata([("a", "1"), ("b", "2")])) == AntiEntropyHash.metadata(Metadata([("b", "2"), ("a", "1")])))
+        #expect(AntiEntropyHash.metadata(Metadata([("a", "1")])) != AntiEntropyHash.metadata(Metadata([("a", "2")])))
+        #expect(AntiEntropyHash.metadata(Metadata([("ab", "c")])) != AntiEntropyHash.metadata(Metadata([("a", "bc")])))
+        let h = Self.harness()
+        h.register(instance("a"))
+        let before = h.registry.applicationHashes["ORDERS"]
+        #expect(h.registry.digestStates(of: "ORDERS")["a"]?.metadataChangedAt == 0)
+        h.advance(5)
+        #expect(h.registry.updateMetadata(app: "ORDERS", id: "a", entries: Metadata([("zone", "b")])) == .updated)
+        let state = h.registry.digestStates(of: "ORDERS")["a"]
+        #expect(state?.lastDirtyTimestamp == 1_000)  // 4.9: the dirty timestamp stays, the metadata hash shows it
+        #expect(state?.metadataHash == AntiEntropyHash.metadata(Metadata([("zone", "b")])))
+        #expect(state?.metadataChangedAt == h.now)
+        #expect(h.registry.applicationHashes["ORDERS"] != before)
+        #expect(h.registry.applicationHashes == h.registry.recomputedApplicationHashes())
+        // The same metadata again (a heartbeat's re-registration, an echo from a peer) keeps the time.
+        h.advance(5)
+        #expect(h.registry.updateMetadata(app: "ORDERS", id: "a", entries: Metadata([("zone", "b")])) == .updated)
+        #expect(h.registry.digestStates(of: "ORDERS")["a"]?.metadataChangedAt == h.now - 5)
+    }
+
     /// Thousands of seeded random operations of every kind that changes a record: after each, the kept hashes equal
     /// hashes computed from scratch.
     @Test(arguments: [UInt64(1), 7, 2026])
@@ -67,6 +90,7 @@ import Testing
             case 0, 1:
                 var info = instance(id, app: app, status: pick(statuses), dirty: Int64(rng.nextIndex(below: 50)))
                 if rng.nextIndex(below: 4) == 0 { info.overriddenStatus = pick(statuses) }
+                if rng.nextIndex(below: 3) == 0 { info.metadata = Metadata([("zone", "z\(rng.nextIndex(below: 3))")]) }
                 h.register(info, duration: 1 + rng.nextIndex(below: 30), replication: rng.nextIndex(below: 2) == 0)
             case 2:
                 _ = h.registry.renew(app: app, id: id, lastDirtyTimestamp: Int64(rng.nextIndex(below: 60)),

@@ -7,8 +7,9 @@ import Testing
     typealias Repair = AntiEntropyCompare.Repair
 
     private static func state(_ id: String, dirty: Int64, status: InstanceStatus = .up, override: InstanceStatus = .unknown,
-                              changedAt: Int64 = 0) -> InstanceDigestState {
-        InstanceDigestState(id: id, lastDirtyTimestamp: dirty, status: status, overriddenStatus: override, overrideChangedAt: changedAt)
+                              changedAt: Int64 = 0, metadata: UInt64 = 0, metadataAt: Int64 = 0) -> InstanceDigestState {
+        InstanceDigestState(id: id, lastDirtyTimestamp: dirty, status: status, overriddenStatus: override, overrideChangedAt: changedAt,
+                            metadataHash: metadata, metadataChangedAt: metadataAt)
     }
 
     private static func repairs(a: [InstanceDigestState], aTombstones: [String: Int64] = [:],
@@ -17,6 +18,38 @@ import Testing
         return AntiEntropyCompare.repairs(for: reply) { app in
             #expect(app == "ORDERS")
             return .init(states: Dictionary(uniqueKeysWithValues: a.map { ($0.id, $0) }), tombstones: aTombstones)
+        }
+    }
+
+    @Test func sameDirtyAndAsMetadataChangedLater_register() {
+        #expect(Self.repairs(a: [Self.state("x", dirty: 10, metadata: 7, metadataAt: 50)], b: [Self.state("x", dirty: 10, metadata: 8, metadataAt: 40)])
+                == [.register(app: "ORDERS", id: "x")])
+        // No metadata on B (hash 0) is a difference too.
+        #expect(Self.repairs(a: [Self.state("x", dirty: 10, metadata: 7, metadataAt: 50)], b: [Self.state("x", dirty: 10)])
+                == [.register(app: "ORDERS", id: "x")])
+    }
+
+    @Test func sameDirtyAndAsMetadataChangedLaterWithAnotherOverrideOnB_registerThenStatusUpdate() {
+        let a = Self.state("x", dirty: 10, override: .outOfService, changedAt: 30, metadata: 7, metadataAt: 50)
+        let b = Self.state("x", dirty: 10, override: .down, changedAt: 20, metadata: 8, metadataAt: 40)
+        #expect(Self.repairs(a: [a], b: [b]) == [.register(app: "ORDERS", id: "x"), .statusUpdate(app: "ORDERS", id: "x")])
+    }
+
+    @Test func sameDirtyAndBsMetadataChangedLaterOrAtTheSameTime_nothing() {
+        #expect(Self.repairs(a: [Self.state("x", dirty: 10, metadata: 7, metadataAt: 40)], b: [Self.state("x", dirty: 10, metadata: 8, metadataAt: 50)]).isEmpty)
+        #expect(Self.repairs(a: [Self.state("x", dirty: 10, metadata: 7, metadataAt: 40)], b: [Self.state("x", dirty: 10, metadata: 8, metadataAt: 40)]).isEmpty)
+        // Same metadata, A's time later (it saw the change arrive later): nothing.
+        #expect(Self.repairs(a: [Self.state("x", dirty: 10, metadata: 7, metadataAt: 90)], b: [Self.state("x", dirty: 10, metadata: 7, metadataAt: 40)]).isEmpty)
+    }
+
+    @Test func codecCarriesTheMetadataFieldsAndReadsRepliesWithoutThem() throws {
+        let state = Self.state("x", dirty: 10, metadata: 0xabc, metadataAt: 77)
+        let reply = DigestReply(apps: [.init(name: "ORDERS", states: [state], tombstones: [])])
+        #expect(try DigestCodec.decodeReply(DigestCodec.encodeReply(reply)) == reply)
+        let old = try DigestCodec.decodeReply(Array("{\"apps\":{\"ORDERS\":[[\"x\",10,\"UP\",\"UNKNOWN\",0]]}}".utf8))
+        #expect(old.apps.first?.states.first == Self.state("x", dirty: 10))
+        #expect(throws: CodecError.self) {
+            try DigestCodec.decodeReply(Array("{\"apps\":{\"ORDERS\":[[\"x\",10,\"UP\",\"UNKNOWN\",0,12]]}}".utf8))
         }
     }
 

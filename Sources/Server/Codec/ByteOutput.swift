@@ -10,17 +10,7 @@ extension Array where Element == UInt8 {
     /// Decimal digits formed on the stack and appended in one copy; String interpolation would
     /// allocate per number.
     mutating func appendDecimal(_ value: Int64) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var rest = value.magnitude
-            var index = digits.count
-            repeat {
-                index -= 1
-                digits[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
-                rest /= 10
-            } while rest > 0
-            if value < 0 { append(UInt8(ascii: "-")) }
-            append(contentsOf: UnsafeBufferPointer(rebasing: digits[index...]))
-        }
+        withDecimalDigits(value) { append(contentsOf: $0) }
     }
 
     @inline(__always)

@@ -42,17 +42,7 @@ enum AntiEntropyHash {
         }
         for byte in id.utf8 { feed(byte) }
         feed(0x0A)
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var rest = lastDirtyTimestamp.magnitude
-            var index = digits.count
-            repeat {
-                index -= 1
-                digits[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
-                rest /= 10
-            } while rest > 0
-            if lastDirtyTimestamp < 0 { feed(UInt8(ascii: "-")) }
-            for byte in digits[index...] { feed(byte) }
-        }
+        withDecimalDigits(lastDirtyTimestamp) { for byte in $0 { feed(byte) } }
         feed(0x0A)
         for byte in status.rawValue.utf8 { feed(byte) }
         feed(0x0A)

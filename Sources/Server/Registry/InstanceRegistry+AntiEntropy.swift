@@ -6,7 +6,7 @@ extension InstanceRegistry {
 
     /// The lease's state changed (or it replaced `replacing`): its application's hash follows.
     func digestChanged(_ lease: Lease, app: String, replacing previous: Lease? = nil) {
-        if lease.metadataHash == nil { lease.metadataHash = AntiEntropyHash.metadata(lease.instance.metadata) }
+        if lease.metadataHash == 0 { lease.metadataHash = AntiEntropyHash.metadata(lease.instance.metadata) }
         let hash = digestState(of: lease).hash
         var old = lease.digestHash
         if let previous, previous !== lease {
@@ -30,7 +30,7 @@ extension InstanceRegistry {
     func digestState(of lease: Lease) -> InstanceDigestState {
         InstanceDigestState(id: lease.id, lastDirtyTimestamp: lease.instance.lastDirtyTimestamp, status: lease.instance.status,
                             overriddenStatus: lease.instance.overriddenStatus, overrideChangedAt: lease.overrideChangedAt,
-                            metadataHash: lease.metadataHash ?? AntiEntropyHash.metadata(lease.instance.metadata),
+                            metadataHash: lease.metadataHash != 0 ? lease.metadataHash : AntiEntropyHash.metadata(lease.instance.metadata),
                             metadataChangedAt: lease.metadataChangedAt)
     }
 
@@ -41,7 +41,7 @@ extension InstanceRegistry {
         let hash = AntiEntropyHash.metadata(lease.instance.metadata)
         lease.metadataHash = hash
         guard let existing else { return }
-        let previous = existing.metadataHash ?? AntiEntropyHash.metadata(existing.instance.metadata)
+        let previous = existing.metadataHash != 0 ? existing.metadataHash : AntiEntropyHash.metadata(existing.instance.metadata)
         lease.metadataChangedAt = previous != hash ? now : existing.metadataChangedAt
     }
 

@@ -33,31 +33,27 @@ final class HTTPPeerTransport: PeerTransport {
     }
 
     func sendBatch(_ body: [UInt8], completion: @escaping (PeerReply) -> Void) {
-        var headers = identityHeaders
-        headers.append(("Content-Type", "application/json"))
-        headers.append(("x-netflix-discovery-replication", "true"))
-        var payload = body
-        if settings.compressBatches, let compressed = Gzip.compress(body) {
-            payload = compressed
-            headers.append(("Content-Encoding", "gzip"))
-        }
-        client.send(ClientRequest(method: .post, path: "peerreplication/batch/", headers: headers, body: payload)) { result in
-            completion(Self.reply(result))
-        }
+        postJSON(body, to: "peerreplication/batch/", extraHeader: ("x-netflix-discovery-replication", "true"), completion: completion)
     }
 
     /// Anti-entropy's digest (docs/anti-entropy.md): JSON, gzipped like batches when compression is on, a gzipped
     /// answer accepted.
     func sendDigest(_ body: [UInt8], completion: @escaping (PeerReply) -> Void) {
+        postJSON(body, to: "peerreplication/digest", extraHeader: ("Accept-Encoding", "gzip"), completion: completion)
+    }
+
+    /// A JSON body to a peer, gzipped when batch compression is on (batches and digests alike).
+    private func postJSON(_ body: [UInt8], to path: String, extraHeader: (String, String),
+                          completion: @escaping (PeerReply) -> Void) {
         var headers = identityHeaders
         headers.append(("Content-Type", "application/json"))
-        headers.append(("Accept-Encoding", "gzip"))
+        headers.append(extraHeader)
         var payload = body
         if settings.compressBatches, let compressed = Gzip.compress(body) {
             payload = compressed
             headers.append(("Content-Encoding", "gzip"))
         }
-        client.send(ClientRequest(method: .post, path: "peerreplication/digest", headers: headers, body: payload)) { result in
+        client.send(ClientRequest(method: .post, path: path, headers: headers, body: payload)) { result in
             completion(Self.reply(result))
         }
     }

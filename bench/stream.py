@@ -271,8 +271,12 @@ def main():
     server = load = None
     try:
         wrapper = []
-        dump_prefix = f"/tmp/stream-callgrind-{os.getpid()}"
+        # Dumps (and the stripped binary) under bench/out/, git-ignored, kept for callgrind_annotate.
+        dump_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "out", f"stream-callgrind-{time.strftime('%Y%m%d-%H%M%S')}")
+        dump_prefix = os.path.join(dump_dir, "callgrind.out")
         if args.callgrind:
+            os.makedirs(dump_dir, exist_ok=True)
+            log(f"callgrind dumps in {dump_dir}")
             # valgrind 3.19 cannot read the DWARF 5 of Swift's release builds: give it a copy without debug info.
             subprocess.run(["strip", "--strip-debug", "-o", dump_prefix + ".bin", args.bin], check=True)
             wrapper = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={dump_prefix}.%p"]
@@ -345,8 +349,8 @@ def main():
             if args.callgrind:
                 subprocess.run(["callgrind_control", "-d", "writes", str(server.pid)], check=True, stdout=subprocess.DEVNULL)
                 subprocess.run(["callgrind_control", "-i", "off", str(server.pid)], check=True, stdout=subprocess.DEVNULL)
-                dumps = sorted(f for f in os.listdir("/tmp") if f.startswith(os.path.basename(dump_prefix) + f".{server.pid}."))
-                result["callgrind_ir"] = callgrind_total(os.path.join("/tmp", dumps[-1])) if dumps else 0
+                dumps = sorted(f for f in os.listdir(dump_dir) if f.startswith(f"callgrind.out.{server.pid}."))
+                result["callgrind_ir"] = callgrind_total(os.path.join(dump_dir, dumps[-1])) if dumps else 0
             result["server_cpu_s"] = cpu_seconds(server.pid) - cpu_before[0]
             result["load_cpu_s"] = cpu_seconds(load.pid) - cpu_before[1]
             result["server_sys_s"] = cpu_seconds(server.pid, kernel_only=True) - cpu_before[2]

@@ -12,6 +12,12 @@ k-th PUT was sent (one clock: both in this process). Prints p50/p99/max over eve
 the server's RSS before and after the streams opened (per subscriber), and a Markdown section for bench/RESULTS.md
 on stdout; progress on stderr.
 
+--burst B sends the writes B at a time, pipelined in one segment on the writer's connection, so the node makes B
+changes in one loop turn (every 1/RATE s); each of the B changes is timed from the moment the burst was sent.
+--callgrind runs the server under valgrind's callgrind, instrumenting only the writes (callgrind_control turns it
+on before the first write and dumps after the last), and prints the user-space instructions per event: a figure
+that does not depend on the machine's load (use a few hundred streams: the server runs ~50x slower).
+
 Standard library only:  python3 bench/stream.py --bin .build/release/eureka-server [--streams 10000]
 Bounded: STREAMS connections, CHANGES writes, every wait has a deadline (--deadline, 600 s). Every process it starts
 is stopped by its PID (SIGTERM, SIGKILL after 10 s), also on failure. Only 127.0.0.1 is addressed. The soft
@@ -87,6 +93,39 @@ def metric(port, name):
         if line.startswith(name + " "):
             return float(line.split()[1])
     return None
+
+
+def read_replies(sock, count):
+    """Reads `count` HTTP responses off a raw socket (status line, headers, Content-Length body); returns statuses."""
+    data = b""
+    statuses = []
+    while len(statuses) < count:
+        end = data.find(b"\r\n\r\n")
+        if end >= 0:
+            head = data[:end].decode("latin-1")
+            length = 0
+            for line in head.split("\r\n")[1:]:
+                name, _, value = line.partition(":")
+                if name.strip().lower() == "content-length":
+                    length = int(value.strip())
+            if len(data) >= end + 4 + length:
+                statuses.append(int(head.split(" ")[1]))
+                data = data[end + 4 + length:]
+                continue
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise RuntimeError("writer connection closed")
+        data += chunk
+    return statuses
+
+
+def callgrind_total(path):
+    """The Ir total of a callgrind dump (its `totals:` or `summary:` line)."""
+    with open(path) as f:
+        for line in f:
+            if line.startswith("totals:") or line.startswith("summary:"):
+                return int(line.split()[1])
+    return 0
 
 
 def register(port, instances):
@@ -217,6 +256,8 @@ def main():
     parser.add_argument("--rate", type=float, default=5.0, help="writes per second")
     parser.add_argument("--instances", type=int, default=20)
     parser.add_argument("--deadline", type=float, default=600)
+    parser.add_argument("--burst", type=int, default=1, help="writes sent together (pipelined), every 1/RATE s")
+    parser.add_argument("--callgrind", action="store_true", help="server under callgrind: Ir per event")
     parser.add_argument("--role", default="main")
     parser.add_argument("--port", type=int)
     parser.add_argument("--count", type=int)
@@ -229,7 +270,17 @@ def main():
     port = free_port()
     server = load = None
     try:
-        server = subprocess.Popen([args.bin, f"--server.address={HOST}", f"--server.port={port}",
+        wrapper = []
+        # Dumps (and the stripped binary) under bench/out/, git-ignored, kept for callgrind_annotate.
+        dump_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "out", f"stream-callgrind-{time.strftime('%Y%m%d-%H%M%S')}")
+        dump_prefix = os.path.join(dump_dir, "callgrind.out")
+        if args.callgrind:
+            os.makedirs(dump_dir, exist_ok=True)
+            log(f"callgrind dumps in {dump_dir}")
+            # valgrind 3.19 cannot read the DWARF 5 of Swift's release builds: give it a copy without debug info.
+            subprocess.run(["strip", "--strip-debug", "-o", dump_prefix + ".bin", args.bin], check=True)
+            wrapper = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={dump_prefix}.%p"]
+        server = subprocess.Popen(wrapper + [dump_prefix + ".bin" if args.callgrind else args.bin, f"--server.address={HOST}", f"--server.port={port}",
                                    "--eureka.node.change-stream-enabled=true",
                                    f"--eureka.node.change-stream-max-subscribers={args.streams + 100}",
                                    "--logging.level.root=warn"],
@@ -254,15 +305,25 @@ def main():
         arrivals = [[] for _ in range(args.sample)]
 
         def writer():
-            conn = http.client.HTTPConnection(HOST, port, timeout=10)
-            for k in range(args.changes):
-                value = "OUT_OF_SERVICE" if k % 2 == 0 else "UP"
-                sends.append(time.monotonic())
-                conn.request("PUT", f"/eureka/apps/STREAMBENCH/s0/status?value={value}")
-                resp = conn.getresponse()
-                resp.read()
+            # One raw keep-alive connection: a burst's requests leave in one segment and are answered in order.
+            sock = socket.create_connection((HOST, port), timeout=30)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            k = 0
+            while k < args.changes:
+                burst = min(args.burst, args.changes - k)
+                requests = b""
+                for j in range(k, k + burst):
+                    value = "OUT_OF_SERVICE" if j % 2 == 0 else "UP"
+                    requests += f"PUT /eureka/apps/STREAMBENCH/s0/status?value={value} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+                now = time.monotonic()
+                sends.extend([now] * burst)
+                sock.sendall(requests)
+                statuses = read_replies(sock, burst)
+                if any(status != 200 for status in statuses):
+                    raise RuntimeError(f"status update answered {statuses}")
+                k += burst
                 time.sleep(1 / args.rate)
-            conn.close()
+            sock.close()
 
         async def run():
             protocols = [Sample(arrivals[i]) for i in range(args.sample)]
@@ -274,6 +335,8 @@ def main():
             result = {"rss_open": rss_kib(server.pid),
                       "subscribers": metric(port, "eureka_stream_subscribers")}
             log(f"all streams open: {result}; writing {args.changes} changes at {args.rate}/s")
+            if args.callgrind:
+                subprocess.run(["callgrind_control", "-i", "on", str(server.pid)], check=True, stdout=subprocess.DEVNULL)
             cpu_before = (cpu_seconds(server.pid), cpu_seconds(load.pid), cpu_seconds(server.pid, kernel_only=True))
             thread = threading.Thread(target=writer)
             thread.start()
@@ -283,6 +346,11 @@ def main():
                 await asyncio.sleep(0.05)
             thread.join()
             await asyncio.sleep(0.5)
+            if args.callgrind:
+                subprocess.run(["callgrind_control", "-d", "writes", str(server.pid)], check=True, stdout=subprocess.DEVNULL)
+                subprocess.run(["callgrind_control", "-i", "off", str(server.pid)], check=True, stdout=subprocess.DEVNULL)
+                dumps = sorted(f for f in os.listdir(dump_dir) if f.startswith(f"callgrind.out.{server.pid}."))
+                result["callgrind_ir"] = callgrind_total(os.path.join(dump_dir, dumps[-1])) if dumps else 0
             result["server_cpu_s"] = cpu_seconds(server.pid) - cpu_before[0]
             result["load_cpu_s"] = cpu_seconds(load.pid) - cpu_before[1]
             result["server_sys_s"] = cpu_seconds(server.pid, kernel_only=True) - cpu_before[2]
@@ -302,7 +370,8 @@ def main():
             f"## {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC stream.py: change stream, {args.streams} subscribers",
             "",
             f"`python3 bench/stream.py --bin {args.bin} --streams {args.streams} --sample {args.sample} "
-            f"--changes {args.changes} --rate {args.rate} --instances {args.instances}`",
+            f"--changes {args.changes} --rate {args.rate} --instances {args.instances}"
+            f"{f' --burst {args.burst}' if args.burst != 1 else ''}{' --callgrind' if args.callgrind else ''}`",
             "",
             f"- write -> change event on the wire, {len(latencies)} (sample stream, change) pairs over {args.sample} "
             f"streams: p50 {percentile(latencies, 50):.1f} ms, p99 {percentile(latencies, 99):.1f} ms, "
@@ -315,8 +384,13 @@ def main():
             f"- CPU during the writes: server {result['server_cpu_s']:.2f} s, {result['server_sys_s']:.2f} s of it in the kernel "
             f"({result['server_cpu_s'] * 1000 / max(1, args.changes):.1f} ms per change, "
             f"{result['server_cpu_s'] * 1e6 / max(1, args.changes * args.streams):.2f} us per event), "
-            f"load process {result['load_cpu_s']:.2f} s; load average at the end {os.getloadavg()[0]:.1f}",
+            f"load process {result['load_cpu_s']:.2f} s; load average at the end {os.getloadavg()[0]:.1f}; server "
+            f"user space {(result['server_cpu_s'] - result['server_sys_s']) * 1e6 / max(1, args.changes * args.streams):.2f} us "
+            f"per event",
         ]
+        if args.callgrind:
+            lines.append(f"- callgrind (the writes only): {result.get('callgrind_ir', 0):,} Ir in the server's user space, "
+                         f"{result.get('callgrind_ir', 0) / max(1, args.changes * args.streams):,.0f} Ir per event")
         print("\n".join(lines))
     finally:
         if load is not None and load.poll() is None:

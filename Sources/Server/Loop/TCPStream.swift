@@ -106,6 +106,68 @@ final class TCPStream: LoopHandle {
         splicedBytes += bytes.count
     }
 
+    /// Writes `bytes` at once when nothing is queued or in flight, as far as the socket takes them (uv_try_write),
+    /// and queues only the rest, by reference, behind which later bytes wait as usual: so output stays in order.
+    /// For small bytes shared by many streams (a change event fanned out to every subscriber): a reader that keeps
+    /// up costs one send() and no write request, no callback on the next turn and no drain (the stream was drained
+    /// before and still is). Larger bytes, and any error, take the ordinary queued path (an error closes the
+    /// stream from uv_write's callback as before).
+    func write(reference bytes: UnsafeRawBufferPointer, owner: AnyObject) {
+        guard !isClosing, !bytes.isEmpty else { return }
+        var rest = bytes
+        if bytes.count <= Self.maxImmediateBytes, inFlight.isEmpty, inFlightSplices.isEmpty, pending.isEmpty,
+           pendingSplices.isEmpty {
+            bulkWriteBudget?.noteSmallWrite()
+            var buffer = uv_buf_init(UnsafeMutableRawPointer(mutating: bytes.baseAddress!).assumingMemoryBound(to: CChar.self),
+                                     UInt32(bytes.count))
+            let written = Int(uv_try_write(asStream(tcp), &buffer, 1))
+            if written == bytes.count {
+                immediateWrites &+= 1
+                return
+            }
+            if written > 0 { rest = UnsafeRawBufferPointer(rebasing: bytes[written...]) }
+        }
+        queue(reference: rest, owner: owner)
+        flush()
+    }
+
+    /// The same for several runs of bytes, in order, in one writev where the socket takes them: what is not taken
+    /// is queued, from the first byte left over on.
+    func write(references parts: [(bytes: UnsafeRawBufferPointer, owner: AnyObject)]) {
+        guard !isClosing, !parts.isEmpty else { return }
+        if parts.count == 1 { return write(reference: parts[0].bytes, owner: parts[0].owner) }
+        var written = 0
+        let total = parts.reduce(0) { $0 + $1.bytes.count }
+        if total <= Self.maxImmediateBytes, parts.count <= 64, inFlight.isEmpty, inFlightSplices.isEmpty, pending.isEmpty,
+           pendingSplices.isEmpty {
+            bulkWriteBudget?.noteSmallWrite()
+            var buffers = parts.map {
+                uv_buf_init(UnsafeMutableRawPointer(mutating: $0.bytes.baseAddress!).assumingMemoryBound(to: CChar.self),
+                            UInt32($0.bytes.count))
+            }
+            written = max(0, Int(uv_try_write(asStream(tcp), &buffers, UInt32(buffers.count))))
+            if written == total {
+                immediateWrites &+= 1
+                return
+            }
+        }
+        for part in parts {
+            if written >= part.bytes.count {
+                written -= part.bytes.count
+                continue
+            }
+            queue(reference: UnsafeRawBufferPointer(rebasing: part.bytes[written...]), owner: part.owner)
+            written = 0
+        }
+        flush()
+    }
+
+    /// Above this, `write(reference:)` queues as before: a large payload's kernel copy is paced by the bulk budget.
+    static let maxImmediateBytes = 16 * 1024
+
+    /// Writes that `write(reference:)` completed at once (tests and diagnostics).
+    @exclusivity(unchecked) private(set) var immediateWrites = 0
+
     /// Called once at the end of each read callback and when a late response lands, so pipelined
     /// responses leave in one uv_write.
     func flush() {

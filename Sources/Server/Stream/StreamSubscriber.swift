@@ -23,6 +23,10 @@ final class StreamSubscriber {
     /// A large snapshot document it was sent, held until its queue drained so that the last reference (maybe
     /// this one) is dropped on the pool: unmapping tens of megabytes on the loop is a stall.
     var sentDocument: SharedBytes?
+    /// Changes of this loop turn after its first, written together when the turn ends (StreamHub.endTurn), and
+    /// their bytes, which count against the queue bound meanwhile.
+    var turnEvents: [SharedBytes] = []
+    var turnBytes = 0
 
     init(channel: OpenChannel, filter: StreamFilter, phase: Phase) {
         self.channel = channel

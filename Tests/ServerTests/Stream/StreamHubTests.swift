@@ -6,6 +6,8 @@ final class RecordingChannel: OpenChannel {
     enum Sent {
         case bytes([UInt8])
         case shared(SharedBytes)
+        /// Several shared runs sent together (the later changes of one loop turn).
+        case batch([SharedBytes])
     }
 
     var queuedBytes = 0
@@ -24,6 +26,8 @@ final class RecordingChannel: OpenChannel {
 
     func send(shared: SharedBytes) { sent.append(.shared(shared)) }
 
+    func send(shared: [SharedBytes]) { sent.append(.batch(shared)) }
+
     func close() {
         guard !closed else { return }
         closed = true
@@ -33,7 +37,13 @@ final class RecordingChannel: OpenChannel {
     func finish() { finished = true }
 
     var sharedSent: [SharedBytes] {
-        sent.compactMap { if case .shared(let bytes) = $0 { return bytes } else { return nil } }
+        sent.flatMap { item -> [SharedBytes] in
+            switch item {
+            case .bytes: return []
+            case .shared(let bytes): return [bytes]
+            case .batch(let parts): return parts
+            }
+        }
     }
 
     /// Every byte sent, in order, as text.
@@ -43,6 +53,7 @@ final class RecordingChannel: OpenChannel {
             switch item {
             case .bytes(let bytes): all += bytes
             case .shared(let shared): all += Array(shared.raw)
+            case .batch(let parts): for part in parts { all += Array(part.raw) }
             }
         }
         return String(decoding: all, as: UTF8.self)
@@ -124,9 +135,67 @@ final class RecordingChannel: OpenChannel {
         #expect(!fast.closed)
         #expect(hub.metrics.subscribersDropped == 1)
         #expect(hub.metrics.subscribers == 1)
-        h.register(instance("b"))
-        #expect(fast.text.contains("\"instanceId\":\"b\""))
+        h.register(instance("b"))  // a later change of the same turn: written when the turn ends, or at stop
         hub.stop()
+        #expect(fast.text.contains("\"instanceId\":\"b\""))
+        loop.run()  // the timers' close callbacks
+        expectLoopClosesClean(loop)
+    }
+
+    @Test func theFirstChangeOfATurnGoesAtOnceAndTheLaterOnesTogetherWhenItEnds() throws {
+        let loop = try makeTestLoop()
+        let h = RegistryHarness()
+        let hub = try Self.makeHub(loop, h)
+        let channel = RecordingChannel()
+        hub.open(channel, filter: StreamFilter(), resumeFrom: nil)
+        let before = channel.sent.count
+        h.register(instance("a"))
+        #expect(channel.sent.count == before + 1)
+        h.register(instance("b"))
+        h.register(instance("c"))
+        #expect(channel.sent.count == before + 1)  // collected, not written yet
+        var atTurnEnd: [RecordingChannel.Sent] = []
+        let stopper = try LoopTimer(loop: loop)
+        stopper.start(afterMs: 5, repeatMs: 0) {
+            atTurnEnd = Array(channel.sent[before...])
+            hub.stop()
+            stopper.close()
+        }
+        loop.run()
+        #expect(atTurnEnd.count == 2)
+        guard atTurnEnd.count == 2, case .shared(let first) = atTurnEnd[0], case .batch(let later) = atTurnEnd[1] else {
+            Issue.record("expected one event, then one batch: \(atTurnEnd)")
+            return
+        }
+        #expect(String(decoding: first.raw, as: UTF8.self).contains("\"instanceId\":\"a\""))
+        #expect(later.count == 2)
+        #expect(later.first.map { String(decoding: $0.raw, as: UTF8.self).contains("\"instanceId\":\"b\"") } == true)
+        #expect(later.last.map { String(decoding: $0.raw, as: UTF8.self).contains("\"instanceId\":\"c\"") } == true)
+        #expect(hub.metrics.eventsSent >= 3)
+        expectLoopClosesClean(loop)
+    }
+
+    @Test func collectedChangesCountAgainstTheQueueBound() throws {
+        let loop = try makeTestLoop()
+        let h = RegistryHarness()
+        let hub = try Self.makeHub(loop, h) { $0.maxQueuedBytes = 8_192 }
+        let probe = RecordingChannel(), slow = RecordingChannel()
+        hub.open(probe, filter: StreamFilter(), resumeFrom: nil)
+        hub.open(slow, filter: StreamFilter(), resumeFrom: nil)
+        probe.onDrain?()
+        slow.onDrain?()  // the snapshots left: no allowance any more
+        h.register(instance("a"))  // at once, to both
+        let size = try #require(probe.sharedSent.last).count
+        slow.queuedBytes = 8_192 - size - size / 2  // room for one more event, not two
+        h.register(instance("b"))  // collected: fits
+        #expect(!slow.closed)
+        h.register(instance("c"))  // collected: b's bytes count, so it would pass the bound
+        #expect(slow.closed)
+        #expect(!probe.closed)
+        #expect(hub.metrics.subscribersDropped == 1)
+        hub.stop()
+        #expect(!slow.text.contains("\"instanceId\":\"b\""))  // a dropped stream is sent nothing more
+        #expect(probe.text.contains("\"instanceId\":\"c\""))
         loop.run()  // the timers' close callbacks
         expectLoopClosesClean(loop)
     }

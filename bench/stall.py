@@ -377,7 +377,7 @@ def main():
 def print_profile(args, spans):
     """The server's loop profile (Loop/LoopProfile.swift): callbacks of 0.5 ms CPU or more, split by phase
     (CLOCK_MONOTONIC, which time.monotonic() reads too), and the whole run's tally per callback kind."""
-    tallies, events = [], []
+    tallies, events, iterations = [], [], []
     with open(args.profile) as f:
         for line in f:
             fields = line.rstrip("\n").split("\t")
@@ -385,6 +385,8 @@ def print_profile(args, spans):
                 tallies.append((fields[1], int(fields[2]), int(fields[3]), int(fields[4])))
             elif fields[0] == "event":
                 events.append((int(fields[1]) / 1e6, fields[2], int(fields[3])))
+            elif fields[0] == "iteration":
+                iterations.append((int(fields[1]) / 1e6, fields[2], int(fields[3])))
     print()
     print("Loop-thread CPU per callback kind, whole run (start, preload, first builds, both phases; "
           "`eureka.node.loop-profile-path`):")
@@ -403,6 +405,13 @@ def print_profile(args, spans):
         print(f"Callbacks of 0.5 ms CPU or more during `{phase}`: {len(inside)}; by kind (count, max ms): " +
               (", ".join(f"{label} {n}, {peak / 1e6:.2f}" for label, (n, peak) in
                          sorted(kinds.items(), key=lambda kv: -kv[1][1])[:args.top]) or "none"))
+        # One loop iteration is what the lag probe waits for: its CPU can be many short callbacks together.
+        long_iterations = sorted((e for e in iterations if began <= e[0] <= ended), key=lambda e: -e[2])
+        print()
+        print(f"Loop iterations of 2 ms CPU or more during `{phase}`: {len(long_iterations)}; the longest "
+              f"(CPU ms: what ran, label xcount ms):")
+        for _, parts, cpu in long_iterations[:5]:
+            print(f"- {cpu / 1e6:.2f}: {parts}")
 
 
 if __name__ == "__main__":

@@ -367,7 +367,9 @@ def main():
             print(f"Fetches during `{phase}` ({args.duration:g} s): " + ", ".join(
                 f"{path} {accept.split('/')[1]}{' gzip' if gz else ''}: {n} ({size} B)"
                 for (accept, gz, path, n, size), _ in fetches) +
-                  "; changes sent: " + ", ".join(str(n) for n, _ in changes))
+                  "; changes sent: " + ", ".join(str(n) for n, _ in changes) +
+                  f"; errors: heartbeats {hb_err}, fetches {sum(e for _, e in fetches)}, "
+                  f"changes {sum(e for _, e in changes)}")
     print()
     print("Cache metrics at the end: " + ", ".join(f"{k.replace('eureka_cache_', '')}={v}" for k, v in m.items()))
     if args.profile:

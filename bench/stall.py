@@ -367,7 +367,9 @@ def main():
             print(f"Fetches during `{phase}` ({args.duration:g} s): " + ", ".join(
                 f"{path} {accept.split('/')[1]}{' gzip' if gz else ''}: {n} ({size} B)"
                 for (accept, gz, path, n, size), _ in fetches) +
-                  "; changes sent: " + ", ".join(str(n) for n, _ in changes))
+                  "; changes sent: " + ", ".join(str(n) for n, _ in changes) +
+                  f"; errors: heartbeats {hb_err}, fetches {sum(e for _, e in fetches)}, "
+                  f"changes {sum(e for _, e in changes)}")
     print()
     print("Cache metrics at the end: " + ", ".join(f"{k.replace('eureka_cache_', '')}={v}" for k, v in m.items()))
     if args.profile:
@@ -377,7 +379,7 @@ def main():
 def print_profile(args, spans):
     """The server's loop profile (Loop/LoopProfile.swift): callbacks of 0.5 ms CPU or more, split by phase
     (CLOCK_MONOTONIC, which time.monotonic() reads too), and the whole run's tally per callback kind."""
-    tallies, events = [], []
+    tallies, events, iterations = [], [], []
     with open(args.profile) as f:
         for line in f:
             fields = line.rstrip("\n").split("\t")
@@ -385,6 +387,8 @@ def print_profile(args, spans):
                 tallies.append((fields[1], int(fields[2]), int(fields[3]), int(fields[4])))
             elif fields[0] == "event":
                 events.append((int(fields[1]) / 1e6, fields[2], int(fields[3])))
+            elif fields[0] == "iteration":
+                iterations.append((int(fields[1]) / 1e6, fields[2], int(fields[3])))
     print()
     print("Loop-thread CPU per callback kind, whole run (start, preload, first builds, both phases; "
           "`eureka.node.loop-profile-path`):")
@@ -403,6 +407,13 @@ def print_profile(args, spans):
         print(f"Callbacks of 0.5 ms CPU or more during `{phase}`: {len(inside)}; by kind (count, max ms): " +
               (", ".join(f"{label} {n}, {peak / 1e6:.2f}" for label, (n, peak) in
                          sorted(kinds.items(), key=lambda kv: -kv[1][1])[:args.top]) or "none"))
+        # One loop iteration is what the lag probe waits for: its CPU can be many short callbacks together.
+        long_iterations = sorted((e for e in iterations if began <= e[0] <= ended), key=lambda e: -e[2])
+        print()
+        print(f"Loop iterations of 2 ms CPU or more during `{phase}`: {len(long_iterations)}; the longest "
+              f"(CPU ms: what ran, label xcount ms):")
+        for _, parts, cpu in long_iterations[:5]:
+            print(f"- {cpu / 1e6:.2f}: {parts}")
 
 
 if __name__ == "__main__":

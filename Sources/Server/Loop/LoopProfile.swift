@@ -28,6 +28,15 @@ final class LoopProfile {
     static let maxEvents = 100_000
     private(set) var tallies: [String: Tally] = [:]
     private(set) var events: [Event] = []
+    /// Loop iterations (one prepare mark to the next: the poll's callbacks, then the next turn's timers and pool
+    /// completions) whose CPU reached `longIterationNanos`, labelled with what ran in them. The lag probe waits for a
+    /// whole iteration, so its maximum can be the sum of many short callbacks that no single event shows.
+    let longIterationNanos: Int
+    private(set) var iterations: [Event] = []
+    private(set) var iterationTally = Tally()
+    private var iterationStartCPU = 0
+    /// Per label, the callbacks of the current iteration and their CPU.
+    private var iterationParts: [String: Tally] = [:]
     /// CPU counted by callbacks since the last phase mark: subtracted from the phase's CPU.
     private var attributedSinceMark = 0
     private var markCPU = 0
@@ -36,9 +45,11 @@ final class LoopProfile {
     static let pollRemainder = "libuv poll phase (epoll, stream I/O outside our callbacks)"
     static let otherRemainder = "libuv other phases (timer heap, pending queue, closing)"
 
-    init(longNanos: Int = 500_000) {
+    init(longNanos: Int = 500_000, longIterationNanos: Int = 2_000_000) {
         self.longNanos = longNanos
+        self.longIterationNanos = longIterationNanos
         markCPU = Self.threadCPUNanos()
+        iterationStartCPU = markCPU
     }
 
     /// Starts the per-phase accounting of `loop`'s own work (prepare before the poll, check after it).
@@ -83,9 +94,31 @@ final class LoopProfile {
         note(closingPoll ? Self.pollRemainder : Self.otherRemainder, cpu: remainder)
         markCPU = now
         attributedSinceMark = 0
+        if !closingPoll { endIteration(cpu: now - iterationStartCPU, at: now) }
+    }
+
+    /// The prepare mark: the iteration that began at the previous one ends.
+    func endIteration(cpu: Int, at now: Int) {
+        iterationTally.count += 1
+        iterationTally.cpuNanos += cpu
+        iterationTally.maxCPUNanos = max(iterationTally.maxCPUNanos, cpu)
+        if cpu >= longIterationNanos, iterations.count < Self.maxEvents {
+            iterations.append(Event(monotonicMicros: Self.monotonicMicros(), label: Self.describe(iterationParts), cpuNanos: cpu))
+        }
+        iterationStartCPU = now
+        iterationParts.removeAll(keepingCapacity: true)
+    }
+
+    /// `label xcount ms; ...`, the largest shares first (at most six).
+    static func describe(_ parts: [String: Tally]) -> String {
+        parts.sorted { $0.value.cpuNanos > $1.value.cpuNanos }.prefix(6).map { label, part in
+            "\(label) x\(part.count) \(Double(part.cpuNanos / 10_000) / 100) ms"
+        }.joined(separator: "; ")
     }
 
     func note(_ label: String, cpu: Int, detail: (() -> String)? = nil) {
+        iterationParts[label, default: Tally()].count += 1
+        iterationParts[label]!.cpuNanos += cpu
         tallies[label, default: Tally()].count += 1
         tallies[label]!.cpuNanos += cpu
         tallies[label]!.maxCPUNanos = max(tallies[label]!.maxCPUNanos, cpu)
@@ -102,12 +135,16 @@ final class LoopProfile {
     }
 
     /// Tab-separated: `tally<TAB>label<TAB>count<TAB>cpu ns<TAB>max cpu ns`, then
-    /// `event<TAB>monotonic us<TAB>label<TAB>cpu ns` for each long callback in order.
+    /// `event<TAB>monotonic us<TAB>label<TAB>cpu ns` for each long callback in order, then
+    /// `iterations<TAB>count<TAB>cpu ns<TAB>max cpu ns` and `iteration<TAB>monotonic us<TAB>parts<TAB>cpu ns` for each
+    /// long iteration.
     func report() -> String {
         var lines = tallies.sorted { $0.value.maxCPUNanos > $1.value.maxCPUNanos }.map { label, tally in
             "tally\t\(label)\t\(tally.count)\t\(tally.cpuNanos)\t\(tally.maxCPUNanos)"
         }
         lines += events.map { "event\t\($0.monotonicMicros)\t\($0.label)\t\($0.cpuNanos)" }
+        lines.append("iterations\t\(iterationTally.count)\t\(iterationTally.cpuNanos)\t\(iterationTally.maxCPUNanos)")
+        lines += iterations.map { "iteration\t\($0.monotonicMicros)\t\($0.label)\t\($0.cpuNanos)" }
         return lines.joined(separator: "\n") + "\n"
     }
 

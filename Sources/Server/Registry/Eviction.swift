@@ -30,7 +30,13 @@ struct Eviction {
     /// application is systematically evicted first. `expired` is sorted first: dictionary order changes from
     /// process to process, and a seeded source must make the same choice every time.
     func choose(from expired: [Lease], limit: Int, random: inout some RandomSource) -> [Lease] {
-        var pool = expired.sorted { ($0.instance.app, $0.id) < ($1.instance.app, $1.id) }
+        choose(fromSorted: expired.sorted { ($0.instance.app, $0.id) < ($1.instance.app, $1.id) }, limit: limit,
+               random: &random)
+    }
+
+    /// The same choice from a list already in (application, id) order (a sliced run builds it in that order).
+    func choose(fromSorted sorted: [Lease], limit: Int, random: inout some RandomSource) -> [Lease] {
+        var pool = sorted
         let count = min(limit, pool.count)
         guard count > 0 else { return [] }
         for i in 0..<count {

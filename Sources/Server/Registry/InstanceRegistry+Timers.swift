@@ -10,41 +10,17 @@ extension InstanceRegistry {
     /// 5.1: with lease expiration enabled, cancel up to the limit of expired leases, chosen at random, granting a
     /// late run its delay as grace. Evictions fire `.evicted` (invalidate, never replicate). Returns the run's
     /// summary for the node's log: leases found expired and leases evicted (nil when lease expiration is off).
+    /// The whole run in this turn; the node spreads runs over turns with `beginEviction` (EvictionRun).
     @discardableResult
     func evict() -> (expired: Int, evicted: Int)? {
-        let now = time.nowMillis()
-        let extra = eviction.compensation(now: now)
-        overrides.removeExpired(now: now)  // piggybacks the minute tick so abandoned overrides do not pile up
-        let expiryEnabled = preservation.isLeaseExpirationEnabled
-        // One walk per run whether or not expiry is enabled: the dashboard shows the expired leases a run keeps.
-        var expired: [Lease] = []
-        // Expired provisional leases go whatever self-preservation says, all of them: they were never expected to
-        // renew, so their silence says nothing about a partition (docs/warm-restart.md).
-        var provisional: [Lease] = []
-        for leases in apps.values {
-            for lease in leases.values where lease.isExpired(now: now, extraMs: extra) {
-                if lease.isProvisional { provisional.append(lease) } else { expired.append(lease) }
-            }
-        }
-        defer { reportExpiredKept(expired.filter { $0.evictionTimestamp == 0 }, now: now) }
-        guard expiryEnabled || !provisional.isEmpty else { return nil }
-        let chosen = expiryEnabled && !expired.isEmpty
-            ? eviction.choose(from: expired, limit: eviction.limit(leaseCount: instanceCount - provisionalCount), random: &random)
-            : []
-        var evicted = 0
-        for lease in provisional + chosen {
-            guard let record = internalCancel(app: lease.instance.app, id: lease.id) else { continue }
-            evictedTotal += 1
-            evicted += 1
-            onEvent?(.evicted(record))
-        }
-        return ((expiryEnabled ? expired.count : 0) + provisional.count, evicted)
+        let run = beginEviction(budget: .unbounded)
+        while !run.advance() {}
+        return run.summary
     }
 
-    private func reportExpiredKept(_ leases: [Lease], now: Int64) {
-        expiredKept = ExpiredKeptReport(
-            takenAt: now, count: leases.count,
-            first: leases.prefix(ExpiredKeptReport.listed).map { .init(app: $0.instance.app, id: $0.id, dueAt: $0.expiryDueAt) })
+    /// Starts a run now (its time, compensation and expiry switch are taken here); `advance()` it on later turns.
+    func beginEviction(budget: EvictionRun.Budget = .default) -> EvictionRun {
+        EvictionRun(registry: self, budget: budget)
     }
 
     /// The fixed 60 s timer of 5.2: the last minute's renewals become R.

@@ -64,6 +64,6 @@ struct ExpiredKeptReport {
     /// When the eviction run took it; nil before the first run.
     var takenAt: Int64?
     var count = 0
-    /// The first `listed` of them, in the map's order.
+    /// The first `listed` of them, in (application, id) order.
     var first: [Entry] = []
 }

@@ -3,20 +3,35 @@
 /// Holds off-loop jobs until the test lets them finish: "a generation in flight" without threads or sleeps.
 final class ManualRunner: OffLoopRunner {
     private var jobs: [() -> Void] = []
+    /// The label of each queued job, in order.
+    private(set) var labels: [String] = []
     var queued: Int { jobs.count }
 
     func run<Output: Sendable>(_ work: @escaping @Sendable () -> Output, label: String, then completion: @escaping (Output) -> Void) {
         jobs.append { completion(work()) }
+        labels.append(label)
     }
 
     /// Finishes the oldest queued job only: one loop turn's worth of a sliced snapshot.
     func finishOne() {
-        if !jobs.isEmpty { jobs.removeFirst()() }
+        if !jobs.isEmpty {
+            labels.removeFirst()
+            jobs.removeFirst()()
+        }
     }
 
     /// Finishes every queued job, including ones their completions queue.
     func finishAll() {
-        while !jobs.isEmpty { jobs.removeFirst()() }
+        while !jobs.isEmpty { finishOne() }
+    }
+
+    /// Finishes the jobs queued now, as libuv's one pass over the finished pool jobs does in a loop iteration; those
+    /// their completions queue wait for the next call. Returns the labels finished.
+    @discardableResult
+    func finishIteration() -> [String] {
+        let batch = labels
+        for _ in batch { finishOne() }
+        return batch
     }
 }
 

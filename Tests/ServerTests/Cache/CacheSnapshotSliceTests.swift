@@ -130,4 +130,29 @@ import Testing
         #expect(h.text(vip)?.contains("later") == true)
         #expect(h.text(delta)?.contains("later") == true)
     }
+
+    /// Two walks in flight (the full registry and the delta, each a reader's miss) take turns: one loop iteration never
+    /// runs two snapshot slices, yet both finish, each with the registry's content.
+    @Test func twoWalksInFlightNeverHandBackTwoSlicesInOneIteration() {
+        let h = CacheHarness(readOnly: false, sliceRecords: 500)
+        for i in 0..<5_000 { h.registry.register(instance("i-\(i)", app: "APP-\(i % 50)")) }
+        let delta = CacheKey(.delta, .json, .full)
+        guard case .pending(let full) = h.cache.read(allAppsJSON), case .pending(let changes) = h.cache.read(delta) else {
+            Issue.record("5,000 instances are sliced")
+            return
+        }
+        var got: [CacheKey: Payload] = [:]
+        full.whenReady(allAppsJSON) { got[allAppsJSON] = $0 }
+        changes.whenReady(delta) { got[delta] = $0 }
+        var iterations = 0
+        var mostSlices = 0
+        while h.runner.queued > 0, iterations < 1_000 {
+            mostSlices = max(mostSlices, h.runner.finishIteration().filter { $0 == "snapshot slice" }.count)
+            iterations += 1
+        }
+        #expect(mostSlices == 1)
+        #expect(iterations >= 2 * 5_000 / 500)  // both walks' slices, one after the other
+        #expect(got[allAppsJSON]?.body?.bytes == fresh(allAppsJSON, h.registry.registry))
+        #expect(got[delta]?.body != nil)
+    }
 }

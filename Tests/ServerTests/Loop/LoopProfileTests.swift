@@ -53,4 +53,22 @@ import Testing
         let binary: [UInt8] = [0, 9, 200, 65]
         #expect(binary.withUnsafeBytes { LoopProfile.firstLine($0) } == "???A")
     }
+
+    /// The lag probe waits for a whole loop iteration: the profile sums each iteration's callbacks and names the
+    /// long ones by what ran in them, largest share first.
+    @Test func aLongIterationIsListedWithItsCallbacks() {
+        let profile = LoopProfile(longNanos: .max, longIterationNanos: 2_000_000)
+        profile.note("read", cpu: 300_000)
+        profile.note("timer Server/X.swift:1", cpu: 1_500_000)
+        profile.note("read", cpu: 400_000)
+        profile.endIteration(cpu: 2_300_000, at: 0)
+        profile.note("read", cpu: 100_000)
+        profile.endIteration(cpu: 100_000, at: 0)  // short: counted, not listed
+        #expect(profile.iterations.map(\.label) == ["timer Server/X.swift:1 x1 1.5 ms; read x2 0.7 ms"])
+        #expect(profile.iterations.first?.cpuNanos == 2_300_000)
+        #expect(profile.iterationTally.count == 2 && profile.iterationTally.maxCPUNanos == 2_300_000)
+        #expect(profile.events.isEmpty)
+        #expect(profile.report().contains("iteration\t"))
+        #expect(profile.report().contains("iterations\t2\t2400000\t2300000"))
+    }
 }

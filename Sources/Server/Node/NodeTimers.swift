@@ -1,9 +1,13 @@
 /// The registry's periodic work as loop timers (spec 5, 6.5): the timer says when, the registry says what.
 final class NodeTimers {
     private var timers: [LoopTimer] = []
+    /// Hands freed heap pages back after large releases and large pool builds (issue 19).
+    let heapTrimmer: HeapTrimmer
 
     init(loop: EventLoop, config: ServerConfig, registry: InstanceRegistry, cache: ResponseCache, time: TimeSource,
          log: NodeLog) throws(UVError) {
+        let heapTrimmer = try HeapTrimmer(loop: loop, log: log)
+        self.heapTrimmer = heapTrimmer
         // `line`: the loop profile names each timer by the line that asked for it, not by this helper's.
         func every(_ ms: Int64, first: Int64? = nil, line: UInt = #line, _ action: @escaping () -> Void) throws(UVError) {
             let timer = try LoopTimer(loop: loop, line: line)
@@ -21,10 +25,10 @@ final class NodeTimers {
             registry.updateRenewalThreshold()
             log.checkSelfPreservation()
         }
-        try every(config.deltaRetentionTimerIntervalInMs) { [unowned registry, unowned log] in
+        try every(config.deltaRetentionTimerIntervalInMs) { [unowned registry, heapTrimmer] in
             registry.pruneRecentChanges()
             // After a large release (mass cancellation or eviction), freed pages go back to the system, on the loop.
-            if registry.takeHeapTrimDue(), HeapTrim.afterLargeReleases { log.heapTrimmed(micros: HeapTrim.run()) }
+            if registry.takeHeapTrimDue() { heapTrimmer.trimNow() }
         }
         if config.useReadOnlyResponseCache {
             // Ticks aligned to multiples of the interval on the wall clock (spec 6.5, OUR choice).
@@ -36,6 +40,7 @@ final class NodeTimers {
     }
 
     func close() {
+        heapTrimmer.close()
         timers.forEach { $0.close() }
         timers.removeAll()
     }

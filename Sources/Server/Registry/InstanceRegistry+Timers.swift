@@ -58,9 +58,14 @@ extension InstanceRegistry {
         preservation.updateThreshold(leaseCount: instanceCount - provisionalCount)
     }
 
-    /// 5.4 retention task. Invalidates nothing (6.4).
-    func pruneRecentChanges() {
-        releasedRecords += recentChanges.prune(now: time.nowMillis(), retentionMs: settings.retentionTimeInMSInDeltaQueue)
+    /// 5.4 retention task. Invalidates nothing (6.4). Lets go of at most `maxReleased` cancelled records; returns
+    /// true when expired entries remain (the node runs the next step on a later loop turn, after a heap trim).
+    @discardableResult
+    func pruneRecentChanges(maxReleased: Int = .max) -> Bool {
+        let now = time.nowMillis()
+        let retention = settings.retentionTimeInMSInDeltaQueue
+        releasedRecords += recentChanges.prune(now: now, retentionMs: retention, maxReleased: maxReleased)
+        return recentChanges.hasExpired(now: now, retentionMs: retention)
     }
 
     /// Records released in bulk past which the node asks the allocator to hand freed pages back (issue 19: after

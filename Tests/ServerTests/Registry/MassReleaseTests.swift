@@ -69,3 +69,22 @@ import Testing
         #expect(harness.registry.takeHeapTrimDue())
     }
 }
+
+/// A mass release is freed in steps (issue 19: the trim after each step costs the loop what that step returns).
+@Suite struct MassReleaseStepTests {
+    @Test func theRetentionTaskLetsGoOfAtMostTheStepAndSaysWhenMoreRemains() {
+        let harness = RegistryHarness()
+        for i in 0..<2_500 { harness.register(instance("i-\(i)")) }
+        for i in 0..<2_500 { _ = harness.registry.cancel(app: "ORDERS", id: "i-\(i)", isReplication: false) }
+        harness.advance(harness.registry.settings.retentionTimeInMSInDeltaQueue + 1)
+        #expect(harness.registry.pruneRecentChanges(maxReleased: 1_000))
+        #expect(harness.registry.recentChanges.count == 1_500)
+        #expect(harness.registry.takeHeapTrimDue())
+        #expect(harness.registry.pruneRecentChanges(maxReleased: 1_000))
+        #expect(harness.registry.takeHeapTrimDue())
+        #expect(!harness.registry.pruneRecentChanges(maxReleased: 1_000))
+        #expect(harness.registry.recentChanges.count == 0)
+        // The last step (500 records) is under the trim threshold: it waits for the next release to add to it.
+        #expect(!harness.registry.takeHeapTrimDue())
+    }
+}

@@ -101,6 +101,9 @@ if [ "$PLUMBING" != 1 ]; then
         total=$((total + b))
       done
     done
+    # Three seconds: the node trims its heap after pool builds at most every two (Node/HeapTrimmer.swift), so the
+    # trim after the last build has run by then.
+    sleep 2
     cached=$(settled_rss_kb "$TARGET_PID")
     peak=$(hwm_kb "$TARGET_PID")
     stop_pid "$TARGET_PID"

@@ -60,7 +60,8 @@ public final class EurekaNode {
         if !config.snapshotPath.isEmpty {
             SnapshotRestore.run(path: config.snapshotPath, registry: registry, time: time, log: nodeLog.log)
         }
-        cache = ResponseCache(settings: Self.cacheSettings(config), time: time, runner: PoolRunner(loop: loop), registry: registry)
+        let cacheRunner = PoolRunner(loop: loop)
+        cache = ResponseCache(settings: Self.cacheSettings(config), time: time, runner: cacheRunner, registry: registry)
         try config.security.check()
         var router = Router(dashboardPath: config.dashboardEnabled ? config.dashboardPath : nil, metricsEnabled: config.metricsEnabled)
         router.antiEntropyEnabled = config.antiEntropyIntervalMs > 0
@@ -88,6 +89,8 @@ public final class EurekaNode {
             opened.cluster = cluster
             timers = try NodeTimers(loop: loop, config: config, registry: registry, cache: cache, time: time, log: nodeLog)
             opened.timers = timers
+            // Documents built on the pool leave their temporaries in the pool threads' heaps (issue 19).
+            cacheRunner.afterEachJob = { [weak timers] in timers?.heapTrimmer.poolBuildFinished() }
             propagation = config.immediateCachePropagation ? try LoopTimer(loop: loop) : nil
             opened.propagation = propagation
             refreshStep = try LoopTimer(loop: loop)

@@ -43,9 +43,10 @@ final class NodeLog {
         }
     }
 
-    /// The allocator was asked to return freed pages after a large release; the loop stood still this long.
+    /// The allocator was asked to return freed pages after a large release or a pool build; the loop stood still
+    /// this long. Info from 1 ms, debug below: after every document build, the short ones would fill the log.
     func heapTrimmed(micros: Int) {
-        log.log(.info, "heap_trimmed", [("loop_us", .int(micros))])
+        log.log(micros >= 1_000 ? .info : .debug, "heap_trimmed", [("loop_us", .int(micros))])
     }
 
     /// One line per eviction run: info when something was evicted, debug otherwise.

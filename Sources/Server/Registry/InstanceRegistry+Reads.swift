@@ -56,7 +56,7 @@ extension InstanceRegistry {
     /// match, none for a name no instance lists.
     func vipApplications(_ vip: String, secure: Bool) -> Applications {
         var matching: [String: [String: Lease]] = [:]
-        for (app, ids) in (secure ? secureVipIndex : vipIndex).members(of: vip) {
+        for (app, ids) in vipIndex.members(of: vip, secure: secure) {
             guard let leases = apps[app] else { continue }
             var found: [String: Lease] = [:]
             for id in ids { found[id] = leases[id] }

@@ -82,8 +82,7 @@ extension InstanceRegistry {
             apps[app, default: [:]][id] = lease
             digestChanged(lease, app: app)
             // The registry's derived views, as register keeps them: VIP lookups and the dashboard's counts.
-            vipIndex.add(app: app, id: id, names: info.vipNames)
-            secureVipIndex.add(app: app, id: id, names: info.secureVipNames)
+            vipIndex.add(app: app, id: id, vips: info.vipNames, secureVips: info.secureVipNames)
             statusTally.add(app, info.status)
             recentChanges.append(lease, now: now)
             instanceCount += 1

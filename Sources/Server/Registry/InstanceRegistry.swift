@@ -22,7 +22,8 @@ final class InstanceRegistry {
     @exclusivity(unchecked) var overrides = OverrideMap()
     /// Which leases each VIP and secure VIP name lists: what `/vips` and `/svips` documents are built from.
     var vipIndex = VipIndex()
-    var secureVipIndex = VipIndex()
+    /// The secure VIP side of `vipIndex` (one table holds both).
+    var secureVipIndex: VipIndex.SecureView { VipIndex.SecureView(index: vipIndex) }
     var recentChanges = RecentChanges()
     /// Anti-entropy (docs/anti-entropy.md): per-application hash sums, kept by `digestChanged`/`digestRemoved`.
     var digests = ApplicationDigests()
@@ -223,13 +224,11 @@ final class InstanceRegistry {
             if old.vipAddress == new.vipAddress, old.secureVipAddress == new.secureVipAddress { return }
             unindexVips(old, app: app, id: id)
         }
-        vipIndex.add(app: app, id: id, names: new.vipNames)
-        secureVipIndex.add(app: app, id: id, names: new.secureVipNames)
+        vipIndex.add(app: app, id: id, vips: new.vipNames, secureVips: new.secureVipNames)
     }
 
     private func unindexVips(_ record: InstanceInfo, app: String, id: String) {
-        vipIndex.remove(app: app, id: id, names: record.vipNames)
-        secureVipIndex.remove(app: app, id: id, names: record.secureVipNames)
+        vipIndex.remove(app: app, id: id, vips: record.vipNames, secureVips: record.secureVipNames)
     }
 
     func decorated(_ lease: Lease) -> InstanceInfo {

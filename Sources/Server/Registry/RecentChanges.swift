@@ -98,18 +98,29 @@ struct RecentChanges {
     /// (5.4, `getDeltaRetentionTask`): with a 30 s timer a change stays between 180 and 210 s.
     /// Returns how many cancelled leases it let go of: records now gone from memory (the registry holds them no
     /// longer), which is what tells the node a large release happened.
+    /// `maxReleased`: stops before letting go of more cancelled leases than this (`hasExpired` then still says true),
+    /// so a mass cancellation is freed, and its pages trimmed, in bounded steps (issue 19: a trim after 10,000
+    /// records held the loop up to 22 ms).
     @discardableResult
-    mutating func prune(now: Int64, retentionMs: Int64) -> Int {
+    mutating func prune(now: Int64, retentionMs: Int64, maxReleased: Int = .max) -> Int {
         let cutoff = now - retentionMs
         var releasedCancelled = 0
         while head < entries.count, entries[head].appendedAt < cutoff {
             // Still the newest entry of its instance if it holds a lease (superseded ones hold none).
-            if let lease = entries[head].lease, lease.isCancelled { releasedCancelled += 1 }
+            if let lease = entries[head].lease, lease.isCancelled {
+                guard releasedCancelled < maxReleased else { break }
+                releasedCancelled += 1
+            }
             release(at: dropped + head)
             head += 1
         }
         defer { compactIfMostlyPruned() }
         return releasedCancelled
+    }
+
+    /// Whether the oldest entry is past the retention (what a `prune` limited by `maxReleased` left).
+    func hasExpired(now: Int64, retentionMs: Int64) -> Bool {
+        head < entries.count && entries[head].appendedAt < now - retentionMs
     }
 
     private mutating func compactIfMostlyPruned() {

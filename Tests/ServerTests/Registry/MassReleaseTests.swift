@@ -55,3 +55,36 @@ import Testing
         #expect(footprint.total < 64 * 1024, "\(footprint.report(instances: 20_000))")
     }
 }
+
+/// The last step of a mass release is followed by a trim too (issue 19: the retention task frees a mass
+/// cancellation in steps; with a 10,000-record threshold the last, smaller step never was).
+@Suite struct MassReleaseLastStepTests {
+    @Test func aReleaseOfAThousandRecordsAsksForATrim() {
+        let harness = RegistryHarness()
+        let count = InstanceRegistry.heapTrimAfterReleasedRecords
+        for i in 0..<count { harness.register(instance("i-\(i)")) }
+        for i in 0..<count { _ = harness.registry.cancel(app: "ORDERS", id: "i-\(i)", isReplication: false) }
+        harness.advance(harness.registry.settings.retentionTimeInMSInDeltaQueue + 1)
+        harness.registry.pruneRecentChanges()
+        #expect(harness.registry.takeHeapTrimDue())
+    }
+}
+
+/// A mass release is freed in steps (issue 19: the trim after each step costs the loop what that step returns).
+@Suite struct MassReleaseStepTests {
+    @Test func theRetentionTaskLetsGoOfAtMostTheStepAndSaysWhenMoreRemains() {
+        let harness = RegistryHarness()
+        for i in 0..<2_500 { harness.register(instance("i-\(i)")) }
+        for i in 0..<2_500 { _ = harness.registry.cancel(app: "ORDERS", id: "i-\(i)", isReplication: false) }
+        harness.advance(harness.registry.settings.retentionTimeInMSInDeltaQueue + 1)
+        #expect(harness.registry.pruneRecentChanges(maxReleased: 1_000))
+        #expect(harness.registry.recentChanges.count == 1_500)
+        #expect(harness.registry.takeHeapTrimDue())
+        #expect(harness.registry.pruneRecentChanges(maxReleased: 1_000))
+        #expect(harness.registry.takeHeapTrimDue())
+        #expect(!harness.registry.pruneRecentChanges(maxReleased: 1_000))
+        #expect(harness.registry.recentChanges.count == 0)
+        // The last step (500 records) is under the trim threshold: it waits for the next release to add to it.
+        #expect(!harness.registry.takeHeapTrimDue())
+    }
+}

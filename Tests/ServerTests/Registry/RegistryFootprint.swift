@@ -31,16 +31,15 @@ struct RegistryFootprint {
             }
         }
         count(.vipIndex) { heap in
-            for index in [registry.vipIndex, registry.secureVipIndex] {
-                heap.dictionary(index.members)
-                for (name, byApp) in index.members {
-                    heap.string(name.base)
-                    heap.dictionary(byApp)
-                    for (app, ids) in byApp {
-                        heap.string(app)
-                        heap.set(ids)
-                        for id in ids { heap.string(id) }
-                    }
+            let index = registry.vipIndex
+            heap.dictionary(index.members)
+            for (name, byApp) in index.members {
+                heap.string(name.base)
+                heap.dictionary(byApp)
+                for (app, ids) in byApp {
+                    heap.string(app)
+                    heap.dictionary(ids)
+                    for id in ids.keys { heap.string(id) }
                 }
             }
         }

@@ -11,6 +11,7 @@ enum RouterFuzz {
         let (path, query) = Query.split(url)
         fuzzCheck(path.count + (path.count < url.count ? 1 : 0) <= url.count, "split lost bytes")
         for router in routers { _ = router.route(path) }
+        checkPlainInstancePath(path)
         _ = query.value("status")
         _ = query.value("value")
         _ = query.contains("regions")
@@ -26,6 +27,13 @@ enum RouterFuzz {
         let encodedQuery = Array("value=\(encodedID)&value=second".utf8)[...]
         fuzzCheck(Query(encodedQuery).value("value") == id, "query value did not decode back to \(id.debugDescription)")
         fuzzCheck(PercentDecoding.decode(Array(encodedID.utf8)[...], plusIsSpace: true) == id, "percent-decoding is not the inverse")
+    }
+
+    /// The heartbeat's byte ranges name what `route` names: the same app and id, taken as they are.
+    private static func checkPlainInstancePath(_ path: ArraySlice<UInt8>) {
+        guard let (app, id) = Router().plainInstancePath(path) else { return }
+        let expected = Endpoint.instance(app: String(decoding: path[app], as: UTF8.self), id: String(decoding: path[id], as: UTF8.self))
+        fuzzCheck(Router().route(path) == expected, "plainInstancePath disagrees with route for \(Array(path))")
     }
 
     /// `int64` agrees with Swift's own parsing of the decoded value, for plain digit strings.

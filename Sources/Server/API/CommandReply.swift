@@ -3,7 +3,13 @@
 struct CommandReply: Equatable {
     var status: Int
     /// The stored record a peer must adopt (a replicated heartbeat answered 409).
-    var entity: InstanceInfo?
+    var entity: InstanceInfo? {
+        get { if case .record(let record)? = boxedEntity { record } else { nil } }
+        set { boxedEntity = newValue.map { .record($0) } }
+    }
+    /// Boxed, so a reply is a few words: the ~300-byte optional record carried inline cost every heartbeat its
+    /// value-witness copies and destroys (~1,500 Ir, bench/RESULTS.md), though only a 409 ever has one.
+    private var boxedEntity: BoxedRecord?
     /// The message of a 400, or of a 503 from a full registry; nil for every other status.
     var message: String?
 
@@ -27,6 +33,11 @@ struct CommandReply: Equatable {
         self.status = status
         self.message = message
     }
+}
+
+/// One record behind a pointer (an indirect case is allocated on the heap): nil costs one word.
+private indirect enum BoxedRecord: Equatable {
+    case record(InstanceInfo)
 }
 
 /// A status change whose parameters did not parse: the command never reaches the registry.

@@ -32,14 +32,35 @@ extension EurekaAPI {
     /// The heartbeat (spec 2.2): the registry renews and applies the dirty-timestamp table.
     func renew(app: String, id: String, _ request: Request, _ query: Query) -> Response {
         let isReplication = Negotiation.isReplication(request)
-        // An empty or non-numeric lastDirtyTimestamp is treated as absent (OUR choice, spec 2.2). A client's
-        // overriddenstatus is never used, so a client heartbeat does not parse it.
-        let override = isReplication ? query.value("overriddenstatus").flatMap { InstanceStatus(rawValue: $0) } : nil
         // The registry's renew called directly, its outcome answered through the one CommandReply mapping: the
         // same as execute(.renew), without wrapping and unwrapping the command and outcome enums on the hot path.
         let outcome = registry.renew(app: app, id: id, lastDirtyTimestamp: query.int64("lastDirtyTimestamp"),
-                                     overriddenStatus: override, isReplication: isReplication)
+                                     overriddenStatus: Self.heartbeatOverride(query, isReplication),
+                                     isReplication: isReplication)
         return reply(CommandReply(.renew(outcome)), request)
+    }
+
+    /// The heartbeat of a `PUT` whose path names an app and id as sent (`Router.plainInstancePath`) and whose lease
+    /// the registry finds by those bytes; nil otherwise (the caller routes it as usual, which answers the same).
+    func renewByPath(_ path: ArraySlice<UInt8>, _ request: Request, _ query: Query) -> Response? {
+        guard let (app, id) = router.plainInstancePath(path) else { return nil }
+        let found = path.withUnsafeBytes { raw in
+            let base = path.startIndex
+            return registry.lease(app: UnsafeRawBufferPointer(rebasing: raw[(app.lowerBound - base)..<(app.upperBound - base)]),
+                                  id: UnsafeRawBufferPointer(rebasing: raw[(id.lowerBound - base)..<(id.upperBound - base)]))
+        }
+        guard let lease = found else { return nil }
+        let isReplication = Negotiation.isReplication(request)
+        let outcome = registry.renew(lease, lastDirtyTimestamp: query.int64("lastDirtyTimestamp"),
+                                     overriddenStatus: Self.heartbeatOverride(query, isReplication),
+                                     isReplication: isReplication)
+        return reply(CommandReply(.renew(outcome)), request)
+    }
+
+    /// An empty or non-numeric lastDirtyTimestamp is treated as absent (OUR choice, spec 2.2). A client's
+    /// overriddenstatus is never used, so a client heartbeat does not parse it.
+    private static func heartbeatOverride(_ query: Query, _ isReplication: Bool) -> InstanceStatus? {
+        isReplication ? query.value("overriddenstatus").flatMap { InstanceStatus(rawValue: $0) } : nil
     }
 
     func cancel(app: String, id: String, _ request: Request) -> Response {

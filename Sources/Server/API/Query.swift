@@ -32,6 +32,16 @@ struct Query {
         guard let value = raw(name), !value.isEmpty else { return nil }
         var overflow = false
         let digits: Int64? = value.withUnsafeBufferPointer { bytes in
+            if bytes.count <= 18 {
+                // Eighteen digits cannot overflow: no overflow checks per digit (a heartbeat's 13-digit timestamp).
+                var result: Int64 = 0
+                for byte in bytes {
+                    let digit = byte &- 48
+                    guard digit < 10 else { return nil }
+                    result = result &* 10 &+ Int64(digit)
+                }
+                return result
+            }
             var result: Int64 = 0
             for byte in bytes {
                 guard byte >= 48, byte <= 57 else { return nil }

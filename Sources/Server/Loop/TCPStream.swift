@@ -180,14 +180,17 @@ final class TCPStream: LoopHandle {
             swap(&inFlight, &pending)
             swap(&inFlightSplices, &pendingSplices)
         }
-        var buffers = descriptors()  // libuv copies the descriptors, not the bytes
         let writeRequest = loop.takeWriteRequest()
         writeRequest.pointee.data = Unmanaged.passUnretained(self).toOpaque()  // the handle's +1 covers it
-        let rc = uv_write(writeRequest, asStream(tcp), &buffers, UInt32(buffers.count)) { request, status in
-            // Runs before the close callback (cancelled writes too), so the handle's +1 still holds the stream.
-            let stream = Unmanaged<TCPStream>.fromOpaque(request!.pointee.data).takeUnretainedValue()
-            stream.loop.recycle(request!)
-            stream.didWrite(status: status)
+        // libuv copies the descriptors, not the bytes. Owned bytes alone (every small answer) need one descriptor,
+        // kept on the stack: the array of descriptors was an allocation and a free per heartbeat (callgrind).
+        let rc: Int32
+        if inFlightSplices.isEmpty {
+            var buffer = uv_buf_init(UnsafeMutableRawPointer(inFlight.base!).assumingMemoryBound(to: CChar.self), UInt32(inFlight.count))
+            rc = uv_write(writeRequest, asStream(tcp), &buffer, 1, tcpStreamWriteDone)
+        } else {
+            var buffers = descriptors()
+            rc = uv_write(writeRequest, asStream(tcp), &buffers, UInt32(buffers.count), tcpStreamWriteDone)
         }
         if rc < 0 {
             loop.recycle(writeRequest)  // a refused uv_write never calls back
@@ -255,7 +258,7 @@ final class TCPStream: LoopHandle {
         return 0
     }
 
-    private func didWrite(status: Int32) {
+    fileprivate func didWrite(status: Int32) {
         if loop.isProfiling { return profiledDidWrite(status: status) }
         completeWrite(status: status)
     }
@@ -326,4 +329,12 @@ final class TCPStream: LoopHandle {
 
     /// libuv has run the cancelled write callbacks (uv__finish_close) before this.
     override func didClose() { delegate?.streamDidClose(self) }
+}
+
+/// A write's completion. Runs before the close callback (cancelled writes too), so the handle's +1 still holds the
+/// stream.
+private func tcpStreamWriteDone(_ request: UnsafeMutablePointer<uv_write_t>?, _ status: Int32) {
+    let stream = Unmanaged<TCPStream>.fromOpaque(request!.pointee.data).takeUnretainedValue()
+    stream.loop.recycle(request!)
+    stream.didWrite(status: status)
 }

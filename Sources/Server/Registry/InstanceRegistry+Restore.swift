@@ -79,7 +79,7 @@ extension InstanceRegistry {
             lease.isProvisional = true
             lease.serviceUpTimestamp = info.leaseInfo?.serviceUpTimestamp ?? 0
             if info.status == .up { lease.serviceUp(now: now) }
-            apps[app, default: [:]][id] = lease
+            store(lease, app: app, id: id)
             digestChanged(lease, app: app)
             // The registry's derived views, as register keeps them: VIP lookups and the dashboard's counts.
             vipIndex.add(app: app, id: id, vips: info.vipNames, secureVips: info.secureVipNames)

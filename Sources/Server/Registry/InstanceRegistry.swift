@@ -18,7 +18,10 @@ final class InstanceRegistry {
     // touches skip the dynamic exclusivity checks (a runtime call per access on the hot path).
     let time: any TimeSource
     var random: any RandomSource
+    /// Changed only through `store` and `unstore`, which keep `leaseIndex` in step.
     @exclusivity(unchecked) var apps: [String: [String: Lease]] = [:]
+    /// The same leases by the bytes of their app name and id: the heartbeat's lookup (see `LeaseIndex`).
+    @exclusivity(unchecked) var leaseIndex = LeaseIndex()
     @exclusivity(unchecked) var overrides = OverrideMap()
     /// Which leases each VIP and secure VIP name lists: what `/vips` and `/svips` documents are built from.
     var vipIndex = VipIndex()
@@ -108,7 +111,7 @@ final class InstanceRegistry {
         lease.overrideChangedAt = overrideChangedAt
         noteMetadataChange(lease, replacing: existing, now: now)
         if registrant.status == .up { lease.serviceUp(now: now) }
-        apps[app, default: [:]][id] = lease
+        store(lease, app: app, id: id)
         digestChanged(lease, app: app, replacing: existing)
         tombstones.clear(app: app, id: id)
         reindexVips(old: existing?.instance, new: registrant, app: app, id: id)
@@ -132,7 +135,16 @@ final class InstanceRegistry {
     func renew(app: String, id: String, lastDirtyTimestamp: Int64? = nil, overriddenStatus: InstanceStatus? = nil,
                       isReplication: Bool) -> RenewOutcome {
         guard let lease = apps[app]?[id] else { return .unknownInstance }
+        return renew(lease, lastDirtyTimestamp: lastDirtyTimestamp, overriddenStatus: overriddenStatus,
+                     isReplication: isReplication)
+    }
+
+    /// The renew of a lease already found: by the Strings above, or by the request path's bytes (`lease(app:id:)`),
+    /// which makes no String. The app and id are the lease's own, read only on the rare branches that need them.
+    func renew(_ lease: Lease, lastDirtyTimestamp: Int64?, overriddenStatus: InstanceStatus?,
+               isReplication: Bool) -> RenewOutcome {
         let now = time.nowMillis()
+        let id = lease.id
         let stored = lease.instance.status
         let input = StatusOverrideRule.Input(candidate: stored, existing: stored, isReplication: isReplication)
         let status = StatusOverrideRule.effectiveStatus(input) { overrides.status(for: id, now: now) }
@@ -143,7 +155,7 @@ final class InstanceRegistry {
         if corrected {
             // OUR choice (4.5 step 3): a corrected status is a change like any other, so deltas and caches see it.
             lease.instance.status = status
-            statusTally.move(app, from: stored, to: status)
+            statusTally.move(lease.instance.app, from: stored, to: status)
             recordChange(lease, .modified, now: now)
         }
         preservation.recordRenew()
@@ -152,7 +164,7 @@ final class InstanceRegistry {
             if corrected { onEvent(.statusCorrected(decorated(lease))) }
             if wantsHeartbeatEvents {
                 onEvent(.heartbeat(RegistryEvent.Heartbeat(
-                    app: app, id: id, status: lease.instance.status,
+                    app: lease.instance.app, id: id, status: lease.instance.status,
                     lastDirtyTimestamp: lease.instance.lastDirtyTimestamp,
                     overriddenStatus: isReplication ? nil : overrides.peek(id, now: now),
                     isReplication: isReplication, leaseInfo: lease.instance.leaseInfo)))
@@ -162,7 +174,7 @@ final class InstanceRegistry {
         guard settings.syncWhenTimestampDiffers, let sent = lastDirtyTimestamp, sent != storedDirty else { return .renewed }
         if sent > storedDirty {
             if isReplication, let overriddenStatus, overriddenStatus != .unknown {
-                storeOverriddenStatusIfRequired(app: app, id: id, status: overriddenStatus)
+                storeOverriddenStatusIfRequired(app: lease.instance.app, id: id, status: overriddenStatus)
             }
             return .senderNewer
         }
@@ -181,9 +193,7 @@ final class InstanceRegistry {
     /// The cancel shared with eviction; returns the removed record (decorated, DELETED) or nil.
     func internalCancel(app: String, id: String) -> InstanceInfo? {
         let now = time.nowMillis()
-        let lease = apps[app]?.removeValue(forKey: id)
-        if apps[app]?.isEmpty == true { apps[app] = nil }  // an application exists only while it has a lease (3.8)
-        if apps.isEmpty { interner.removeAll() }  // nothing left to share with: keep no strings alive for nothing
+        let lease = unstore(app: app, id: id)
         recentCancellations.record(time: now, app: app, id: id)
         // Even without a lease: an override must not outlive the instance it was set for.
         overrides.remove(id, now: now)

@@ -13,7 +13,8 @@ enum RenewOutcome: Sendable, Equatable {
     /// sender must (re-)register it. A replicated heartbeat's override was stored (4.10).
     case senderNewer
     /// Renewed, but a replicated heartbeat carried an older lastDirtyTimestamp: the peer must adopt this record.
-    case registryNewer(InstanceInfo)
+    /// Indirect: an inline record would make every outcome ~300 bytes, copied and destroyed on each heartbeat.
+    indirect case registryNewer(InstanceInfo)
 }
 
 /// cancel (4.6).

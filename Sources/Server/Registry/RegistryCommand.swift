@@ -16,7 +16,8 @@ enum RegistryCommand: Sendable {
 
 /// The outcome of one command, one case per command kind.
 enum CommandOutcome: Sendable, Equatable {
-    case registered(InstanceInfo)
+    /// Indirect, as `RenewOutcome.registryNewer`: the heartbeat's outcome must not carry a record's worth of bytes.
+    indirect case registered(InstanceInfo)
     case renew(RenewOutcome)
     case cancel(CancelOutcome)
     case statusUpdate(StatusUpdateOutcome)

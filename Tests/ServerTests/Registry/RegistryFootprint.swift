@@ -29,6 +29,7 @@ struct RegistryFootprint {
                 heap.dictionary(byId)
                 for id in byId.keys { heap.string(id) }
             }
+            heap.array(registry.leaseIndex.tableForFootprint)  // the heartbeat's index by bytes (LeaseIndex)
         }
         count(.vipIndex) { heap in
             let index = registry.vipIndex

@@ -21,8 +21,11 @@ extension InstanceJSON {
     /// and for any other error: the caller then decodes the body whole, so what is refused, and with which error,
     /// stays exactly what the tree path decides. The one error thrown here is the value budget's: the tree counts
     /// the same values in the same order and would stop at the same one, so a hostile body is not parsed twice.
-    static func decodeWrapped(_ body: [UInt8], now: Int64, maxValues: Int) throws(CodecError) -> DecodedInstance? {
+    /// `reuse` (the API's) answers a metadata object seen in a recent body without reading it again.
+    static func decodeWrapped(_ body: [UInt8], now: Int64, maxValues: Int,
+                              reuse: MetadataReuse? = nil) throws(CodecError) -> DecodedInstance? {
         var builder = Builder(now: now)
+        builder.reuse = reuse
         do {
             let complete = try JSONReader.readWrappedMembers(body, wrapper: "instance", maxValues: maxValues) {
                 (key, reader) throws(CodecError) in
@@ -44,6 +47,8 @@ extension InstanceJSON {
         var hasApp = false
         var missingName = false
         let now: Int64
+        /// Recent metadata objects by their bytes (member-by-member reading only).
+        var reuse: MetadataReuse?
 
         init(now: Int64) {
             self.now = now
@@ -59,7 +64,7 @@ extension InstanceJSON {
             case .securePort: info.securePort = try InstanceJSON.port(&reader, default: .defaultSecurePort)
             case .dataCenterInfo: (info.dataCenterInfo, missingName) = try InstanceJSON.dataCenterInfo(&reader)
             case .leaseInfo: info.leaseInfo = try InstanceJSON.leaseInfo(&reader)
-            case .metadata: info.metadata = try InstanceJSON.stringMap(&reader)
+            case .metadata: info.metadata = try InstanceJSON.metadata(&reader, reuse: reuse)
             case .countryId, .lastUpdatedTimestamp, .lastDirtyTimestamp:
                 let raw = try reader.readRaw()
                 guard let number = raw.plainInteger else { return try apply(field, raw.value) }
@@ -280,6 +285,21 @@ extension InstanceJSON {
             lease.set(key, number)
         }
         return lease
+    }
+
+    /// The instance's metadata: a remembered object's map when the body repeats its bytes, else read and remembered.
+    fileprivate static func metadata(_ reader: inout JSONReader, reuse: MetadataReuse?) throws(CodecError) -> Metadata {
+        guard let reuse, reader.peek() == UInt8(ascii: "{") else { return try stringMap(&reader) }
+        if let known = reuse.match(reader.rest()) {
+            try reader.skip(bytes: known.bytes, values: known.values)
+            return known.metadata
+        }
+        let start = reader.position
+        let budget = reader.valuesLeft
+        let metadata = try stringMap(&reader)
+        reuse.remember(UnsafeBufferPointer(rebasing: reader.bytes[start..<reader.position]),
+                       values: budget - reader.valuesLeft, metadata: metadata)
+        return metadata
     }
 
     /// A string map read from the body: an object member by member, `@class` checked, not copied.

@@ -132,6 +132,20 @@ extension JSONReader {
         return key
     }
 
+    /// The bytes from the next value (after whitespace) to the end of the document.
+    mutating func rest() -> UnsafeBufferPointer<UInt8> {
+        skipWhitespace()
+        return UnsafeBufferPointer(rebasing: bytes[position...])
+    }
+
+    /// Passes over the next `count` bytes, a value already known to read whole at this depth with `values` values
+    /// (MetadataReuse), counting them as reading it would.
+    mutating func skip(bytes count: Int, values: Int) throws(CodecError) {
+        valuesLeft -= values
+        guard valuesLeft >= 0 else { throw .tooManyValues(limit: maxValues) }
+        position += count
+    }
+
     private mutating func countValue() throws(CodecError) {
         valuesLeft -= 1
         guard valuesLeft >= 0 else { throw .tooManyValues(limit: maxValues) }

@@ -97,3 +97,26 @@ struct ApplicationDigests {
 
     func hash(of app: String) -> UInt64? { sums[app]?.sum }
 }
+
+/// The metadata hashes of the last few maps hashed, by storage (replaced in turn). The stored records of one
+/// application share one metadata map (RecordInterner), so each registration of another of its instances would hash
+/// the same ~300 bytes again (~7,000 instructions, byte by byte); a map with the same storage has the same hash.
+struct RecentMetadataHashes {
+    static let capacity = 8
+
+    private var recent: [(map: Metadata, hash: UInt64)] = []
+    private var nextReplaced = 0
+
+    mutating func hash(_ map: Metadata) -> UInt64 {
+        guard !map.isEmpty else { return 0 }
+        for entry in recent where entry.map.sharesStorage(with: map) { return entry.hash }
+        let hash = AntiEntropyHash.metadata(map)
+        if recent.count < Self.capacity {
+            recent.append((map, hash))
+        } else {
+            recent[nextReplaced] = (map, hash)
+            nextReplaced = (nextReplaced + 1) % Self.capacity
+        }
+        return hash
+    }
+}

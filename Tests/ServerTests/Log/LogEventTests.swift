@@ -102,4 +102,18 @@ import Testing
         #expect(LogLine.timestamp(millis: 951_782_400_007) == "2000-02-29T00:00:00.007Z")
         #expect(LogLine.timestamp(millis: 1_796_428_622_123) == "2026-12-04T23:57:02.123Z")
     }
+
+    /// The event log's form of a line (timestamp and line as bytes, no String) is byte for byte the String form.
+    @Test func theByteFormOfALineIsTheStringForm() {
+        let fields: [(String, LogValue)] = [("app", .text("ORDERS")), ("id", .text("a b=\"c\"")), ("n", .int(-3)),
+                                            ("replaced", .bool(true)), ("empty", .text("")), ("u", .text("é\n"))]
+        for format in [LogSettings.Format.logfmt, .json] {
+            for millis in [Int64(0), 951_782_400_007, 1_796_428_622_123, -62_135_596_800_000, 253_402_300_800_000] {
+                var bytes: [UInt8] = [1, 2]
+                LogLine.render(format, millis: millis, level: .info, event: "registered", fields: fields, into: &bytes)
+                let text = LogLine.render(format, ts: LogLine.timestamp(millis: millis), level: .info, event: "registered", fields: fields)
+                #expect(bytes == [1, 2] + Array(text.utf8), "\(format) \(millis)")
+            }
+        }
+    }
 }

@@ -8,8 +8,9 @@ typealias LogSink = (String) -> Void
 final class EventLog {
     let settings: LogSettings
     private let time: TimeSource
-    /// nil: standard error, written from the line's bytes (no String), each line whole (see `flush`).
+    /// nil: `descriptor` (standard error), written from the line's bytes (no String), each line whole (see `flush`).
     private let sink: LogSink?
+    private let descriptor: Int32
     /// The line being rendered, its buffer kept from line to line.
     private var line: [UInt8] = []
     /// Lines to stderr not written yet, while `batchesWrites`: a registration's line cost a write(2) of its own, a
@@ -28,12 +29,13 @@ final class EventLog {
     let limitWindowMs: Int64
 
     init(settings: LogSettings, time: TimeSource, limitBurst: Int = 1, limitWindowMs: Int64 = 60_000,
-         sink: LogSink? = nil) {
+         sink: LogSink? = nil, descriptor: Int32 = 2) {
         self.settings = settings
         self.time = time
         self.limitBurst = limitBurst
         self.limitWindowMs = limitWindowMs
         self.sink = sink
+        self.descriptor = descriptor
     }
 
     deinit { flush() }
@@ -41,7 +43,7 @@ final class EventLog {
     /// Writes the batched lines (the node calls it at the end of every loop turn and when it stops).
     func flush() {
         guard !pending.isEmpty else { return }
-        pending.withUnsafeBufferPointer { Self.writeAll($0) }
+        pending.withUnsafeBufferPointer { Self.writeAll($0, to: descriptor) }
         pending.removeAll(keepingCapacity: true)
     }
 
@@ -90,17 +92,17 @@ final class EventLog {
         line.removeAll(keepingCapacity: true)
         LogLine.render(settings.format, millis: time.nowMillis(), level: level, event: event, fields: fields, into: &line)
         if let sink { return sink(String(decoding: line, as: UTF8.self)) }
-        guard batchesWrites else { return line.withUnsafeBufferPointer { Self.writeAll($0) } }
+        guard batchesWrites else { return line.withUnsafeBufferPointer { Self.writeAll($0, to: descriptor) } }
         if pending.count + line.count > Self.maxBatchBytes { flush() }
         pending.append(contentsOf: line)
     }
 
-    /// One `write(2)` of whole lines to stderr (retried after a partial write or EINTR).
-    private static func writeAll(_ bytes: UnsafeBufferPointer<UInt8>) {
+    /// One `write(2)` of whole lines (retried after a partial write or EINTR).
+    private static func writeAll(_ bytes: UnsafeBufferPointer<UInt8>, to descriptor: Int32) {
         guard let base = bytes.baseAddress else { return }
         var offset = 0
         while offset < bytes.count {
-            let written = Glibc.write(2, base + offset, bytes.count - offset)
+            let written = Glibc.write(descriptor, base + offset, bytes.count - offset)
             if written > 0 { offset += written } else if written < 0 && errno == EINTR { continue } else { return }
         }
     }

@@ -98,6 +98,7 @@ public final class EurekaNode {
             opened.lagProbe = lagProbe
             logFlush = try LoopTurnEnd(loop: loop) { [log = nodeLog.log] in log.flush() }
             opened.logFlush = logFlush
+            nodeLog.log.batchesWrites = true
             loopProfile = config.loopProfilePath.isEmpty ? nil : LoopProfile()
             if let loopProfile {
                 opened.loopProfile = loopProfile

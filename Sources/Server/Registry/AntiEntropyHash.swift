@@ -49,7 +49,12 @@ enum AntiEntropyHash {
         for byte in overriddenStatus.rawValue.utf8 { feed(byte) }
         if metadataHash != 0 {
             feed(0x0A)
-            for byte in hex(metadataHash).utf8 { feed(byte) }
+            // The 16 lower-case hex digits of `hex(metadataHash)`, fed as formed: the String cost ~1,700 instructions
+            // of every registration (callgrind).
+            for shift in stride(from: 60, through: 0, by: -4) {
+                let nibble = UInt8(truncatingIfNeeded: metadataHash >> UInt64(shift)) & 0x0F
+                feed(nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10)
+            }
         }
         return hash
     }

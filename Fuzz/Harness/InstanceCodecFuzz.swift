@@ -5,10 +5,15 @@
 /// (encode, decode again: the same instance), so nothing a client sent is changed by storing and serving it.
 enum InstanceCodecFuzz {
     static let now: Int64 = 1_700_000_000_000
+    /// Kept across inputs, as the API keeps it across bodies: a metadata object answered from it must decode as read.
+    nonisolated(unsafe) static let reuse = MetadataReuse()
 
     static func run(_ input: UnsafeRawBufferPointer, format: WireFormat) {
         let body = Array(input)
-        guard let decoded = try? InstanceCodec.decode(body, format: format, now: now) else { return }
+        let read = Result { () throws(CodecError) in try InstanceCodec.decode(body, format: format, now: now) }
+        let reused = Result { () throws(CodecError) in try InstanceCodec.decode(body, format: format, now: now, reuse: reuse) }
+        fuzzCheck(read == reused, "\(format) decoding with MetadataReuse differs:\n\(read)\n\(reused)")
+        guard let decoded = try? read.get() else { return }
         let encoded = InstanceCodec.encode(decoded.info, format: format)
         let again: DecodedInstance
         do {

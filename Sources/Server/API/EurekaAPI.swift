@@ -27,6 +27,9 @@ final class EurekaAPI: Responder {
     var digestRunner: OffLoopRunner?
     /// How that 503 is answered: at once, or later (the node's guard delays it, see OverloadGuard).
     var deliverOverloadRefusal: (Response) -> Reply = { .now($0) }
+    /// Recent register bodies' metadata objects by their bytes: the next instance of an application decodes its
+    /// (usually identical) metadata without reading it again.
+    let metadataReuse = MetadataReuse()
     /// Spec 8: the registry fetches' token buckets.
     let rateLimiter: FetchRateLimiter
     /// Peer batches received and their items (spec 7.5), for /metrics.

@@ -9,7 +9,8 @@ extension EurekaAPI {
         let decoded: DecodedInstance
         do {
             decoded = try InstanceCodec.decode(body.bytes, format: body.format, now: time.nowMillis(),
-                                               maxValues: registry.settings.limits.registrationValueBudget)
+                                               maxValues: registry.settings.limits.registrationValueBudget,
+                                               reuse: metadataReuse)
         } catch .tooManyValues(let limit) {
             let message = "request body has more than \(limit) values (metadata is limited to \(registry.settings.limits.maxMetadataEntries) entries)"
             return Self.error(400, message, json: body.format == .json)

@@ -16,12 +16,15 @@ enum InstanceCodec {
     /// A body with root `{"instance":{…}}` / `<instance>…</instance>`. `now` (epoch ms) stands in
     /// for absent `lastDirtyTimestamp` and `lastUpdatedTimestamp`. `maxValues` bounds the JSON values or XML
     /// elements parsed (`CodecError.tooManyValues` past it).
+    /// `reuse` (JSON only) answers a metadata object repeated from a recent body without reading it again.
     static func decode(_ body: [UInt8], format: WireFormat, now: Int64,
-                       maxValues: Int = .max) throws(CodecError) -> DecodedInstance {
+                       maxValues: Int = .max, reuse: MetadataReuse? = nil) throws(CodecError) -> DecodedInstance {
         switch format {
         case .json:
             // The common body, read without building its tree; anything else (and every error) the whole way.
-            if let decoded = try InstanceJSON.decodeWrapped(body, now: now, maxValues: maxValues) { return decoded }
+            if let decoded = try InstanceJSON.decodeWrapped(body, now: now, maxValues: maxValues, reuse: reuse) {
+                return decoded
+            }
             // Netflix's reader requires the wrapper (spec 3.7): a bare instance object is unparseable.
             guard let instance = try JSONReader.parse(body, maxValues: maxValues)["instance"] else {
                 throw .unparseable("JSON root has no instance member")

@@ -21,13 +21,16 @@ extension InstanceJSON {
     /// and for any other error: the caller then decodes the body whole, so what is refused, and with which error,
     /// stays exactly what the tree path decides. The one error thrown here is the value budget's: the tree counts
     /// the same values in the same order and would stop at the same one, so a hostile body is not parsed twice.
-    static func decodeWrapped(_ body: [UInt8], now: Int64, maxValues: Int) throws(CodecError) -> DecodedInstance? {
+    /// `reuse` (the API's) answers a metadata object seen in a recent body without reading it again.
+    static func decodeWrapped(_ body: [UInt8], now: Int64, maxValues: Int,
+                              reuse: MetadataReuse? = nil) throws(CodecError) -> DecodedInstance? {
         var builder = Builder(now: now)
+        builder.reuse = reuse
         do {
             let complete = try JSONReader.readWrappedMembers(body, wrapper: "instance", maxValues: maxValues) {
-                (key, value) throws(CodecError) in
-                guard let field = InstanceField.named(key) else { return }
-                try builder.apply(field, value)
+                (key, reader) throws(CodecError) in
+                guard let field = InstanceField.named(key) else { return try reader.skipValue() }
+                try builder.apply(field, &reader)
             }
             return complete ? try builder.finish() : nil
         } catch .tooManyValues(let limit) {
@@ -44,11 +47,47 @@ extension InstanceJSON {
         var hasApp = false
         var missingName = false
         let now: Int64
+        /// Recent metadata objects by their bytes (member-by-member reading only).
+        var reuse: MetadataReuse?
 
         init(now: Int64) {
             self.now = now
             info.lastUpdatedTimestamp = now
             info.lastDirtyTimestamp = now
+        }
+
+        /// One member read straight from the body: the nested objects member by member (no tree, no key Strings),
+        /// integers and the common status and flag spellings from their bytes, the rest as the tree's values.
+        mutating func apply(_ field: InstanceField, _ reader: inout JSONReader) throws(CodecError) {
+            switch field {
+            case .port: info.port = try InstanceJSON.port(&reader, default: .defaultPort)
+            case .securePort: info.securePort = try InstanceJSON.port(&reader, default: .defaultSecurePort)
+            case .dataCenterInfo: (info.dataCenterInfo, missingName) = try InstanceJSON.dataCenterInfo(&reader)
+            case .leaseInfo: info.leaseInfo = try InstanceJSON.leaseInfo(&reader)
+            case .metadata: info.metadata = try InstanceJSON.metadata(&reader, reuse: reuse)
+            case .countryId, .lastUpdatedTimestamp, .lastDirtyTimestamp:
+                let raw = try reader.readRaw()
+                guard let number = raw.plainInteger else { return try apply(field, raw.value) }
+                switch field {
+                case .countryId: info.countryId = Int(truncatingIfNeeded: number)
+                case .lastUpdatedTimestamp: info.lastUpdatedTimestamp = number
+                default: info.lastDirtyTimestamp = number
+                }
+            case .status, .overriddenStatus:
+                let raw = try reader.readRaw()
+                guard let status = InstanceJSON.exactStatus(raw) else { return try apply(field, raw.value) }
+                if field == .status { info.status = status } else { info.overriddenStatus = status }
+            case .isCoordinatingDiscoveryServer:
+                let raw = try reader.readRaw()
+                if raw.isPlain("false") {
+                    info.isCoordinatingDiscoveryServer = false
+                } else if raw.isPlain("true") {
+                    info.isCoordinatingDiscoveryServer = true
+                } else {
+                    try apply(field, raw.value)
+                }
+            default: try apply(field, try reader.readRaw().value)
+            }
         }
 
         mutating func apply(_ field: InstanceField, _ value: JSONValue) throws(CodecError) {
@@ -178,6 +217,107 @@ extension InstanceJSON {
         return lease
     }
 
+    /// A status written exactly as its name (what clients send), without a String; nil for anything else, which
+    /// `LenientInput.status` reads (the same status for these).
+    fileprivate static func exactStatus(_ raw: JSONReader.RawValue) -> InstanceStatus? {
+        guard case .plainString(let bytes) = raw else { return nil }
+        switch bytes.count {
+        case 2: return bytes.equals("UP") ? .up : nil
+        case 4: return bytes.equals("DOWN") ? .down : nil
+        case 7: return bytes.equals("UNKNOWN") ? .unknown : nil
+        case 8: return bytes.equals("STARTING") ? .starting : nil
+        case 14: return bytes.equals("OUT_OF_SERVICE") ? .outOfService : nil
+        default: return nil
+        }
+    }
+
+    /// `port` read from the body: an object member by member, anything else as the tree's value.
+    fileprivate static func port(_ reader: inout JSONReader, default fallback: PortInfo) throws(CodecError) -> PortInfo {
+        guard reader.peek() == UInt8(ascii: "{") else { return try port(reader.readValue(), default: fallback) }
+        var port = fallback
+        var cursor = try reader.enterObject()
+        while let key = try reader.nextKey(&cursor) {
+            if key.equals("$") {
+                let raw = try reader.readRaw()
+                if let number = raw.plainInteger {
+                    guard (0...65535).contains(number) else { throw .unparseable("bad port number \(number)") }
+                    port.number = Int(number)
+                } else if let text = try text(raw.value) {
+                    port.number = try LenientInput.portNumber(text)
+                }
+            } else if key.equals("@enabled") {
+                let raw = try reader.readRaw()
+                port.enabled = raw.isPlain("true") ? true : raw.isPlain("false") ? false : boolean(raw.value) ?? fallback.enabled
+            } else {
+                try reader.skipValue()
+            }
+        }
+        return port
+    }
+
+    /// `dataCenterInfo` read from the body: an object member by member (`@class` checked, not copied).
+    fileprivate static func dataCenterInfo(_ reader: inout JSONReader) throws(CodecError) -> (DataCenterInfo?, Bool) {
+        guard reader.peek() == UInt8(ascii: "{") else { return try dataCenterInfo(reader.readValue()) }
+        var name: DataCenterInfo.Name?
+        var metadata = Metadata()
+        var cursor = try reader.enterObject()
+        while let key = try reader.nextKey(&cursor) {
+            if key.equals("name") {
+                name = try text(try reader.readRaw().value).map { (text) throws(CodecError) in try LenientInput.dataCenterName(text) }
+            } else if key.equals("metadata") {
+                metadata = try stringMap(&reader)
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let name else { return (nil, true) }
+        return (DataCenterInfo(name: name, metadata: name == .amazon ? metadata : Metadata()), false)
+    }
+
+    /// `leaseInfo` read from the body: an object member by member, keys matched as bytes.
+    fileprivate static func leaseInfo(_ reader: inout JSONReader) throws(CodecError) -> LeaseInfo? {
+        guard reader.peek() == UInt8(ascii: "{") else { return try leaseInfo(reader.readValue()) }
+        var lease = LeaseInfo()
+        var cursor = try reader.enterObject()
+        while let key = try reader.nextKey(&cursor) {
+            let raw = try reader.readRaw()
+            guard let number = raw.plainInteger ?? raw.value.scalarText.flatMap(LenientInput.integer) else { continue }
+            lease.set(key, number)
+        }
+        return lease
+    }
+
+    /// The instance's metadata: a remembered object's map when the body repeats its bytes, else read and remembered.
+    fileprivate static func metadata(_ reader: inout JSONReader, reuse: MetadataReuse?) throws(CodecError) -> Metadata {
+        guard let reuse, reader.peek() == UInt8(ascii: "{") else { return try stringMap(&reader) }
+        if let known = reuse.match(reader.rest()) {
+            try reader.skip(bytes: known.bytes, values: known.values)
+            return known.metadata
+        }
+        let start = reader.position
+        let budget = reader.valuesLeft
+        let metadata = try stringMap(&reader)
+        reuse.remember(UnsafeBufferPointer(rebasing: reader.bytes[start..<reader.position]),
+                       values: budget - reader.valuesLeft, metadata: metadata)
+        return metadata
+    }
+
+    /// A string map read from the body: an object member by member, `@class` checked, not copied.
+    fileprivate static func stringMap(_ reader: inout JSONReader) throws(CodecError) -> Metadata {
+        guard reader.peek() == UInt8(ascii: "{") else { return try stringMap(reader.readValue()) }
+        var updates: [(String, String?)] = []
+        updates.reserveCapacity(16)
+        var cursor = try reader.enterObject()
+        while let key = try reader.nextKey(&cursor) {
+            if key.equals("@class") {
+                try reader.skipValue()
+                continue
+            }
+            updates.append((String(decoding: key, as: UTF8.self), try text(try reader.readRaw().value)))
+        }
+        return Metadata(updates: updates)
+    }
+
     /// A string map (spec 3.6): the `@class` marker skipped, numbers and booleans as their text,
     /// `null` dropped, a nested object or array unparseable.
     private static func stringMap(_ value: JSONValue) throws(CodecError) -> Metadata {
@@ -232,6 +372,19 @@ private enum InstanceField {
 }
 
 extension LeaseInfo {
+    /// `set(_:_:)` by the name's bytes, without a String per key.
+    mutating func set(_ field: UnsafeBufferPointer<UInt8>, _ value: Int64) {
+        switch field.count {
+        case 21 where field.equals("renewalIntervalInSecs"): renewalIntervalInSecs = Int(truncatingIfNeeded: value)
+        case 14 where field.equals("durationInSecs"): durationInSecs = Int(truncatingIfNeeded: value)
+        case 21 where field.equals("registrationTimestamp"): registrationTimestamp = value
+        case 20 where field.equals("lastRenewalTimestamp"): lastRenewalTimestamp = value
+        case 17 where field.equals("evictionTimestamp"): evictionTimestamp = value
+        case 18 where field.equals("serviceUpTimestamp"): serviceUpTimestamp = value
+        default: break
+        }
+    }
+
     /// Sets one of the six fields by its wire name (both formats use the same names); others are ignored.
     mutating func set(_ field: String, _ value: Int64) {
         switch field {

@@ -4,14 +4,15 @@ struct JSONReader {
     /// Hostile nesting must not exhaust the stack; real bodies nest 5 deep.
     static let maxDepth = 64
 
-    private let bytes: UnsafeBufferPointer<UInt8>
-    private var position = 0
-    private var depth = 0
+    // Internal rather than private: the member-by-member reading (JSONReader+Members.swift) walks the same state.
+    let bytes: UnsafeBufferPointer<UInt8>
+    var position = 0
+    var depth = 0
     /// Values still allowed before parsing stops with `tooManyValues`.
-    private var valuesLeft: Int
-    private let maxValues: Int
+    var valuesLeft: Int
+    let maxValues: Int
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>, maxValues: Int) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, maxValues: Int) {
         self.bytes = bytes
         self.maxValues = maxValues
         valuesLeft = maxValues
@@ -30,11 +31,11 @@ struct JSONReader {
     }
 
     /// Reads a document of exactly the shape `{"<wrapper>":{…}}` member by member: `member` gets each key of the
-    /// inner object (its raw bytes) and its value, in order. False, as soon as it shows, when the document has any
+    /// inner object (its raw bytes) and the reader at its value, which it must read (or skip) whole, in order. False, as soon as it shows, when the document has any
     /// other shape (another root member, an escaped key, trailing bytes): the caller must then parse it whole.
     /// Values are counted and depth checked as `parse` does, so a body within the bounds there is within them here.
     static func readWrappedMembers(_ body: [UInt8], wrapper: StaticString, maxValues: Int,
-                                   _ member: (UnsafeBufferPointer<UInt8>, JSONValue) throws(CodecError) -> Void)
+                                   _ member: (UnsafeBufferPointer<UInt8>, inout JSONReader) throws(CodecError) -> Void)
         throws(CodecError) -> Bool {
         try body.withUnsafeBufferPointer { (buffer) throws(CodecError) -> Bool in
             var reader = JSONReader(buffer, maxValues: maxValues)
@@ -56,7 +57,7 @@ struct JSONReader {
                     guard reader.skipTo(UInt8(ascii: "\"")), let key = reader.readPlainKey(),
                           reader.skipTo(UInt8(ascii: ":")) else { return false }
                     reader.position += 1
-                    try member(key, try reader.readValue())
+                    try member(key, &reader)
                     if try reader.readSeparator(closing: UInt8(ascii: "}")) { break }
                 }
             }
@@ -70,14 +71,14 @@ struct JSONReader {
     }
 
     /// Skips whitespace; true when the next byte is `byte` (not consumed).
-    private mutating func skipTo(_ byte: UInt8) -> Bool {
+    mutating func skipTo(_ byte: UInt8) -> Bool {
         skipWhitespace()
         return position < bytes.count && bytes[position] == byte
     }
 
     /// A key at its opening quote, as its raw bytes, when it has no escape and no control character; nil otherwise
     /// (the position is then meaningless: the caller gives up on the document).
-    private mutating func readPlainKey() -> UnsafeBufferPointer<UInt8>? {
+    mutating func readPlainKey() -> UnsafeBufferPointer<UInt8>? {
         position += 1
         let start = position
         while position < bytes.count {
@@ -92,15 +93,15 @@ struct JSONReader {
         return nil
     }
 
-    private func failure(_ what: String) -> CodecError {
+    func failure(_ what: String) -> CodecError {
         .unparseable("JSON: \(what) at byte \(position)")
     }
 
-    private mutating func skipByteOrderMark() {
+    mutating func skipByteOrderMark() {
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { position = 3 }
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while position < bytes.count {
             switch bytes[position] {
             case 0x20, 0x09, 0x0A, 0x0D: position += 1
@@ -109,7 +110,7 @@ struct JSONReader {
         }
     }
 
-    private mutating func readValue() throws(CodecError) -> JSONValue {
+    mutating func readValue() throws(CodecError) -> JSONValue {
         valuesLeft -= 1
         guard valuesLeft >= 0 else { throw .tooManyValues(limit: maxValues) }
         skipWhitespace()
@@ -135,7 +136,7 @@ struct JSONReader {
         position += count
     }
 
-    private mutating func enter() throws(CodecError) {
+    mutating func enter() throws(CodecError) {
         depth += 1
         guard depth <= Self.maxDepth else { throw failure("nesting too deep") }
         position += 1
@@ -185,7 +186,7 @@ struct JSONReader {
     }
 
     /// After a member or element: true at the closing bracket, false after a comma.
-    private mutating func readSeparator(closing: UInt8) throws(CodecError) -> Bool {
+    mutating func readSeparator(closing: UInt8) throws(CodecError) -> Bool {
         skipWhitespace()
         guard position < bytes.count else { throw failure("unexpected end") }
         let byte = bytes[position]
@@ -196,6 +197,11 @@ struct JSONReader {
     }
 
     private mutating func readNumber() throws(CodecError) -> String {
+        String(decoding: try scanNumber(), as: UTF8.self)
+    }
+
+    /// A number's literal bytes, checked as RFC 8259 writes numbers (not counted as a value: the caller does).
+    mutating func scanNumber() throws(CodecError) -> UnsafeBufferPointer<UInt8> {
         let start = position
         if bytes[position] == UInt8(ascii: "-") { position += 1 }
         guard try skipDigits() > 0 else { throw failure("bad number") }
@@ -210,7 +216,7 @@ struct JSONReader {
             }
             guard try skipDigits() > 0 else { throw failure("bad exponent") }
         }
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        return UnsafeBufferPointer(rebasing: bytes[start..<position])
     }
 
     private mutating func skipDigits() throws(CodecError) -> Int {

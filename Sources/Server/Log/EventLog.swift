@@ -1,7 +1,6 @@
 import Glibc
 
-/// Where finished lines go: by default stderr, one `write(2)` per line so lines of concurrent writers never
-/// interleave; tests pass a closure that keeps them.
+/// Where finished lines go when not to stderr: tests pass a closure that keeps them.
 typealias LogSink = (String) -> Void
 
 /// The node's event log: one line per event, loop-confined (no lock), time from the node's TimeSource. A line
@@ -9,7 +8,20 @@ typealias LogSink = (String) -> Void
 final class EventLog {
     let settings: LogSettings
     private let time: TimeSource
-    private let sink: LogSink
+    /// nil: `descriptor` (standard error), written from the line's bytes (no String), each line whole (see `flush`).
+    private let sink: LogSink?
+    private let descriptor: Int32
+    /// The line being rendered, its buffer kept from line to line.
+    private var line: [UInt8] = []
+    /// Lines to stderr not written yet, while `batchesWrites`: a registration's line cost a write(2) of its own, a
+    /// system call as dear as the rest of the line; a loop turn serving several registrations now writes once.
+    private var pending: [UInt8] = []
+    /// Set by the node once it flushes at the end of every loop turn (LoopTurnEnd); until then each line is
+    /// written at once.
+    var batchesWrites = false
+    /// A batch is written before it would pass this: writes of at most PIPE_BUF bytes reach a pipe whole, so the
+    /// lines of another writer to the same stderr never land inside one of ours.
+    static let maxBatchBytes = 4_096
     /// Rate limiting by key: when the current window started, lines written in it, lines suppressed in it.
     private var windows: [String: (start: Int64, written: Int, suppressed: Int)] = [:]
     /// Lines per key and window of `limitWindowMs` before suppression.
@@ -17,12 +29,22 @@ final class EventLog {
     let limitWindowMs: Int64
 
     init(settings: LogSettings, time: TimeSource, limitBurst: Int = 1, limitWindowMs: Int64 = 60_000,
-         sink: LogSink? = nil) {
+         sink: LogSink? = nil, descriptor: Int32 = 2) {
         self.settings = settings
         self.time = time
         self.limitBurst = limitBurst
         self.limitWindowMs = limitWindowMs
-        self.sink = sink ?? Self.standardError
+        self.sink = sink
+        self.descriptor = descriptor
+    }
+
+    deinit { flush() }
+
+    /// Writes the batched lines (the node calls it at the end of every loop turn and when it stops).
+    func flush() {
+        guard !pending.isEmpty else { return }
+        pending.withUnsafeBufferPointer { Self.writeAll($0, to: descriptor) }
+        pending.removeAll(keepingCapacity: true)
     }
 
     func isEnabled(_ level: LogLevel, _ logger: LogLevel.Logger = .eureka) -> Bool {
@@ -67,18 +89,21 @@ final class EventLog {
     }
 
     private func write(_ level: LogLevel, _ event: String, _ fields: [(String, LogValue)]) {
-        let ts = LogLine.timestamp(millis: time.nowMillis())
-        sink(LogLine.render(settings.format, ts: ts, level: level, event: event, fields: fields))
+        line.removeAll(keepingCapacity: true)
+        LogLine.render(settings.format, millis: time.nowMillis(), level: level, event: event, fields: fields, into: &line)
+        if let sink { return sink(String(decoding: line, as: UTF8.self)) }
+        guard batchesWrites else { return line.withUnsafeBufferPointer { Self.writeAll($0, to: descriptor) } }
+        if pending.count + line.count > Self.maxBatchBytes { flush() }
+        pending.append(contentsOf: line)
     }
 
-    static func standardError(_ line: String) {
-        var text = line
-        text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(2, bytes.baseAddress! + offset, bytes.count - offset)
-                if written > 0 { offset += written } else if written < 0 && errno == EINTR { continue } else { return }
-            }
+    /// One `write(2)` of whole lines (retried after a partial write or EINTR).
+    private static func writeAll(_ bytes: UnsafeBufferPointer<UInt8>, to descriptor: Int32) {
+        guard let base = bytes.baseAddress else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(descriptor, base + offset, bytes.count - offset)
+            if written > 0 { offset += written } else if written < 0 && errno == EINTR { continue } else { return }
         }
     }
 }

@@ -111,6 +111,17 @@ struct Metadata: Sendable, Hashable, Sequence {
         for entry in other.entries { self[entry.key] = entry.value }
     }
 
+    /// Whether both maps hold the very same stored entries (one copy-on-write buffer), which makes them equal without
+    /// comparing a string: how a map decoded again from repeated bytes (MetadataReuse) is recognised cheaply. False
+    /// for empty maps (nothing to recognise) and for equal maps stored apart.
+    func sharesStorage(with other: Metadata) -> Bool {
+        entries.withUnsafeBufferPointer { mine in
+            other.entries.withUnsafeBufferPointer { theirs in
+                mine.count > 0 && mine.count == theirs.count && mine.baseAddress == theirs.baseAddress
+            }
+        }
+    }
+
     /// The index is derived from the entries, so only they count.
     static func == (a: Metadata, b: Metadata) -> Bool { a.entries == b.entries }
     func hash(into hasher: inout Hasher) { hasher.combine(entries) }

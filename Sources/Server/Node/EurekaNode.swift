@@ -20,6 +20,8 @@ public final class EurekaNode {
     private let refreshStep: LoopTimer
     /// How long callbacks hold the loop: `eureka_loop_lag_seconds` (issue #18), readable by an overload guard.
     let lagProbe: LoopLagProbe
+    /// Writes the log lines of a loop turn (EventLog.batchesWrites) before the loop polls again.
+    private let logFlush: LoopTurnEnd
     /// `eureka.node.loop-profile-path`: the loop's CPU per callback kind, written at stop (nil when off).
     private let loopProfile: LoopProfile?
     /// Warm restart's periodic and final snapshot writes; nil when `eureka.node.snapshot-path` is empty.
@@ -97,6 +99,9 @@ public final class EurekaNode {
             opened.refreshStep = refreshStep
             lagProbe = try LoopLagProbe(loop: loop, intervalMs: UInt64(config.loopProbeIntervalMs))
             opened.lagProbe = lagProbe
+            logFlush = try LoopTurnEnd(loop: loop) { [log = nodeLog.log] in log.flush() }
+            opened.logFlush = logFlush
+            nodeLog.log.batchesWrites = true
             loopProfile = config.loopProfilePath.isEmpty ? nil : LoopProfile()
             if let loopProfile {
                 opened.loopProfile = loopProfile
@@ -325,6 +330,9 @@ public final class EurekaNode {
             // No connection is left, so nothing changes the registry any more: the final snapshot sees it all.
             let finish = { [unowned self] in
                 mailbox.close()
+                logFlush.close()
+                nodeLog.log.batchesWrites = false  // from here each line is written at once
+                nodeLog.log.flush()
                 if let completion { loop.whenIdle(completion) }
             }
             guard let snapshots else { return finish() }
@@ -382,6 +390,7 @@ private struct OpenedParts {
     var propagation: LoopTimer?
     var refreshStep: LoopTimer?
     var lagProbe: LoopLagProbe?
+    var logFlush: LoopTurnEnd?
     var overloadGuard: OverloadGuard?
     var loopProfile: LoopProfile?
     var changeStream: StreamHub?
@@ -391,6 +400,7 @@ private struct OpenedParts {
         loopProfile?.close()
         overloadGuard?.close()
         lagProbe?.close()
+        logFlush?.close()
         refreshStep?.close()
         propagation?.close()
         timers?.close()

@@ -6,7 +6,7 @@ extension InstanceRegistry {
 
     /// The lease's state changed (or it replaced `replacing`): its application's hash follows.
     func digestChanged(_ lease: Lease, app: String, replacing previous: Lease? = nil) {
-        if lease.metadataHash == 0 { lease.metadataHash = AntiEntropyHash.metadata(lease.instance.metadata) }
+        if lease.metadataHash == 0 { lease.metadataHash = metadataHashes.hash(lease.instance.metadata) }
         let hash = digestState(of: lease).hash
         var old = lease.digestHash
         if let previous, previous !== lease {
@@ -38,7 +38,7 @@ extension InstanceRegistry {
     /// previous lease's time when it did not). A metadata update (4.9) or a peer's Register carrying one keeps the
     /// dirty timestamp, so this time decides whose metadata is newer when two nodes hold the same dirty timestamp.
     func noteMetadataChange(_ lease: Lease, replacing existing: Lease?, now: Int64) {
-        let hash = AntiEntropyHash.metadata(lease.instance.metadata)
+        let hash = metadataHashes.hash(lease.instance.metadata)
         lease.metadataHash = hash
         guard let existing else { return }
         let previous = existing.metadataHash != 0 ? existing.metadataHash : AntiEntropyHash.metadata(existing.instance.metadata)

@@ -30,6 +30,8 @@ final class InstanceRegistry {
     var recentChanges = RecentChanges()
     /// Anti-entropy (docs/anti-entropy.md): per-application hash sums, kept by `digestChanged`/`digestRemoved`.
     var digests = ApplicationDigests()
+    /// The metadata hashes of the maps the last registrations shared (a digest's metadata part, computed once per map).
+    var metadataHashes = RecentMetadataHashes()
     var tombstones: Tombstones
     /// Equal strings and metadata maps of the stored records share one copy (issue 19: memory per instance).
     var interner = RecordInterner()

@@ -22,8 +22,15 @@ struct RecordInterner {
     /// Longest string kept inline by Swift (64-bit): nothing to gain below it.
     static let inlineBytes = 15
 
+    static let recentCapacity = 8
+
     private var strings = Set<String>()
     private var maps = Set<Metadata>()
+    /// The last maps offered and the answer each got, by storage (replaced in turn): the decoder hands the same map
+    /// storage to every body that repeats a metadata object (MetadataReuse), so it gets its answer without the map
+    /// being hashed (~5,500 instructions for ten entries) and compared again.
+    private var recentMaps: [(offered: Metadata, shared: Metadata)] = []
+    private var nextRecent = 0
 
     /// Entries held (tests).
     var stringCount: Int { strings.count }
@@ -46,6 +53,18 @@ struct RecordInterner {
     /// values shared.
     mutating func share(_ metadata: Metadata) -> Metadata {
         guard !metadata.isEmpty else { return metadata }
+        for recent in recentMaps where recent.offered.sharesStorage(with: metadata) { return recent.shared }
+        let shared = sharedMap(metadata)
+        if recentMaps.count < Self.recentCapacity {
+            recentMaps.append((metadata, shared))
+        } else {
+            recentMaps[nextRecent] = (metadata, shared)
+            nextRecent = (nextRecent + 1) % Self.recentCapacity
+        }
+        return shared
+    }
+
+    private mutating func sharedMap(_ metadata: Metadata) -> Metadata {
         if let index = maps.firstIndex(of: metadata) { return maps[index] }
         let shared = metadata.sharingStrings { share($0) }
         if maps.count >= Self.maxMaps { maps.removeAll() }
@@ -73,5 +92,7 @@ struct RecordInterner {
     mutating func removeAll() {
         strings = []
         maps = []
+        recentMaps = []
+        nextRecent = 0
     }
 }

@@ -18,6 +18,18 @@ import Testing
         #"{"instance":{"app":"a","status":null,"port":8081,"securePort":{"$":"8443"},"metadata":{"@class":"x","k":1,"k":null,"j":true}}}"#,
         #"{"instance":{"app":"a","instanceId":"i\u0041\n","overriddenstatus":"DOWN","leaseInfo":null,"dataCenterInfo":{"metadata":{}}}}"#,
         #"{"instance":{"app":"a","zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz":1,"lastDirtyTimestamp":17,"actionType":"ADDED"}}"#,
+        // The nested objects and integers read from their bytes, in the spellings the bytes path takes and in those
+        // it leaves to the lenient readers.
+        #"{"instance":{"app":"a","port":{"$":"8080","@enabled":"TRUE","$":-0,"x":{"y":[1]}},"securePort":{"@enabled":1}}}"#,
+        #"{"instance":{"app":"a","port":{"$":80.9,"@enabled":"no"},"securePort":{"$":" 443 ","@enabled":null}}}"#,
+        #"{"instance":{"app":"a","dataCenterInfo":{"@class":{"nested":true},"name":"amazon","metadata":{"instance-id":"i-1","@class":"c","z":2.5}}}}"#,
+        #"{"instance":{"app":"a","dataCenterInfo":{"name":"MyOwn","name":null}}}"#,
+        #"{"instance":{"app":"a","leaseInfo":{"renewalIntervalInSecs":"15","durationInSecs":45.7,"evictionTimestamp":true,"serviceUpTimestamp":"-12","registrationTimestamp":1234567890123456789,"lastRenewalTimestamp":[1],"other":{}}}}"#,
+        #"{"instance":{"app":"a","countryId":"-3","lastUpdatedTimestamp":1234567890123456789,"lastDirtyTimestamp":"0017"}}"#,
+        #"{"instance":{"app":"a","status":"down","overriddenStatus":"OUT_OF_SERVICE","isCoordinatingDiscoveryServer":"1"}}"#,
+        #"{"instance":{"app":"a","status":"STARTING","overriddenstatus":"Up","isCoordinatingDiscoveryServer":true}}"#,
+        #"{"instance":{"app":"a","metadata":{"a":"1","b":"x\"y","c":null,"a":"2","d":false,"":""}}}"#,
+        #"{"instance":{"app":"a","metadata":{},"dataCenterInfo":{},"leaseInfo":{},"port":{}}}"#,
     ]
 
     /// Bodies it must leave to the tree path: another shape, an escaped key, trailing bytes, or an error.
@@ -36,6 +48,11 @@ import Testing
         #"{"instance":{"app":"a","port":{"$":"http"}}}"#,
         #"{"instance":{"app":"a","metadata":{"k":{}}}}"#,
         #"{"instance":{"app":"a","countryId":"one"}}"#,
+        #"{"instance":{"app":"a","metadata":{"k\u0041":"v"}}}"#,
+        #"{"instance":{"app":"a","port":{"$":70000}}}"#,
+        #"{"instance":{"app":"a","port":{"$":"80","$":[]}}}"#,
+        #"{"instance":{"app":"a","dataCenterInfo":{"name":"Elsewhere"}}}"#,
+        #"{"instance":{"app":"a","leaseInfo":{"durationInSecs":1 2}}}"#,
         "{\"instance\":{\"app\":\"a\",\"k\":\"tab\tin string\"}}",
         #"{"app":"a"}"#,
         "[]",
@@ -76,7 +93,7 @@ import Testing
     @Test func valueBudgetEndsBothPathsAlike() {
         let bytes = Array(Self.javaClientBody.utf8)
         #expect(throws: CodecError.tooManyValues(limit: 30)) { try InstanceJSON.decodeWrapped(bytes, now: 5, maxValues: 30) }
-        for budget in [0, 1, 2, 3, 10, 30, 45, 46, 47, 48, 60, 1_000] {
+        for budget in Array(0...80) + [1_000] {  // every budget up to past the body's ~60 values
             #expect(Self.codecDecode(bytes, maxValues: budget) == Self.treeDecode(bytes, maxValues: budget), "budget \(budget)")
         }
     }
@@ -89,8 +106,13 @@ import Testing
             let cut = Array(bytes[..<end])
             #expect(Self.codecDecode(cut) == Self.treeDecode(cut), "cut at \(end)")
         }
-        for index in 0..<min(bytes.count, 400) {
-            for replacement in [UInt8(ascii: "\""), UInt8(ascii: "}"), UInt8(ascii: ","), UInt8(ascii: "\\"), 0x01, 0xFF] {
+        // Six replacements in the first part, three (enough to end or break a string or an object) in the nested
+        // objects and strings after it.
+        for index in 0..<bytes.count {
+            let replacements: [UInt8] = index < 400
+                ? [UInt8(ascii: "\""), UInt8(ascii: "}"), UInt8(ascii: ","), UInt8(ascii: "\\"), 0x01, 0xFF]
+                : [UInt8(ascii: "\""), UInt8(ascii: "}"), UInt8(ascii: "\\")]
+            for replacement in replacements {
                 var corrupted = bytes
                 corrupted[index] = replacement
                 #expect(Self.codecDecode(corrupted) == Self.treeDecode(corrupted), "byte \(index) -> \(replacement)")

@@ -1,3 +1,4 @@
+import Glibc
 import Foundation
 import Testing
 @testable import Server
@@ -101,5 +102,52 @@ import Testing
         #expect(LogLine.timestamp(millis: 0) == "1970-01-01T00:00:00.000Z")
         #expect(LogLine.timestamp(millis: 951_782_400_007) == "2000-02-29T00:00:00.007Z")
         #expect(LogLine.timestamp(millis: 1_796_428_622_123) == "2026-12-04T23:57:02.123Z")
+    }
+
+    /// The event log's form of a line (timestamp and line as bytes, no String) is byte for byte the String form.
+    @Test func theByteFormOfALineIsTheStringForm() {
+        let fields: [(String, LogValue)] = [("app", .text("ORDERS")), ("id", .text("a b=\"c\"")), ("n", .int(-3)),
+                                            ("replaced", .bool(true)), ("empty", .text("")), ("u", .text("é\n"))]
+        for format in [LogSettings.Format.logfmt, .json] {
+            for millis in [Int64(0), 951_782_400_007, 1_796_428_622_123, -62_135_596_800_000, 253_402_300_800_000] {
+                var bytes: [UInt8] = [1, 2]
+                LogLine.render(format, millis: millis, level: .info, event: "registered", fields: fields, into: &bytes)
+                let text = LogLine.render(format, ts: LogLine.timestamp(millis: millis), level: .info, event: "registered", fields: fields)
+                #expect(bytes == [1, 2] + Array(text.utf8), "\(format) \(millis)")
+            }
+        }
+    }
+
+    /// Batched lines reach the descriptor only at `flush` (the node's end of a loop turn), whole and in order, in
+    /// writes of at most `maxBatchBytes`; unbatched ones at once.
+    @Test func batchedLinesAreWrittenAtFlushInWholeLines() throws {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        defer { close(ends[0]); close(ends[1]) }
+        _ = fcntl(ends[0], F_SETFL, fcntl(ends[0], F_GETFL) | O_NONBLOCK)
+        func drain() -> String {
+            var text = ""
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = read(ends[0], &buffer, buffer.count)
+                if count <= 0 { return text }
+                text += String(decoding: buffer[..<count], as: UTF8.self)
+            }
+        }
+        let log = EventLog(settings: LogSettings(), time: ManualTimeSource(now: 0), descriptor: ends[1])
+        log.log(.info, "unbatched")
+        #expect(drain() == "ts=1970-01-01T00:00:00.000Z level=info event=unbatched\n")
+        log.batchesWrites = true
+        for i in 0..<3 { log.log(.info, "registered", [("n", .int(i))]) }
+        #expect(drain() == "")
+        log.flush()
+        #expect(drain().split(separator: "\n").map { $0.split(separator: " ").last! } == ["n=0", "n=1", "n=2"])
+        // Past the batch bound the lines written so far go out at once, each whole.
+        let long = String(repeating: "x", count: 1_000)
+        for _ in 0..<5 { log.log(.info, "long", [("v", .text(long))]) }
+        let early = drain()
+        #expect(!early.isEmpty && early.utf8.count <= EventLog.maxBatchBytes && early.hasSuffix("\n"))
+        log.flush()
+        #expect((early + drain()).split(separator: "\n").count == 5)
     }
 }

@@ -203,4 +203,16 @@ import Testing
         for _ in 0..<60 { seen.formUnion(h.registry.digestReply(to: [:], limit: 10).apps.map(\.name)) }
         #expect(seen.count == 10)
     }
+
+    /// With metadata the instance hash is the FNV-1a of the text `id \n dirty \n status \n override \n hex(metadata)`.
+    @Test func theInstanceHashWithMetadataIsTheHashOfItsText() {
+        func fnv(_ text: String) -> UInt64 {
+            text.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
+        }
+        for metadataHash: UInt64 in [1, 0xa, 0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210, .max] {
+            let text = "i-1\n1700000000000\nDOWN\nOUT_OF_SERVICE\n" + AntiEntropyHash.hex(metadataHash)
+            #expect(AntiEntropyHash.instance(id: "i-1", lastDirtyTimestamp: 1_700_000_000_000, status: .down,
+                                             overriddenStatus: .outOfService, metadataHash: metadataHash) == fnv(text))
+        }
+    }
 }

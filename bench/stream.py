@@ -404,7 +404,8 @@ def main():
             "",
             f"- write -> change event on the wire, {len(latencies)} (sample stream, change) pairs over {args.sample} "
             f"streams: p50 {percentile(latencies, 50):.1f} ms, p99 {percentile(latencies, 99):.1f} ms, "
-            f"max {max(latencies):.1f} ms; events missing on sample streams: {missing}",
+            f"max {max(latencies):.1f} ms; events missing on sample streams: {missing}; the writer waits for each "
+            f"answer, so the rate it reached: {(len(sends) - 1) / max(1e-9, sends[-1] - sends[0]):.2f} changes/s",
             f"- server RSS: {rss_before} KiB with the registry, {result['rss_open']} KiB with {int(result['subscribers'] or 0)} "
             f"streams open after their snapshots ({per_sub:.0f} B per subscriber), {result['rss_end']} KiB at the end",
             f"- streams dropped: {int(result['dropped'] or 0)}; events queued: {int(result['events_sent'] or 0)}; "

@@ -12,6 +12,7 @@ final class StreamHub {
         var maxReplayEntries = 1_000
         var snapshotSliceRecords = ResponseCache.Settings.defaultSnapshotSliceRecords
         var fanOutSliceStreams = StreamHub.defaultFanOutSliceStreams
+        var maxPendingFanOutVisits = StreamHub.defaultMaxPendingFanOutVisits
     }
 
     /// At most this many streams are visited for changes per loop turn; the rest of a fan-out waits for the next
@@ -20,6 +21,12 @@ final class StreamHub {
     /// ~140 ms for all of it. Smaller slices would shorten that wait but add loop turns (each with its poll and
     /// timers) to the fan-out, so the last stream would hear of the change later.
     static let defaultFanOutSliceStreams = 1_000
+
+    /// At most this many stream visits wait in pending fan-outs (ten changes to 10,000 streams, ~1.4 s of sends and
+    /// ~0.8 MB of references). Past it, a publish writes the whole backlog at once: the loop is held and the write
+    /// that made the change is answered late, so writers offering more changes than the node can fan out are slowed
+    /// down (as they were before the fan-out was sliced) instead of the backlog growing without bound.
+    static let defaultMaxPendingFanOutVisits = 100_000
 
     struct Metrics: Sendable {
         var subscribers = 0
@@ -50,6 +57,8 @@ final class StreamHub {
     /// stream receives events only in this order, so per stream they stay in sequence order.
     private var fanOuts: [FanOut] = []
     private var fanOutHead = 0
+    /// Stream visits still to make in `fanOuts`, bounded by `maxPendingFanOutVisits`.
+    private var pendingVisits = 0
     /// What this loop turn may still visit (`visit`'s costs); refilled when the turn ends.
     private var turnBudget: Int
     /// Numbers loop turns, so that a stream's second change of a turn is collected, not sent (`sentInTurn`).
@@ -226,11 +235,14 @@ final class StreamHub {
         guard !streams.isEmpty else { return }
         let event = SharedBytes(StreamFraming.event("change", id: sequence, data: InstanceCodec.encode(record, format: .json)))
         fanOuts.append(FanOut(event: event, sequence: sequence, streams: streams))
+        pendingVisits += streams.count
         drain()  // what this turn's budget allows leaves at once: a change to a few streams waits for nothing
+        if pendingVisits > settings.maxPendingFanOutVisits { drain(unbounded: true) }
     }
 
-    /// Visits the pending fan-outs' streams, oldest fan-out first, while this turn's budget lasts.
-    private func drain() {
+    /// Visits the pending fan-outs' streams, oldest fan-out first, while this turn's budget lasts (`unbounded`: all
+    /// of them, the backlog's bound was passed).
+    private func drain(unbounded: Bool = false) {
         guard !draining else { return }  // a send that closed a stream does not start another pass
         draining = true
         defer { draining = false }
@@ -241,13 +253,14 @@ final class StreamHub {
             var next = fanOuts[fanOutHead].next
             while next < streams.count {
                 let cost = visitCost(streams[next])
-                guard cost <= turnBudget else {
+                guard unbounded || cost <= turnBudget else {
                     budgetLeft = false
                     break
                 }
                 turnBudget -= cost
                 visit(streams[next], with: event, sequence: sequence)
                 next += 1
+                pendingVisits -= 1
             }
             if next == streams.count {
                 fanOuts[fanOutHead].streams = []  // its streams and event are let go now
@@ -259,6 +272,7 @@ final class StreamHub {
         if fanOutHead == fanOuts.count {
             fanOuts.removeAll(keepingCapacity: true)
             fanOutHead = 0
+            pendingVisits = 0
         }
     }
 

@@ -44,7 +44,7 @@ import Testing
         let counter: TurnCounter
     }
 
-    static func makeFixture(maxQueuedBytes: Int = 1 << 20) throws -> Fixture {
+    static func makeFixture(maxQueuedBytes: Int = 1 << 20, maxPendingVisits: Int = 1_000) throws -> Fixture {
         let loop = try makeTestLoop()
         let h = RegistryHarness()
         let channels = (0..<streamCount).map { _ in RecordingChannel() }
@@ -52,6 +52,7 @@ import Testing
         let hub = try StreamHubTests.makeHub(loop, h) {
             $0.fanOutSliceStreams = slice
             $0.maxQueuedBytes = maxQueuedBytes
+            $0.maxPendingFanOutVisits = maxPendingVisits
         }
         for channel in channels { hub.open(channel, filter: StreamFilter(), resumeFrom: nil) }
         for channel in channels { channel.onDrain?() }  // the snapshots left: no allowance any more
@@ -141,5 +142,25 @@ import Testing
         f.counter.close()
         f.loop.run()  // the handles' close callbacks
         expectLoopClosesClean(f.loop)
+    }
+
+    @Test func aBacklogPastItsBoundIsWrittenAtOnceSoWritersAreSlowedInstead() throws {
+        let f = try Self.makeFixture(maxPendingVisits: 12)
+        let before = f.hub.metrics.eventsSent
+        f.h.register(instance("a"))  // 6 visits left pending
+        #expect(f.hub.metrics.eventsSent - before == Self.slice)
+        f.h.register(instance("b"))  // 16 pending, past 12: every stream is visited before the write returns
+        #expect(f.hub.metrics.eventsSent - before == 2 * Self.streamCount)
+        for channel in f.channels { #expect(Self.has(channel, "a")) }
+        try Self.run(f)
+        // One turn wrote it all (b collected behind a on each stream, written as the turn ended): past the bound
+        // the backlog does not wait for later turns.
+        #expect(f.counter.writesPerTurn.first == 2 * Self.streamCount, "\(f.counter.writesPerTurn)")
+        for channel in f.channels {
+            #expect(channel.text.components(separatedBy: "event: change").count == 3)  // each once, in order
+            let a = try #require(channel.text.range(of: "\"instanceId\":\"a\""))
+            let b = try #require(channel.text.range(of: "\"instanceId\":\"b\""))
+            #expect(a.lowerBound < b.lowerBound)
+        }
     }
 }

@@ -95,6 +95,30 @@ def metric(port, name):
     return None
 
 
+def histogram(port, name):
+    """A Prometheus histogram of /metrics as {upper bound in seconds: cumulative count}."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    conn.request("GET", "/metrics")
+    text = conn.getresponse().read().decode()
+    conn.close()
+    buckets = {}
+    prefix = name + '_bucket{le="'
+    for line in text.splitlines():
+        if line.startswith(prefix):
+            bound = line[len(prefix):line.index('"', len(prefix))]
+            buckets[float("inf") if bound == "+Inf" else float(bound)] = int(float(line.split()[1]))
+    return buckets
+
+
+def worst_bucket(before, after):
+    """The smallest bound under which every observation made between the two readings fell ("over 5 s" if none)."""
+    total = after.get(float("inf"), 0) - before.get(float("inf"), 0)
+    for bound in sorted(b for b in after if b != float("inf")):
+        if after[bound] - before.get(bound, 0) >= total:
+            return f"<= {bound * 1000:g} ms"
+    return "over the last bound"
+
+
 def read_replies(sock, count):
     """Reads `count` HTTP responses off a raw socket (status line, headers, Content-Length body); returns statuses."""
     data = b""
@@ -338,6 +362,7 @@ def main():
             if args.callgrind:
                 subprocess.run(["callgrind_control", "-i", "on", str(server.pid)], check=True, stdout=subprocess.DEVNULL)
             cpu_before = (cpu_seconds(server.pid), cpu_seconds(load.pid), cpu_seconds(server.pid, kernel_only=True))
+            probe_before = (histogram(port, "eureka_loop_lag_seconds"), histogram(port, "eureka_loop_busy_seconds"))
             thread = threading.Thread(target=writer)
             thread.start()
             while thread.is_alive() or any(len(a) < len(sends) for a in arrivals):
@@ -357,6 +382,10 @@ def main():
             result["rss_end"] = rss_kib(server.pid)
             result["dropped"] = metric(port, "eureka_stream_subscribers_dropped_total")
             result["loop_lag_max_s"] = metric(port, "eureka_loop_lag_max_seconds")
+            # The probe's firings during the writes only (the histograms differenced): how long the loop was held
+            # (lag, which the machine's other load inflates) and its CPU between two firings (busy, which it does not).
+            result["writes_lag"] = worst_bucket(probe_before[0], histogram(port, "eureka_loop_lag_seconds"))
+            result["writes_busy"] = worst_bucket(probe_before[1], histogram(port, "eureka_loop_busy_seconds"))
             result["events_sent"] = metric(port, "eureka_stream_events_sent_total")
             return result
 
@@ -375,12 +404,15 @@ def main():
             "",
             f"- write -> change event on the wire, {len(latencies)} (sample stream, change) pairs over {args.sample} "
             f"streams: p50 {percentile(latencies, 50):.1f} ms, p99 {percentile(latencies, 99):.1f} ms, "
-            f"max {max(latencies):.1f} ms; events missing on sample streams: {missing}",
+            f"max {max(latencies):.1f} ms; events missing on sample streams: {missing}; the writer waits for each "
+            f"answer, so the rate it reached: {(len(sends) - 1) / max(1e-9, sends[-1] - sends[0]):.2f} changes/s",
             f"- server RSS: {rss_before} KiB with the registry, {result['rss_open']} KiB with {int(result['subscribers'] or 0)} "
             f"streams open after their snapshots ({per_sub:.0f} B per subscriber), {result['rss_end']} KiB at the end",
             f"- streams dropped: {int(result['dropped'] or 0)}; events queued: {int(result['events_sent'] or 0)}; "
             f"load streams lost: {load_state.get('lost')}, bytes they read: {load_state.get('bytes')}; "
-            f"loop lag max (whole run, connecting included): {(result['loop_lag_max_s'] or 0) * 1000:.1f} ms",
+            f"loop lag max (whole run, connecting included): {(result['loop_lag_max_s'] or 0) * 1000:.1f} ms; "
+            f"during the writes, every probe firing: lag {result['writes_lag']}, loop CPU between firings "
+            f"{result['writes_busy']}",
             f"- CPU during the writes: server {result['server_cpu_s']:.2f} s, {result['server_sys_s']:.2f} s of it in the kernel "
             f"({result['server_cpu_s'] * 1000 / max(1, args.changes):.1f} ms per change, "
             f"{result['server_cpu_s'] * 1e6 / max(1, args.changes * args.streams):.2f} us per event), "

@@ -11,7 +11,22 @@ final class StreamHub {
         /// which is encoded on the loop (about 5 us an entry).
         var maxReplayEntries = 1_000
         var snapshotSliceRecords = ResponseCache.Settings.defaultSnapshotSliceRecords
+        var fanOutSliceStreams = StreamHub.defaultFanOutSliceStreams
+        var maxPendingFanOutVisits = StreamHub.defaultMaxPendingFanOutVisits
     }
+
+    /// At most this many streams are visited for changes per loop turn; the rest of a fan-out waits for the next
+    /// turns, after the loop polled. A send to a stream costs ~14 us on loopback (bench/RESULTS.md), so a slice holds
+    /// the loop ~14 ms: a heartbeat or fetch arriving during a fan-out to 10,000 streams waits for one slice, not
+    /// ~140 ms for all of it. Smaller slices would shorten that wait but add loop turns (each with its poll and
+    /// timers) to the fan-out, so the last stream would hear of the change later.
+    static let defaultFanOutSliceStreams = 1_000
+
+    /// At most this many stream visits wait in pending fan-outs (ten changes to 10,000 streams, ~1.4 s of sends and
+    /// ~0.8 MB of references). Past it, a publish writes the whole backlog at once: the loop is held and the write
+    /// that made the change is answered late, so writers offering more changes than the node can fan out are slowed
+    /// down (as they were before the fan-out was sliced) instead of the backlog growing without bound.
+    static let defaultMaxPendingFanOutVisits = 100_000
 
     struct Metrics: Sendable {
         var subscribers = 0
@@ -38,26 +53,57 @@ final class StreamHub {
     private var subscribersDropped = 0
     private var snapshotsSent = 0
     private var stopped = false
-    /// A change was published in this loop turn: later ones wait in their streams' `turnEvents` until `endTurn`.
-    private var turnOpen = false
+    /// The fan-outs not yet written to every stream they concern, oldest first (`fanOutHead` is the oldest): each
+    /// stream receives events only in this order, so per stream they stay in sequence order.
+    private var fanOuts: [FanOut] = []
+    private var fanOutHead = 0
+    /// Stream visits still to make in `fanOuts`, bounded by `maxPendingFanOutVisits`.
+    private var pendingVisits = 0
+    /// What this loop turn may still visit (`visit`'s costs); refilled when the turn ends.
+    private var turnBudget: Int
+    /// Numbers loop turns, so that a stream's second change of a turn is collected, not sent (`sentInTurn`).
+    private var turn: UInt64 = 1
+    private var draining = false
+    /// Streams holding changes of this turn in `turnEvents`, written when it ends.
     private var collected: [StreamSubscriber] = []
-    private let turnTimer: LoopTimer
+    /// Where a loop turn ends (just before the loop polls): the turn's collected changes leave and the next
+    /// slice is written.
+    private let turnEnd: LoopTurnEnd
+    /// Started while fan-outs are pending, so that the poll between two slices does not sleep.
+    private let wakeTimer: LoopTimer
+
+    /// One change on its way to the streams it concerned when it was published.
+    private struct FanOut {
+        var event: SharedBytes
+        var sequence: UInt64
+        var streams: [StreamSubscriber]
+        var next = 0
+    }
 
     init(loop: EventLoop, registry: InstanceRegistry, runner: OffLoopRunner, settings: Settings) throws(UVError) {
         self.settings = settings
         self.registry = registry
         self.runner = runner
         snapshots = StreamSnapshots(registry: registry, runner: runner, sliceRecords: settings.snapshotSliceRecords)
+        turnBudget = settings.fanOutSliceStreams
         keepAliveTimer = try LoopTimer(loop: loop)
-        do throws(UVError) { turnTimer = try LoopTimer(loop: loop) } catch {
+        do throws(UVError) { wakeTimer = try LoopTimer(loop: loop) } catch {
             keepAliveTimer.close()
             throw error
         }
         do throws(UVError) { polls = try HeldPolls(loop: loop) } catch {
             keepAliveTimer.close()
-            turnTimer.close()
+            wakeTimer.close()
             throw error
         }
+        weak var endsTurns: StreamHub?
+        do throws(UVError) { turnEnd = try LoopTurnEnd(loop: loop) { endsTurns?.endTurn() } } catch {
+            keepAliveTimer.close()
+            wakeTimer.close()
+            polls.stop()
+            throw error
+        }
+        endsTurns = self
         snapshots.onCopied = { [unowned self] sequence, waiting in copied(at: sequence, waiting) }
         snapshots.onEncoded = { [unowned self] sequence, document, waiting in sendSnapshot(document, at: sequence, to: waiting) }
         keepAliveTimer.start(afterMs: settings.keepAliveMs, repeatMs: settings.keepAliveMs) { [unowned self] in keepAlive() }
@@ -115,6 +161,7 @@ final class StreamHub {
 
     private func remove(_ subscriber: StreamSubscriber) {
         guard subscribers.removeValue(forKey: subscriber.id) != nil else { return }
+        subscriber.isRemoved = true  // pending fan-outs skip it
         subscriber.turnEvents.removeAll()  // a dropped stream is sent nothing more
         subscriber.turnBytes = 0
         releaseDocument(of: subscriber)
@@ -177,30 +224,69 @@ final class StreamHub {
     }
 
     private func publish(_ record: InstanceInfo, vips: [Substring], sequence: UInt64) {
-        // The streams it concerns are looked up first, so that the event is encoded only when someone listens and
-        // the loops below call `queue` directly (a closure per stream cost a retain of the hub each).
-        let named = byApp[record.app]
-        var vipStreams: [[ObjectIdentifier: StreamSubscriber]] = []
+        // The streams it concerns are looked up first, so that the event is encoded only when someone listens.
+        // They are taken now: a stream opened later gets the change in its snapshot or replay.
+        var streams: [StreamSubscriber] = []
+        streams.append(contentsOf: unfiltered.values)
+        if let named = byApp[record.app] { streams.append(contentsOf: named.values) }
         if !byVip.isEmpty {
-            for name in vips { if let streams = byVip[String(name)] { vipStreams.append(streams) } }
+            for name in vips { if let named = byVip[String(name)] { streams.append(contentsOf: named.values) } }
         }
-        guard !unfiltered.isEmpty || named != nil || !vipStreams.isEmpty else { return }
+        guard !streams.isEmpty else { return }
         let event = SharedBytes(StreamFraming.event("change", id: sequence, data: InstanceCodec.encode(record, format: .json)))
-        let collect = turnOpen
-        if !turnOpen {
-            turnOpen = true
-            turnTimer.start(afterMs: 0, repeatMs: 0) { [unowned self] in endTurn() }
+        fanOuts.append(FanOut(event: event, sequence: sequence, streams: streams))
+        pendingVisits += streams.count
+        drain()  // what this turn's budget allows leaves at once: a change to a few streams waits for nothing
+        if pendingVisits > settings.maxPendingFanOutVisits { drain(unbounded: true) }
+    }
+
+    /// Visits the pending fan-outs' streams, oldest fan-out first, while this turn's budget lasts (`unbounded`: all
+    /// of them, the backlog's bound was passed).
+    private func drain(unbounded: Bool = false) {
+        guard !draining else { return }  // a send that closed a stream does not start another pass
+        draining = true
+        defer { draining = false }
+        var budgetLeft = true
+        while budgetLeft, fanOutHead < fanOuts.count {
+            let streams = fanOuts[fanOutHead].streams
+            let event = fanOuts[fanOutHead].event, sequence = fanOuts[fanOutHead].sequence
+            var next = fanOuts[fanOutHead].next
+            while next < streams.count {
+                let cost = visitCost(streams[next])
+                guard unbounded || cost <= turnBudget else {
+                    budgetLeft = false
+                    break
+                }
+                turnBudget -= cost
+                visit(streams[next], with: event, sequence: sequence)
+                next += 1
+                pendingVisits -= 1
+            }
+            if next == streams.count {
+                fanOuts[fanOutHead].streams = []  // its streams and event are let go now
+                fanOutHead += 1
+            } else {
+                fanOuts[fanOutHead].next = next
+            }
         }
-        for subscriber in unfiltered.values { queue(event, sequence: sequence, to: subscriber, collect: collect) }
-        if let named { for subscriber in named.values { queue(event, sequence: sequence, to: subscriber, collect: collect) } }
-        for streams in vipStreams { for subscriber in streams.values { queue(event, sequence: sequence, to: subscriber, collect: collect) } }
+        if fanOutHead == fanOuts.count {
+            fanOuts.removeAll(keepingCapacity: true)
+            fanOutHead = 0
+            pendingVisits = 0
+        }
+    }
+
+    /// A visit costs 1; one that starts a stream's collected batch costs 1 more, the batch's send at the end of
+    /// the turn, so that a turn's sends never exceed its budget.
+    private func visitCost(_ subscriber: StreamSubscriber) -> Int {
+        subscriber.sentInTurn == turn && subscriber.turnEvents.isEmpty ? 2 : 1
     }
 
     /// Queues one change for one stream, once and in order; a stream whose queue would pass its bound is closed
-    /// (its client reconnects and resumes, or gets a snapshot). `collect`: a later change of this loop turn, kept
-    /// with the stream's others of the turn and written with them when the turn ends.
-    private func queue(_ event: SharedBytes, sequence: UInt64, to subscriber: StreamSubscriber, collect: Bool) {
-        guard sequence > subscriber.lastQueued else { return }
+    /// (its client reconnects and resumes, or gets a snapshot). A stream's first change of a loop turn is sent
+    /// at once; its later ones are kept with the others of the turn and written with them when the turn ends.
+    private func visit(_ subscriber: StreamSubscriber, with event: SharedBytes, sequence: UInt64) {
+        guard !subscriber.isRemoved, sequence > subscriber.lastQueued else { return }
         switch subscriber.phase {
         case .awaitingCopy:
             return  // the snapshot will include it
@@ -215,24 +301,32 @@ final class StreamHub {
             guard channel.queuedBytes + subscriber.turnBytes + event.count <= settings.maxQueuedBytes + subscriber.allowance else {
                 return drop(subscriber)
             }
-            if collect {
-                if subscriber.turnEvents.isEmpty { collected.append(subscriber) }
-                subscriber.turnEvents.append(event)
-                subscriber.turnBytes += event.count
-            } else {
-                channel.send(shared: event)
-            }
             subscriber.sentSinceTick = true
             eventsSent += 1
+            guard subscriber.sentInTurn == turn else {
+                subscriber.sentInTurn = turn
+                return channel.send(shared: event)
+            }
+            if subscriber.turnEvents.isEmpty { collected.append(subscriber) }
+            subscriber.turnEvents.append(event)
+            subscriber.turnBytes += event.count
         }
     }
 
-    /// The loop turn that published changes ended (a 0 ms timer: it runs before the loop polls again): each stream
-    /// gets the turn's later changes in one write. The first change of a turn went out at once, so a lone change
-    /// waits for nothing; a burst (pipelined writes, a batch of replicated changes) costs each stream two sends
-    /// instead of one per change, and a send, not its bytes, is what the fan-out pays for (bench/RESULTS.md).
+    /// The loop turn ends (a prepare handle: just before the loop polls): the rest of this turn's budget goes to
+    /// the pending fan-outs, each stream gets the turn's later changes in one write, and the next turn starts with
+    /// a full budget. A burst (pipelined writes, a batch of replicated changes) costs each stream two sends instead
+    /// of one per change, and a send, not its bytes, is what the fan-out pays for (bench/RESULTS.md).
     private func endTurn() {
-        turnOpen = false
+        drain()
+        writeCollected()
+        turn &+= 1
+        turnBudget = settings.fanOutSliceStreams
+        // Fan-outs still pending: a due timer keeps the poll from sleeping, and the next turn's end goes on.
+        if fanOutHead < fanOuts.count { wakeTimer.start(afterMs: 0, repeatMs: 0) {} }
+    }
+
+    private func writeCollected() {
         guard !collected.isEmpty else { return }
         let streams = collected
         collected.removeAll(keepingCapacity: true)
@@ -265,10 +359,14 @@ final class StreamHub {
     func stop() {
         guard !stopped else { return }
         stopped = true
-        endTurn()  // what this turn collected leaves before the last chunk
+        // Every pending fan-out and what this turn collected leave before the last chunk.
+        turnBudget = Int.max
+        drain()
+        writeCollected()
         snapshots.stop()
         keepAliveTimer.close()
-        turnTimer.close()
+        wakeTimer.close()
+        turnEnd.close()
         polls.stop()
         for subscriber in Array(subscribers.values) {
             remove(subscriber)

@@ -27,6 +27,11 @@ final class StreamSubscriber {
     /// their bytes, which count against the queue bound meanwhile.
     var turnEvents: [SharedBytes] = []
     var turnBytes = 0
+    /// The hub's loop turn in which a change was last sent to it at once; a later change of the same turn waits in
+    /// `turnEvents`.
+    var sentInTurn: UInt64 = 0
+    /// Gone from the hub: fan-outs still pending, which took it when they were published, skip it.
+    var isRemoved = false
 
     init(channel: OpenChannel, filter: StreamFilter, phase: Phase) {
         self.channel = channel

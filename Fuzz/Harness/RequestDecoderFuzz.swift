@@ -107,7 +107,8 @@ enum NodeAnswers {
         let time = SystemTimeSource()
         let registry = InstanceRegistry(settings: RegistrySettings(), time: time, random: SystemRandomSource())
         let cache = ResponseCache(settings: .init(), time: time, runner: InlineRunner(), registry: registry)
-        registry.onEvent = { [cache] event in cache.invalidate(after: event) }
+        // Weak: the cache holds the registry, so a strong capture would keep each replaced node alive (a leak report).
+        registry.onEvent = { [weak cache] event in cache?.invalidate(after: event) }
         var config = ServerConfig()
         config.instanceHostname = "fuzz-node"
         config.address = "127.0.0.1"

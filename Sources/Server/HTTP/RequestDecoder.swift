@@ -54,6 +54,10 @@ final class RequestDecoder {
     @exclusivity(unchecked) private(set) var isMidRequest = false
     @exclusivity(unchecked) private var headerBytes = 0
     @exclusivity(unchecked) private var headerState = HeaderAccumulation.noHeader
+    /// The header being received (while `headerState` is not `.noHeader`): appended to `request.headers` once,
+    /// when the next name starts or the headers end, instead of an array write per name and per value callback.
+    @exclusivity(unchecked) private var pendingName = 0..<0
+    @exclusivity(unchecked) private var pendingValue = 0..<0
     @exclusivity(unchecked) private var complete = false
     @exclusivity(unchecked) private var failure: DecodeFailure?
     /// Where this decode call's URL and header bytes start in the input, and what `head.count` was then.
@@ -115,9 +119,10 @@ final class RequestDecoder {
         isMidRequest = false
         headerBytes = 0
         headerState = .noHeader
+        // Each removeAll is a replaceSubrange (~80 Ir); a heartbeat has no body to remove.
         request.head.removeAll(keepingCapacity: true)
         request.headers.removeAll()
-        request.body.removeAll(keepingCapacity: true)
+        if !request.body.isEmpty { request.body.removeAll(keepingCapacity: true) }
         request.urlRange = 0..<0
         regionStart = nil
         regionEnd = nil
@@ -141,8 +146,24 @@ final class RequestDecoder {
     func appendHeaderField(_ at: UnsafePointer<CChar>?, _ n: Int) -> Int32 {
         guard countHeaderBytes(n) else { return 1 }
         let (start, end) = record(at!, n)
-        headerState.addName(start..<end, to: &request.headers)
+        if headerState == .inName {
+            pendingName = pendingName.lowerBound..<end  // the same name continued
+        } else {
+            if headerState == .inValue { request.headers.append(name: pendingName, value: pendingValue) }
+            // An empty value is never reported, so each header starts with one at the name's end.
+            pendingName = start..<end
+            pendingValue = end..<end
+            headerState = .inName
+        }
         return 0
+    }
+
+    /// Appends the header being received, if any (at the end of the headers and of the trailers).
+    @inline(__always)
+    private func flushPendingHeader() {
+        guard headerState != .noHeader else { return }
+        request.headers.append(name: pendingName, value: pendingValue)
+        headerState = .noHeader
     }
 
     func appendHeaderValue(_ at: UnsafePointer<CChar>?, _ n: Int) -> Int32 {
@@ -156,7 +177,15 @@ final class RequestDecoder {
             return 1
         }
         let (start, end) = record(at!, n)
-        return headerState.addValue(start..<end, to: &request.headers) ? 0 : 1  // a value before any name is malformed
+        if headerState == .inValue {
+            pendingValue = pendingValue.lowerBound..<end
+        } else if headerState == .inName {
+            pendingValue = start..<end
+            headerState = .inValue
+        } else {
+            return 1  // a value before any name is malformed
+        }
+        return 0
     }
 
     /// Whether a value piece at `at` continues the previous one: adjacent to it in this input, or at the start of this
@@ -176,8 +205,9 @@ final class RequestDecoder {
             headBase = request.head.count
         }
         regionEnd = at + n
-        let start = headBase + (at - regionStart!)
-        return (start, start + n)
+        // Wrapping arithmetic: positions are bounded by maxHeaderBytes (checked first), so nothing overflows.
+        let start = headBase &+ (at - regionStart!)
+        return (start, start &+ n)
     }
 
     /// Copies the URL and header bytes of this decode call into `head` (separators between them included).
@@ -191,6 +221,7 @@ final class RequestDecoder {
     }
 
     func headersComplete() -> Int32 {
+        flushPendingHeader()
         copyRegion()
         request.method = Self.method(parser.pointee.method)
         request.keepAlive = http_should_keep_alive(parser) != 0
@@ -222,6 +253,7 @@ final class RequestDecoder {
     }
 
     func messageComplete() -> Int32 {
+        flushPendingHeader()  // the last trailer of a chunked body
         complete = true
         isMidRequest = false
         http_parser_pause(parser, 1)
@@ -229,7 +261,7 @@ final class RequestDecoder {
     }
 
     private func countHeaderBytes(_ n: Int) -> Bool {
-        headerBytes += n
+        headerBytes &+= n  // n is a length within one input; the sum stops at maxHeaderBytes
         if headerBytes > maxHeaderBytes {
             failure = .headersTooLarge
             return false

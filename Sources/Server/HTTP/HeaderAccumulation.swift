@@ -3,7 +3,8 @@
 /// the previous callback decides: a name after a value starts the next header, a name after a name is
 /// the same name continued, and a value after a value the same value continued. Shared by the request
 /// and response decoders; both record ranges of their `head` bytes, where the pieces of one token are
-/// contiguous.
+/// contiguous. The request decoder uses only the states: it holds the header being received aside and
+/// appends it once (the heartbeat path, see RequestDecoder.appendHeaderField).
 enum HeaderAccumulation {
     /// No header callback yet in this message.
     case noHeader

@@ -161,12 +161,10 @@ final class ServerConnection: TCPStreamDelegate {
         let keepAlive = decoder.request.keepAlive && !context.isStopping
         let http10 = decoder.request.isHTTP10
         context.metrics.requests += 1
-        // Moved out for the call and back (a swap, no retain): passing `decoder.request` itself would copy it,
-        // a retain and release of each of its arrays. Nothing reaches the decoder while the responder runs.
-        var request = Request()
-        swap(&request, &decoder.request)
-        let reply = context.responder.respond(to: request)
-        swap(&request, &decoder.request)
+        // Lent in place through an inout access: passing `decoder.request` itself would copy it (a retain and
+        // release of each of its arrays), and moving it out needs an empty `Request` built and destroyed per
+        // request. Nothing reaches the decoder while the responder runs.
+        let reply = Self.respond(context.responder, to: &decoder.request)
         switch reply {
         case .now(let response):
             send(response, headOnly: headOnly, keepAlive: keepAlive, http10: http10)
@@ -179,6 +177,12 @@ final class ServerConnection: TCPStreamDelegate {
             if !peerEnded { stream.startReading() }
             adopt(self)
         }
+    }
+
+    /// An inout request is borrowed for the call, not copied (no other access can overlap it).
+    @inline(__always)
+    private static func respond(_ responder: Responder, to request: inout Request) -> Reply {
+        responder.respond(to: request)
     }
 
     private func lateReply(_ response: Response) {

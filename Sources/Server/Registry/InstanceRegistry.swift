@@ -242,7 +242,8 @@ final class InstanceRegistry {
                old.instance.secureVipAddress == new.instance.secureVipAddress { return }
             unindexVips(old.instance, app: app, id: id)
         }
-        vipIndex.add(app: app, id: id, vips: new.instance.vipNames, secureVips: new.instance.secureVipNames)
+        vipIndex.add(app: app, id: id, vips: InstanceInfo.split(new.instance.vipAddress),
+                     secureVips: InstanceInfo.split(new.instance.secureVipAddress))
     }
 
     private func unindexVips(_ record: InstanceInfo, app: String, id: String) {

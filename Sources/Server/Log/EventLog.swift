@@ -13,6 +13,8 @@ final class EventLog {
     private let descriptor: Int32
     /// The line being rendered, its buffer kept from line to line.
     private var line: [UInt8] = []
+    /// The last line's timestamp up to the second, reused by the lines of the same second.
+    private var stamps = TimestampCache()
     /// Lines to stderr not written yet, while `batchesWrites`: a registration's line cost a write(2) of its own, a
     /// system call as dear as the rest of the line; a loop turn serving several registrations now writes once.
     private var pending: [UInt8] = []
@@ -90,7 +92,8 @@ final class EventLog {
 
     private func write(_ level: LogLevel, _ event: String, _ fields: [(String, LogValue)]) {
         line.removeAll(keepingCapacity: true)
-        LogLine.render(settings.format, millis: time.nowMillis(), level: level, event: event, fields: fields, into: &line)
+        LogLine.render(settings.format, millis: time.nowMillis(), level: level, event: event, fields: fields, into: &line,
+                       stamps: &stamps)
         if let sink { return sink(String(decoding: line, as: UTF8.self)) }
         guard batchesWrites else { return line.withUnsafeBufferPointer { Self.writeAll($0, to: descriptor) } }
         if pending.count + line.count > Self.maxBatchBytes { flush() }

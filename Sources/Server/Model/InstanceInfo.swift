@@ -45,7 +45,8 @@ struct InstanceInfo: Sendable, Equatable {
     var vipNames: [Substring] { Self.split(vipAddress) }
     var secureVipNames: [Substring] { Self.split(secureVipAddress) }
 
-    private static func split(_ list: String?) -> [Substring] {
+    /// Also called with a stored record's field: `vipNames` read through a class copies the whole record first.
+    static func split(_ list: String?) -> [Substring] {
         guard let list, !list.isEmpty else { return [] }
         // Nearly every record names one VIP: the generic split cost ~5,000 instructions per registration
         // (callgrind), a byte test over the UTF-8 view a few hundred.

@@ -71,6 +71,9 @@ final class InstanceRegistry {
     /// rule, the override intake and the status rule chain, decorated.
     /// `keepsProvisional`: the start-up sync's copy of a restored lease is no sign of life, so the new lease stays
     /// provisional (docs/warm-restart.md); every other register makes it ordinary.
+    /// The record is copied once, into its lease, and then changed and shared there in place: a record copied on
+    /// the way (to a local, through the interner) retains and releases its ~20 strings and buffers each time
+    /// (~500 instructions a copy, bench/callgrind-register.sh).
     @discardableResult
     func register(_ info: InstanceInfo, leaseDurationSecs: Int, isReplication: Bool,
                   keepsProvisional: Bool = false) -> InstanceInfo {
@@ -79,10 +82,9 @@ final class InstanceRegistry {
         let id = info.effectiveId
         let existing = apps[app]?[id]
         // Step 2: a peer or client holding an older copy must not overwrite a newer one.
-        var registrant = info
-        if let existing, existing.instance.lastDirtyTimestamp > info.lastDirtyTimestamp {
-            registrant = existing.instance
-        }
+        let keepsExisting = existing.map { $0.instance.lastDirtyTimestamp > info.lastDirtyTimestamp } ?? false
+        let lease = Lease(instance: keepsExisting ? existing!.instance : info, id: id, durationSecs: leaseDurationSecs,
+                          now: now)
         if existing == nil {
             instanceCount += 1
             preservation.leaseAdded()
@@ -94,31 +96,33 @@ final class InstanceRegistry {
         recentRegistrations.record(time: now, app: app, id: id)
         // Steps 6-7: an override travels inside a replicated or synced record; the map's entry is the truth.
         var overrideChangedAt = existing?.overrideChangedAt ?? 0
-        if registrant.overriddenStatus != .unknown, overrides.status(for: id, now: now) == nil {
-            overrides.set(registrant.overriddenStatus, for: id, now: now)
+        let sentOverride = lease.instance.overriddenStatus
+        if sentOverride != .unknown, overrides.status(for: id, now: now) == nil {
+            overrides.set(sentOverride, for: id, now: now)
             overrideChangedAt = now
         }
         if let override = overrides.status(for: id, now: now) {
-            registrant.overriddenStatus = override
+            lease.instance.overriddenStatus = override
         }
         let input = StatusOverrideRule.Input(
-            candidate: registrant.status, existing: existing?.instance.status, isReplication: isReplication)
-        registrant.status = StatusOverrideRule.effectiveStatus(input) { overrides.status(for: id, now: now) }
-        registrant.actionType = .added
-        registrant.lastUpdatedTimestamp = now
+            candidate: lease.instance.status, existing: existing?.instance.status, isReplication: isReplication)
+        let status = StatusOverrideRule.effectiveStatus(input) { overrides.status(for: id, now: now) }
+        lease.instance.status = status
+        lease.instance.actionType = .added
+        lease.instance.lastUpdatedTimestamp = now
+        interner.share(&lease.instance)
 
-        let lease = Lease(instance: interner.share(registrant), id: id, durationSecs: leaseDurationSecs, now: now)
         if let existing { lease.serviceUpTimestamp = existing.serviceUpTimestamp }
         lease.isProvisional = staysProvisional
         lease.overrideChangedAt = overrideChangedAt
         noteMetadataChange(lease, replacing: existing, now: now)
-        if registrant.status == .up { lease.serviceUp(now: now) }
+        if status == .up { lease.serviceUp(now: now) }
         store(lease, app: app, id: id)
         digestChanged(lease, app: app, replacing: existing)
         tombstones.clear(app: app, id: id)
-        reindexVips(old: existing?.instance, new: registrant, app: app, id: id)
+        reindexVips(old: existing, new: lease, app: app, id: id)
         if let existing { statusTally.remove(app, existing.instance.status) }
-        statusTally.add(app, registrant.status)
+        statusTally.add(app, status)
         recentChanges.append(lease, now: now, replacing: existing)
 
         let stored = decorated(lease)
@@ -231,12 +235,15 @@ final class InstanceRegistry {
     /// A re-registration with the VIP lists it had (nearly every client restart) leaves both indexes as they are:
     /// removing the id and adding it back cost ~12,000 Ir of the re-registration (a Set deletion rehashes its
     /// cluster), the most of what made it dearer than a new registration (bench/callgrind-register.sh).
-    private func reindexVips(old: InstanceInfo?, new: InstanceInfo, app: String, id: String) {
+    /// By lease, not by record: reading a class's record into a parameter copies all of it.
+    private func reindexVips(old: Lease?, new: Lease, app: String, id: String) {
         if let old {
-            if old.vipAddress == new.vipAddress, old.secureVipAddress == new.secureVipAddress { return }
-            unindexVips(old, app: app, id: id)
+            if old.instance.vipAddress == new.instance.vipAddress,
+               old.instance.secureVipAddress == new.instance.secureVipAddress { return }
+            unindexVips(old.instance, app: app, id: id)
         }
-        vipIndex.add(app: app, id: id, vips: new.vipNames, secureVips: new.secureVipNames)
+        vipIndex.add(app: app, id: id, vips: InstanceInfo.split(new.instance.vipAddress),
+                     secureVips: InstanceInfo.split(new.instance.secureVipAddress))
     }
 
     private func unindexVips(_ record: InstanceInfo, app: String, id: String) {

@@ -109,19 +109,13 @@ struct ApplicationDigests {
 struct RecentMetadataHashes {
     static let capacity = 8
 
-    private var recent: [(map: Metadata, hash: UInt64)] = []
-    private var nextReplaced = 0
+    private var recent = RecentByStorage<UInt64>(capacity: capacity)
 
     mutating func hash(_ map: Metadata) -> UInt64 {
         guard !map.isEmpty else { return 0 }
-        for entry in recent where entry.map.sharesStorage(with: map) { return entry.hash }
+        if let hash = recent.value(for: map) { return hash }
         let hash = AntiEntropyHash.metadata(map)
-        if recent.count < Self.capacity {
-            recent.append((map, hash))
-        } else {
-            recent[nextReplaced] = (map, hash)
-            nextReplaced = (nextReplaced + 1) % Self.capacity
-        }
+        recent.remember(hash, for: map)
         return hash
     }
 }

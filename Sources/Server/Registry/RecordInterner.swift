@@ -29,8 +29,7 @@ struct RecordInterner {
     /// The last maps offered and the answer each got, by storage (replaced in turn): the decoder hands the same map
     /// storage to every body that repeats a metadata object (MetadataReuse), so it gets its answer without the map
     /// being hashed (~5,500 instructions for ten entries) and compared again.
-    private var recentMaps: [(offered: Metadata, shared: Metadata)] = []
-    private var nextRecent = 0
+    private var recentMaps = RecentByStorage<Metadata>(capacity: recentCapacity)
 
     /// Entries held (tests).
     var stringCount: Int { strings.count }
@@ -53,14 +52,9 @@ struct RecordInterner {
     /// values shared.
     mutating func share(_ metadata: Metadata) -> Metadata {
         guard !metadata.isEmpty else { return metadata }
-        for recent in recentMaps where recent.offered.sharesStorage(with: metadata) { return recent.shared }
+        if let shared = recentMaps.value(for: metadata) { return shared }
         let shared = sharedMap(metadata)
-        if recentMaps.count < Self.recentCapacity {
-            recentMaps.append((metadata, shared))
-        } else {
-            recentMaps[nextRecent] = (metadata, shared)
-            nextRecent = (nextRecent + 1) % Self.recentCapacity
-        }
+        recentMaps.remember(shared, for: metadata)
         return shared
     }
 
@@ -97,7 +91,6 @@ struct RecordInterner {
     mutating func removeAll() {
         strings = []
         maps = []
-        recentMaps = []
-        nextRecent = 0
+        recentMaps.removeAll()
     }
 }

@@ -5,27 +5,47 @@ import Testing
 /// The real binary: its start line (address, port, peers, where the settings came from) and its shutdown line
 /// reach stderr.
 @Suite struct LogProcessTests {
-    @Test func theStartAndShutdownLinesOnStderr() throws {
-        let errorPath = NSTemporaryDirectory() + "eureka-log-" + UUID().uuidString
-        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: errorPath) }
-        let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
-        let process = Process()
-        process.executableURL = ServerProcess.binary
-        process.arguments = ["--server.address=127.0.0.1", "--server.port=0", "--logging.format=logfmt"]
-        process.environment = ["EUREKA_SERVER_ENABLESELFPRESERVATION": "false"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
-        var text = ""
-        while !text.contains("\n") {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
+    /// The binary started with `arguments`, its stderr going to a scratch file, and the port from its first stdout line.
+    private struct Started {
+        let process: Process
+        let errors: FileHandle
+        let errorPath: String
+        let port: Int?
+
+        init(arguments: [String], environment: [String: String]? = nil) throws {
+            errorPath = NSTemporaryDirectory() + "eureka-log-" + UUID().uuidString
+            _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
+            errors = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
+            process = Process()
+            process.executableURL = ServerProcess.binary
+            process.arguments = arguments
+            if let environment { process.environment = environment }
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = errors
+            try process.run()
+            var text = ""
+            while !text.contains("\n") {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                text += String(decoding: chunk, as: UTF8.self)
+            }
+            port = text.split(separator: " ").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         }
-        let port = try #require(text.split(separator: " ").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+
+        /// Kills the process if it still runs and removes the scratch file.
+        func cleanUp() {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+            try? FileManager.default.removeItem(atPath: errorPath)
+        }
+    }
+
+    @Test func theStartAndShutdownLinesOnStderr() throws {
+        let started = try Started(arguments: ["--server.address=127.0.0.1", "--server.port=0", "--logging.format=logfmt"],
+                                  environment: ["EUREKA_SERVER_ENABLESELFPRESERVATION": "false"])
+        defer { started.cleanUp() }
+        let (process, errors, errorPath) = (started.process, started.errors, started.errorPath)
+        let port = try #require(started.port)
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         try errors.close()
@@ -40,25 +60,10 @@ import Testing
     /// The lines of a loop turn are written together when the turn ends (EventLog.batchesWrites): a registration's
     /// line is on stderr while the node runs on, whole, and before the shutdown line.
     @Test func registrationLinesReachStderrWhileTheNodeRuns() throws {
-        let errorPath = NSTemporaryDirectory() + "eureka-log-" + UUID().uuidString
-        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: errorPath) }
-        let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
-        let process = Process()
-        process.executableURL = ServerProcess.binary
-        process.arguments = ["--server.address=127.0.0.1", "--server.port=0"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
-        var text = ""
-        while !text.contains("\n") {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-        }
-        let port = try #require(text.split(separator: " ").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        let started = try Started(arguments: ["--server.address=127.0.0.1", "--server.port=0"])
+        defer { started.cleanUp() }
+        let (process, errors, errorPath) = (started.process, started.errors, started.errorPath)
+        let port = try #require(started.port)
         let client = try RawClient(port: port)
         for id in ["a-1", "a-2"] {
             let body = #"{"instance":{"instanceId":"\#(id)","hostName":"h","app":"LOGGED","ipAddr":"10.0.0.1","dataCenterInfo":{"name":"MyOwn"}}}"#

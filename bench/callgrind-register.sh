@@ -31,15 +31,7 @@ RECORD=${RECORD:-1}
 READY_TIMEOUT=${READY_TIMEOUT:-180}   # a Swift binary starts slowly under valgrind
 [ "$PLUMBING" = 1 ] && die "PLUMBING is not supported: the reference does not register anything"
 
-OUT="$BENCH_DIR/out/callgrind-register-$(date +%Y%m%d-%H%M%S)"
-mkdir -p "$OUT"
-trap stop_all EXIT
-
-ensure_deps
-build_tools
-build_server
-strip_for_valgrind
-[ -x "${SERVER_CMD%% *}" ] || die "server command not found: $SERVER_CMD"
+callgrind_setup callgrind-register
 
 # register PORT DIRTY N COUNT: COUNT registrations cycling over N instances "reg-i", all with lastDirtyTimestamp DIRTY.
 register() {

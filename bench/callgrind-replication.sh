@@ -47,15 +47,7 @@ RECORD=${RECORD:-1}
 READY_TIMEOUT=${READY_TIMEOUT:-180}   # a Swift binary starts slowly under valgrind
 [ "$PLUMBING" = 1 ] && die "PLUMBING=1 is not supported here: the reference does not replicate"
 
-OUT="$BENCH_DIR/out/callgrind-replication-$(date +%Y%m%d-%H%M%S)"
-mkdir -p "$OUT"
-trap stop_all EXIT
-
-ensure_deps
-build_tools
-build_server
-strip_for_valgrind
-[ -x "${SERVER_CMD%% *}" ] || die "server command not found: $SERVER_CMD"
+callgrind_setup callgrind-replication
 command -v callgrind_annotate >/dev/null || die "callgrind_annotate not found (valgrind)"
 
 # check_batch PORT: send one batch (bin/batches -x 0) on a fresh connection; print how many items answered 200.

@@ -30,15 +30,7 @@ if [ -n "$AUTH" ]; then
   AUTH_ARGS=(-a "Basic $(printf %s "$AUTH" | base64 -w0)")
 fi
 
-OUT="$BENCH_DIR/out/callgrind-$(date +%Y%m%d-%H%M%S)"
-mkdir -p "$OUT"
-trap stop_all EXIT
-
-ensure_deps
-build_tools
-build_server
-strip_for_valgrind
-[ -x "${SERVER_CMD%% *}" ] || die "server command not found: $SERVER_CMD (set SERVER_CMD, or PLUMBING=1)"
+callgrind_setup callgrind "(set SERVER_CMD, or PLUMBING=1)"
 
 # total_ir TARGET K: run TARGET under callgrind, send K heartbeats, stop it, print its instruction total.
 total_ir() {

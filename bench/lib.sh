@@ -102,6 +102,20 @@ strip_for_valgrind() {
   SERVER_CMD="$OUT/eureka-server-nodebug$rest"
 }
 
+# callgrind_setup NAME [HINT]: what every callgrind script does before its runs: an output directory
+# bench/out/NAME-<time> (in OUT), every target stopped on exit, the tools and the server built, the server's debug
+# sections stripped for valgrind (strip_for_valgrind), and a check that the server command exists (HINT: how to fix it).
+callgrind_setup() {
+  OUT="$BENCH_DIR/out/$1-$(date +%Y%m%d-%H%M%S)"
+  mkdir -p "$OUT"
+  trap stop_all EXIT
+  ensure_deps
+  build_tools
+  build_server
+  strip_for_valgrind
+  [ -x "${SERVER_CMD%% *}" ] || die "server command not found: $SERVER_CMD${2:+ $2}"
+}
+
 free_port() {
   local p tries
   for tries in $(seq 1 200); do

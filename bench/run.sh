@@ -35,16 +35,9 @@ SCENARIOS=${SCENARIOS:-heartbeat register status}
 REG_INSTANCES=${REG_INSTANCES:-20000}
 RECORD=${RECORD:-1}
 
-OUT="$BENCH_DIR/out/run-$(date +%Y%m%d-%H%M%S)"
-mkdir -p "$OUT"
+bench_setup run
+require_server "(set SERVER_CMD, or PLUMBING=1)"
 ROUNDS_TSV="$OUT/rounds.tsv"
-trap stop_all EXIT
-
-ensure_deps
-build_tools
-build_server
-raise_fd_limit
-[ -x "${SERVER_CMD%% *}" ] || die "server command not found: $SERVER_CMD (set SERVER_CMD, or PLUMBING=1)"
 
 REF_PORT=$(free_port)
 start_target "$REF_PORT" "$OUT/reference.log" $REF_CMD

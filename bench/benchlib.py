@@ -1,6 +1,7 @@
-"""The start-up and clean-up the bench's Python scripts share (bench/lib.sh is the shell scripts' counterpart):
-progress lines on stderr, a free port on 127.0.0.1, waiting for a started server to accept, and stopping it by its
-PID. Standard library only; a script in bench/ imports it by name (its own folder is first on sys.path)."""
+"""What the bench's Python scripts share (bench/lib.sh is the shell scripts' counterpart): progress lines on stderr,
+a free port on 127.0.0.1, waiting for a started server to accept, its /metrics page, and stopping it by its PID.
+Standard library only; a script in bench/ imports it by name (its own folder is first on sys.path)."""
+import http.client
 import resource
 import signal
 import socket
@@ -19,6 +20,16 @@ def free_port():
     with socket.socket() as s:
         s.bind((HOST, 0))
         return s.getsockname()[1]
+
+
+def metrics_text(port, timeout=10):
+    """The node's /metrics page (Prometheus text), on a connection of its own."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        conn.request("GET", "/metrics")
+        return conn.getresponse().read().decode()
+    finally:
+        conn.close()
 
 
 def wait_accepting(port, proc, deadline):

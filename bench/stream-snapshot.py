@@ -15,15 +15,12 @@ import subprocess
 import threading
 import time
 
-from benchlib import HOST, free_port, log, stop_pid, wait_accepting
+from benchlib import HOST, free_port, log, metrics_text, stop_pid, wait_accepting
 
 
 def busy_buckets(port):
     """eureka_loop_busy_seconds' cumulative bucket counts: loop-thread CPU time between two probe firings."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=30)
-    conn.request("GET", "/metrics")
-    text = conn.getresponse().read().decode()
-    conn.close()
+    text = metrics_text(port, timeout=30)
     buckets = {}
     for line in text.splitlines():
         if line.startswith('eureka_loop_busy_seconds_bucket{le="') and "+Inf" not in line:

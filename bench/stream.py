@@ -34,7 +34,7 @@ import sys
 import threading
 import time
 
-from benchlib import HOST, free_port, log, raise_fd_limit, stop_pid, wait_accepting
+from benchlib import HOST, free_port, log, metrics_text, raise_fd_limit, stop_pid, wait_accepting
 
 
 def rss_kib(pid):
@@ -54,10 +54,7 @@ def cpu_seconds(pid, kernel_only=False):
 
 
 def metric(port, name):
-    conn = http.client.HTTPConnection(HOST, port, timeout=10)
-    conn.request("GET", "/metrics")
-    text = conn.getresponse().read().decode()
-    conn.close()
+    text = metrics_text(port)
     for line in text.splitlines():
         if line.startswith(name + " "):
             return float(line.split()[1])
@@ -66,10 +63,7 @@ def metric(port, name):
 
 def histogram(port, name):
     """A Prometheus histogram of /metrics as {upper bound in seconds: cumulative count}."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=10)
-    conn.request("GET", "/metrics")
-    text = conn.getresponse().read().decode()
-    conn.close()
+    text = metrics_text(port)
     buckets = {}
     prefix = name + '_bucket{le="'
     for line in text.splitlines():

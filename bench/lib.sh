@@ -287,3 +287,10 @@ record_round() {
     "$(field rps "$line")" "$(field p50_us "$line")" "$(field p99_us "$line")" "$ROUND_CPU_US" "$ROUND_CPU_PCT" \
     "$ROUND_ERRORS" >>"$ROUNDS_TSV"
 }
+
+# check_rounds: every round in $ROUNDS_TSV, smoke or not, must have moved requests without errors, or its figures
+# mean nothing: the script fails naming the bad rounds.
+check_rounds() {
+  awk -F'\t' 'NR > 1 && ($4 == 0 || $10 != 0) { bad = 1; print "bad round: " $0 > "/dev/stderr" } END { exit bad }' \
+    "$ROUNDS_TSV" || die "some rounds had no requests or had errors (see $ROUNDS_TSV)"
+}

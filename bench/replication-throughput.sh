@@ -172,6 +172,5 @@ if [ "$RECORD" = 1 ]; then
   log "appended to bench/RESULTS.md"
 fi
 
-awk -F'\t' 'NR > 1 && ($4 == 0 || $10 != 0) { bad = 1; print "bad round: " $0 > "/dev/stderr" } END { exit bad }' \
-  "$ROUNDS_TSV" || die "some rounds had no requests or had errors (see $ROUNDS_TSV)"
+check_rounds
 log "done; raw figures in ${OUT#$REPO_DIR/}"

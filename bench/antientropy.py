@@ -38,16 +38,11 @@ import threading
 import time
 from pathlib import Path
 
-HOST = "127.0.0.1"
+from benchlib import HOST, free_port
+
 REPO = Path(__file__).resolve().parent.parent
 LISTENING = re.compile(r"eureka-server listening on 127\.0\.0\.1 port (\d+)")
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$')
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 class Node:

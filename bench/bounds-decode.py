@@ -4,7 +4,8 @@ metadata keys, JSON and XML: what decoding such a body holds the loop for. pytho
 repository root, after swift build -c release). Each server is stopped by its PID."""
 import http.client, json, re, subprocess, os, signal, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bounds import instance, free_port, LISTENING
+from benchlib import free_port
+from bounds import instance, LISTENING
 def run(label, body, ctype):
     port = free_port()
     proc = subprocess.Popen([".build/release/eureka-server", f"--server.port={port}", "--server.address=127.0.0.1", "--logging.level.root=warn", "--eureka.node.loop-probe-interval-ms=1"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)

@@ -24,26 +24,13 @@ import argparse
 import gzip
 import http.client
 import json
-import os
 import re
-import signal
-import socket
 import subprocess
-import sys
 import time
 
-HOST = "127.0.0.1"
+from benchlib import HOST, free_port, log, stop_pid
+
 LISTENING = re.compile(r"eureka-server listening on 127\.0\.0\.1 port (\d+)")
-
-
-def log(msg):
-    print(f"{time.strftime('%H:%M:%S')} {msg}", file=sys.stderr, flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 def instance(app, iid, vip, dirty, metadata=None):
@@ -164,13 +151,7 @@ def main():
         phase("batch", batch)
         print(json.dumps(results, indent=1))
     finally:
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.kill(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+        stop_pid(proc)
 
 
 if __name__ == "__main__":

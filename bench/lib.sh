@@ -78,7 +78,6 @@ raise_fd_limit() {
   ulimit -n "$FD_LIMIT" 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
 }
 
-# A port nobody listens on, below the ephemeral range so no client connection can be holding it.
 # The start of every bench script: OUT and REPORT under out/NAME-<time>, every started process stopped on exit,
 # packages, load tools and server built, the descriptor limit raised.
 bench_setup() {
@@ -90,6 +89,11 @@ bench_setup() {
   build_tools
   build_server
   raise_fd_limit
+}
+
+# require_server [HINT]: stop here when the server command is missing (HINT: how to fix it) rather than at its start.
+require_server() {
+  [ -x "${SERVER_CMD%% *}" ] || die "server command not found: $SERVER_CMD${1:+ $1}"
 }
 
 # valgrind 3.19 (Debian 12) refuses the DWARF the Swift toolchain writes ("Possibly corrupted debuginfo file"):
@@ -113,9 +117,10 @@ callgrind_setup() {
   build_tools
   build_server
   strip_for_valgrind
-  [ -x "${SERVER_CMD%% *}" ] || die "server command not found: $SERVER_CMD${2:+ $2}"
+  require_server "${2:-}"
 }
 
+# A port nobody listens on, below the ephemeral range so no client connection can be holding it.
 free_port() {
   local p tries
   for tries in $(seq 1 200); do
@@ -281,4 +286,11 @@ record_round() {
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "$round" "$target" "$ROUND_REQUESTS" \
     "$(field rps "$line")" "$(field p50_us "$line")" "$(field p99_us "$line")" "$ROUND_CPU_US" "$ROUND_CPU_PCT" \
     "$ROUND_ERRORS" >>"$ROUNDS_TSV"
+}
+
+# check_rounds: every round in $ROUNDS_TSV, smoke or not, must have moved requests without errors, or its figures
+# mean nothing: the script fails naming the bad rounds.
+check_rounds() {
+  awk -F'\t' 'NR > 1 && ($4 == 0 || $10 != 0) { bad = 1; print "bad round: " $0 > "/dev/stderr" } END { exit bad }' \
+    "$ROUNDS_TSV" || die "some rounds had no requests or had errors (see $ROUNDS_TSV)"
 }

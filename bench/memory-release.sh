@@ -21,15 +21,8 @@ RETENTION_MS=${RETENTION_MS:-5000}
 WAIT=${WAIT:-20}
 RECORD=${RECORD:-1}
 
-OUT="$BENCH_DIR/out/memory-release-$(date +%Y%m%d-%H%M%S)"
-mkdir -p "$OUT"
-trap stop_all EXIT
-
-ensure_deps
-build_tools
-build_server
-raise_fd_limit
-[ -x "${SERVER_CMD%% *}" ] || die "server command not found: $SERVER_CMD"
+bench_setup memory-release
+require_server
 
 PORT=$(free_port)
 # shellcheck disable=SC2086  # command lines

@@ -23,15 +23,8 @@ DURATION=${DURATION:-5}
 OTHER_CONNS=${OTHER_CONNS:-64}
 RECORD=${RECORD:-1}
 
-OUT="$BENCH_DIR/out/memory-$(date +%Y%m%d-%H%M%S)"
-mkdir -p "$OUT"
-trap stop_all EXIT
-
-ensure_deps
-build_tools
-build_server
-raise_fd_limit
-[ -x "${SERVER_CMD%% *}" ] || die "server command not found: $SERVER_CMD (set SERVER_CMD, or PLUMBING=1)"
+bench_setup memory
+require_server "(set SERVER_CMD, or PLUMBING=1)"
 
 # start_named TARGET LOGNAME: start the reference or the server on a fresh port; sets PORT and TARGET_PID.
 start_named() {

@@ -35,7 +35,8 @@ import threading
 import time
 from pathlib import Path
 
-HOST = "127.0.0.1"
+from benchlib import HOST, log
+
 REPO = Path(__file__).resolve().parent.parent
 LISTENING = re.compile(r"eureka-server listening on 127\.0\.0\.1 port (\d+)")
 INSTANCE_ID = re.compile(rb'"instanceId"\s*:\s*"([^"]+)"')
@@ -49,10 +50,6 @@ NODE_SETTINGS = [
     "--eureka.server.registry-sync-retry-wait-ms=200",
     "--eureka.server.wait-time-in-ms-when-sync-empty=0",
 ]
-
-
-def log(msg):
-    print(f"{time.strftime('%H:%M:%S')} {msg}", file=sys.stderr, flush=True)
 
 
 def free_ports(count):

@@ -43,17 +43,10 @@ DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-60}
 RECORD=${RECORD:-1}
 [ "$PLUMBING" = 1 ] && die "PLUMBING=1 is not supported here: the reference does not replicate"
 
-OUT="$BENCH_DIR/out/replication-throughput-$(date +%Y%m%d-%H%M%S)"
-mkdir -p "$OUT"
+bench_setup replication-throughput
+require_server
 ROUNDS_TSV="$OUT/rounds.tsv"
 REPL_TSV="$OUT/replication.tsv"
-trap stop_all EXIT
-
-ensure_deps
-build_tools
-build_server
-raise_fd_limit
-[ -x "${SERVER_CMD%% *}" ] || die "server command not found: $SERVER_CMD"
 
 read -r REP_PORT PEER1_PORT PEER2_PORT < <(distinct_ports)
 URLS="http://127.0.0.1:$REP_PORT/eureka/,http://127.0.0.1:$PEER1_PORT/eureka/,http://127.0.0.1:$PEER2_PORT/eureka/"
@@ -179,6 +172,5 @@ if [ "$RECORD" = 1 ]; then
   log "appended to bench/RESULTS.md"
 fi
 
-awk -F'\t' 'NR > 1 && ($4 == 0 || $10 != 0) { bad = 1; print "bad round: " $0 > "/dev/stderr" } END { exit bad }' \
-  "$ROUNDS_TSV" || die "some rounds had no requests or had errors (see $ROUNDS_TSV)"
+check_rounds
 log "done; raw figures in ${OUT#$REPO_DIR/}"

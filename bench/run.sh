@@ -35,16 +35,9 @@ SCENARIOS=${SCENARIOS:-heartbeat register status}
 REG_INSTANCES=${REG_INSTANCES:-20000}
 RECORD=${RECORD:-1}
 
-OUT="$BENCH_DIR/out/run-$(date +%Y%m%d-%H%M%S)"
-mkdir -p "$OUT"
+bench_setup run
+require_server "(set SERVER_CMD, or PLUMBING=1)"
 ROUNDS_TSV="$OUT/rounds.tsv"
-trap stop_all EXIT
-
-ensure_deps
-build_tools
-build_server
-raise_fd_limit
-[ -x "${SERVER_CMD%% *}" ] || die "server command not found: $SERVER_CMD (set SERVER_CMD, or PLUMBING=1)"
 
 REF_PORT=$(free_port)
 start_target "$REF_PORT" "$OUT/reference.log" $REF_CMD
@@ -127,7 +120,5 @@ if [ "$RECORD" = 1 ]; then
   log "appended to bench/RESULTS.md"
 fi
 
-# Every run, smoke or not, must have moved requests without errors: otherwise the figures mean nothing.
-awk -F'\t' 'NR > 1 && ($4 == 0 || $10 != 0) { bad = 1; print "bad round: " $0 > "/dev/stderr" } END { exit bad }' \
-  "$ROUNDS_TSV" || die "some rounds had no requests or had errors (see $ROUNDS_TSV)"
+check_rounds
 log "done; raw figures in ${OUT#$REPO_DIR/}"

@@ -17,14 +17,7 @@ FETCH_CONNS=${FETCH_CONNS:-4}
 CHURN_PACE_MS=${CHURN_PACE_MS:-20}
 RECORD=${RECORD:-0}
 [ "$SECONDS_TOTAL" -ge 70 ] || die "a soak needs at least 70 s (growth is measured after the first minute)"
-OUT="$BENCH_DIR/out/soak-$(date +%Y%m%d-%H%M%S)"
-mkdir -p "$OUT"
-trap stop_all EXIT
-
-ensure_deps
-build_tools
-build_server
-raise_fd_limit
+bench_setup soak
 
 PORT=$(free_port)
 start_target "$PORT" "$OUT/server.log" $SERVER_CMD $SERVER_ARGS

@@ -30,15 +30,11 @@ import subprocess
 import sys
 import time
 
+from benchlib import free_port
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 PREFIX = "bench"
 DIRTY_TS = "1732440000000"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def names(i, apps):

@@ -10,43 +10,17 @@ The server is stopped by its PID (SIGTERM, SIGKILL after 10 s), also on failure.
 import argparse
 import http.client
 import json
-import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 
-HOST = "127.0.0.1"
-
-
-def log(msg):
-    print(f"{time.strftime('%H:%M:%S')} {msg}", file=sys.stderr, flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def stop_pid(proc):
-    if proc is None or proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+from benchlib import HOST, free_port, log, metrics_text, stop_pid, wait_accepting
 
 
 def busy_buckets(port):
     """eureka_loop_busy_seconds' cumulative bucket counts: loop-thread CPU time between two probe firings."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=30)
-    conn.request("GET", "/metrics")
-    text = conn.getresponse().read().decode()
-    conn.close()
+    text = metrics_text(port, timeout=30)
     buckets = {}
     for line in text.splitlines():
         if line.startswith('eureka_loop_busy_seconds_bucket{le="') and "+Inf" not in line:
@@ -92,14 +66,7 @@ def main():
         server = subprocess.Popen([args.bin, f"--server.address={HOST}", f"--server.port={port}",
                                    "--eureka.node.change-stream-enabled=true", "--logging.level.root=warn"],
                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
-        while True:
-            try:
-                socket.create_connection((HOST, port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("server did not start")
-                time.sleep(0.05)
+        wait_accepting(port, server, deadline)
         started = time.monotonic()
         workers = [threading.Thread(target=register_range, args=(port, k * args.instances // 4, (k + 1) * args.instances // 4))
                    for k in range(4)]

@@ -28,33 +28,13 @@ import asyncio
 import http.client
 import json
 import os
-import resource
-import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
 
-HOST = "127.0.0.1"
-FD_LIMIT = 20000
-
-
-def log(msg):
-    print(f"{time.strftime('%H:%M:%S')} {msg}", file=sys.stderr, flush=True)
-
-
-def raise_fd_limit():
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    want = FD_LIMIT if hard == resource.RLIM_INFINITY else min(FD_LIMIT, hard)
-    if soft < want:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
+from benchlib import HOST, free_port, log, metrics_text, raise_fd_limit, stop_pid, wait_accepting
 
 
 def rss_kib(pid):
@@ -73,22 +53,8 @@ def cpu_seconds(pid, kernel_only=False):
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def stop_pid(proc):
-    if proc is None or proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 def metric(port, name):
-    conn = http.client.HTTPConnection(HOST, port, timeout=10)
-    conn.request("GET", "/metrics")
-    text = conn.getresponse().read().decode()
-    conn.close()
+    text = metrics_text(port)
     for line in text.splitlines():
         if line.startswith(name + " "):
             return float(line.split()[1])
@@ -97,10 +63,7 @@ def metric(port, name):
 
 def histogram(port, name):
     """A Prometheus histogram of /metrics as {upper bound in seconds: cumulative count}."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=10)
-    conn.request("GET", "/metrics")
-    text = conn.getresponse().read().decode()
-    conn.close()
+    text = metrics_text(port)
     buckets = {}
     prefix = name + '_bucket{le="'
     for line in text.splitlines():
@@ -309,14 +272,7 @@ def main():
                                    f"--eureka.node.change-stream-max-subscribers={args.streams + 100}",
                                    "--logging.level.root=warn"],
                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, preexec_fn=raise_fd_limit)
-        while True:
-            try:
-                socket.create_connection((HOST, port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("server did not start")
-                time.sleep(0.05)
+        wait_accepting(port, server, deadline)
         register(port, args.instances)
         rss_before = rss_kib(server.pid)
         loads = args.streams - args.sample

@@ -53,64 +53,32 @@ final class StreamHub {
     private var subscribersDropped = 0
     private var snapshotsSent = 0
     private var stopped = false
-    /// The fan-outs not yet written to every stream they concern, oldest first (`fanOutHead` is the oldest): each
-    /// stream receives events only in this order, so per stream they stay in sequence order.
-    private var fanOuts: [FanOut] = []
-    private var fanOutHead = 0
-    /// Stream visits still to make in `fanOuts`, bounded by `maxPendingFanOutVisits`.
-    private var pendingVisits = 0
-    /// What this loop turn may still visit (`visit`'s costs); refilled when the turn ends.
-    private var turnBudget: Int
-    /// Numbers loop turns, so that a stream's second change of a turn is collected, not sent (`sentInTurn`).
-    private var turn: UInt64 = 1
-    private var draining = false
-    /// Streams holding changes of this turn in `turnEvents`, written when it ends.
-    private var collected: [StreamSubscriber] = []
-    /// Where a loop turn ends (just before the loop polls): the turn's collected changes leave and the next
-    /// slice is written.
-    private let turnEnd: LoopTurnEnd
-    /// Started while fan-outs are pending, so that the poll between two slices does not sleep.
-    private let wakeTimer: LoopTimer
-
-    /// One change on its way to the streams it concerned when it was published.
-    private struct FanOut {
-        var event: SharedBytes
-        var sequence: UInt64
-        var streams: [StreamSubscriber]
-        var next = 0
-    }
+    /// Writes each change to the streams it concerns, in slices over loop turns.
+    private let fanOut: StreamFanOut
 
     init(loop: EventLoop, registry: InstanceRegistry, runner: OffLoopRunner, settings: Settings) throws(UVError) {
         self.settings = settings
         self.registry = registry
         self.runner = runner
         snapshots = StreamSnapshots(registry: registry, runner: runner, sliceRecords: settings.snapshotSliceRecords)
-        turnBudget = settings.fanOutSliceStreams
         keepAliveTimer = try LoopTimer(loop: loop)
-        do throws(UVError) { wakeTimer = try LoopTimer(loop: loop) } catch {
+        do throws(UVError) { fanOut = try StreamFanOut(loop: loop, settings: settings) } catch {
             keepAliveTimer.close()
             throw error
         }
         do throws(UVError) { polls = try HeldPolls(loop: loop) } catch {
             keepAliveTimer.close()
-            wakeTimer.close()
+            fanOut.close()
             throw error
         }
-        weak var endsTurns: StreamHub?
-        do throws(UVError) { turnEnd = try LoopTurnEnd(loop: loop) { endsTurns?.endTurn() } } catch {
-            keepAliveTimer.close()
-            wakeTimer.close()
-            polls.stop()
-            throw error
-        }
-        endsTurns = self
+        fanOut.onOverflow = { [unowned self] subscriber in drop(subscriber) }
         snapshots.onCopied = { [unowned self] sequence, waiting in copied(at: sequence, waiting) }
         snapshots.onEncoded = { [unowned self] sequence, document, waiting in sendSnapshot(document, at: sequence, to: waiting) }
         keepAliveTimer.start(afterMs: settings.keepAliveMs, repeatMs: settings.keepAliveMs) { [unowned self] in keepAlive() }
     }
 
     var metrics: Metrics {
-        Metrics(subscribers: subscribers.count, heldPolls: polls.count, eventsSent: eventsSent,
+        Metrics(subscribers: subscribers.count, heldPolls: polls.count, eventsSent: eventsSent + fanOut.eventsSent,
                 subscribersDropped: subscribersDropped, snapshotsSent: snapshotsSent)
     }
 
@@ -234,107 +202,7 @@ final class StreamHub {
         }
         guard !streams.isEmpty else { return }
         let event = SharedBytes(StreamFraming.event("change", id: sequence, data: InstanceCodec.encode(record, format: .json)))
-        fanOuts.append(FanOut(event: event, sequence: sequence, streams: streams))
-        pendingVisits += streams.count
-        drain()  // what this turn's budget allows leaves at once: a change to a few streams waits for nothing
-        if pendingVisits > settings.maxPendingFanOutVisits { drain(unbounded: true) }
-    }
-
-    /// Visits the pending fan-outs' streams, oldest fan-out first, while this turn's budget lasts (`unbounded`: all
-    /// of them, the backlog's bound was passed).
-    private func drain(unbounded: Bool = false) {
-        guard !draining else { return }  // a send that closed a stream does not start another pass
-        draining = true
-        defer { draining = false }
-        var budgetLeft = true
-        while budgetLeft, fanOutHead < fanOuts.count {
-            let streams = fanOuts[fanOutHead].streams
-            let event = fanOuts[fanOutHead].event, sequence = fanOuts[fanOutHead].sequence
-            var next = fanOuts[fanOutHead].next
-            while next < streams.count {
-                let cost = visitCost(streams[next])
-                guard unbounded || cost <= turnBudget else {
-                    budgetLeft = false
-                    break
-                }
-                turnBudget -= cost
-                visit(streams[next], with: event, sequence: sequence)
-                next += 1
-                pendingVisits -= 1
-            }
-            if next == streams.count {
-                fanOuts[fanOutHead].streams = []  // its streams and event are let go now
-                fanOutHead += 1
-            } else {
-                fanOuts[fanOutHead].next = next
-            }
-        }
-        if fanOutHead == fanOuts.count {
-            fanOuts.removeAll(keepingCapacity: true)
-            fanOutHead = 0
-            pendingVisits = 0
-        }
-    }
-
-    /// A visit costs 1; one that starts a stream's collected batch costs 1 more, the batch's send at the end of
-    /// the turn, so that a turn's sends never exceed its budget.
-    private func visitCost(_ subscriber: StreamSubscriber) -> Int {
-        subscriber.sentInTurn == turn && subscriber.turnEvents.isEmpty ? 2 : 1
-    }
-
-    /// Queues one change for one stream, once and in order; a stream whose queue would pass its bound is closed
-    /// (its client reconnects and resumes, or gets a snapshot). A stream's first change of a loop turn is sent
-    /// at once; its later ones are kept with the others of the turn and written with them when the turn ends.
-    private func visit(_ subscriber: StreamSubscriber, with event: SharedBytes, sequence: UInt64) {
-        guard !subscriber.isRemoved, sequence > subscriber.lastQueued else { return }
-        switch subscriber.phase {
-        case .awaitingCopy:
-            return  // the snapshot will include it
-        case .encoding(let at, var backlog, let backlogBytes):
-            subscriber.lastQueued = sequence
-            guard backlogBytes + event.count <= settings.maxQueuedBytes else { return drop(subscriber) }
-            backlog.append(event)
-            subscriber.phase = .encoding(sequence: at, backlog: backlog, backlogBytes: backlogBytes + event.count)
-        case .live:
-            subscriber.lastQueued = sequence
-            let channel = subscriber.channel
-            guard channel.queuedBytes + subscriber.turnBytes + event.count <= settings.maxQueuedBytes + subscriber.allowance else {
-                return drop(subscriber)
-            }
-            subscriber.sentSinceTick = true
-            eventsSent += 1
-            guard subscriber.sentInTurn == turn else {
-                subscriber.sentInTurn = turn
-                return channel.send(shared: event)
-            }
-            if subscriber.turnEvents.isEmpty { collected.append(subscriber) }
-            subscriber.turnEvents.append(event)
-            subscriber.turnBytes += event.count
-        }
-    }
-
-    /// The loop turn ends (a prepare handle: just before the loop polls): the rest of this turn's budget goes to
-    /// the pending fan-outs, each stream gets the turn's later changes in one write, and the next turn starts with
-    /// a full budget. A burst (pipelined writes, a batch of replicated changes) costs each stream two sends instead
-    /// of one per change, and a send, not its bytes, is what the fan-out pays for (bench/RESULTS.md).
-    private func endTurn() {
-        drain()
-        writeCollected()
-        turn &+= 1
-        turnBudget = settings.fanOutSliceStreams
-        // Fan-outs still pending: a due timer keeps the poll from sleeping, and the next turn's end goes on.
-        if fanOutHead < fanOuts.count { wakeTimer.start(afterMs: 0, repeatMs: 0) {} }
-    }
-
-    private func writeCollected() {
-        guard !collected.isEmpty else { return }
-        let streams = collected
-        collected.removeAll(keepingCapacity: true)
-        for subscriber in streams where !subscriber.turnEvents.isEmpty {
-            subscriber.channel.send(shared: subscriber.turnEvents)
-            subscriber.turnEvents.removeAll()  // an idle stream holds no array
-            subscriber.turnBytes = 0
-        }
+        fanOut.publish(event, sequence: sequence, to: streams)
     }
 
     private func drop(_ subscriber: StreamSubscriber) {
@@ -359,14 +227,10 @@ final class StreamHub {
     func stop() {
         guard !stopped else { return }
         stopped = true
-        // Every pending fan-out and what this turn collected leave before the last chunk.
-        turnBudget = Int.max
-        drain()
-        writeCollected()
+        fanOut.writeEverything()
         snapshots.stop()
         keepAliveTimer.close()
-        wakeTimer.close()
-        turnEnd.close()
+        fanOut.close()
         polls.stop()
         for subscriber in Array(subscribers.values) {
             remove(subscriber)

@@ -23,11 +23,11 @@ final class StreamSubscriber {
     /// A large snapshot document it was sent, held until its queue drained so that the last reference (maybe
     /// this one) is dropped on the pool: unmapping tens of megabytes on the loop is a stall.
     var sentDocument: SharedBytes?
-    /// Changes of this loop turn after its first, written together when the turn ends (StreamHub.endTurn), and
+    /// Changes of this loop turn after its first, written together when the turn ends (StreamFanOut.endTurn), and
     /// their bytes, which count against the queue bound meanwhile.
     var turnEvents: [SharedBytes] = []
     var turnBytes = 0
-    /// The hub's loop turn in which a change was last sent to it at once; a later change of the same turn waits in
+    /// The fan-out's loop turn in which a change was last sent to it at once; a later change of the same turn waits in
     /// `turnEvents`.
     var sentInTurn: UInt64 = 0
     /// Gone from the hub: fan-outs still pending, which took it when they were published, skip it.

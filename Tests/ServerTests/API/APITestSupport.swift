@@ -111,12 +111,7 @@ extension TestNode {
 
     /// One request on a fresh connection; `Content-Length` is added when a body is given.
     func request(method: String = "GET", path: String, headers: [(String, String)] = [], body: [UInt8]? = nil) throws -> RawClient.Reply {
-        let client = try self.client()
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: test\r\n"
-        for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        if let body { head += "Content-Length: \(body.count)\r\n" }
-        client.send(Array((head + "\r\n").utf8) + (body ?? []))
-        return try client.readReply(headOnly: method == "HEAD")
+        try client().request(method: method, path: path, headers: headers, body: body)
     }
 
     func get(_ path: String, _ format: BodyFormat = .json, headers: [(String, String)] = []) throws -> RawClient.Reply {

@@ -186,9 +186,9 @@ import Testing
         let peer1 = try ServerProcess(["--spring.profiles.active=peer1"], environment: [:], directory: fixture.directory, defaults: [])
         #expect(peer1.port == port1)
         #expect(peer2.port == port2)
-        #expect(Self.eventually { (try? Self.request(port: port1, path: "/actuator/health").status) == 200 })
+        #expect(waitUntil(timeoutMs: 10_000) { (try? Self.request(port: port1, path: "/actuator/health").status) == 200 })
         #expect(try Self.register(Registrant(), port: port1).status == 204)
-        #expect(Self.eventually {
+        #expect(waitUntil(timeoutMs: 10_000) {
             (try? Self.request(port: port2, path: "/eureka/apps/ORDERS/orders-1:orders:8080", headers: [("Accept", "application/json")]).status) == 200
         })
         #expect(peer1.terminate().status == 0)
@@ -197,26 +197,13 @@ import Testing
 
     // MARK: helpers
 
+    /// One request on a fresh connection to the server process on `port`.
     static func request(port: Int, method: String = "GET", path: String, headers: [(String, String)] = [], body: [UInt8]? = nil) throws -> RawClient.Reply {
-        let client = try RawClient(port: port)
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: test\r\n"
-        for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        if let body { head += "Content-Length: \(body.count)\r\n" }
-        client.send(Array((head + "\r\n").utf8) + (body ?? []))
-        return try client.readReply()
+        try RawClient(port: port).request(method: method, path: path, headers: headers, body: body)
     }
 
     static func register(_ registrant: Registrant, port: Int, headers: [(String, String)] = []) throws -> RawClient.Reply {
         try request(port: port, method: "POST", path: "/eureka/apps/ORDERS",
                     headers: [("Content-Type", "application/json"), ("Accept", "application/json")] + headers, body: registrant.body(.json))
-    }
-
-    static func eventually(timeoutSeconds: Double = 10, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(timeoutSeconds)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(20_000)
-        }
-        return false
     }
 }

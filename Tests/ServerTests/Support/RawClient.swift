@@ -54,6 +54,15 @@ final class RawClient {
         }
     }
 
+    /// One request on this connection and its reply; `Content-Length` is added when a body is given.
+    func request(method: String = "GET", path: String, headers: [(String, String)] = [], body: [UInt8]? = nil) throws -> Reply {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: test\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        if let body { head += "Content-Length: \(body.count)\r\n" }
+        send(Array((head + "\r\n").utf8) + (body ?? []))
+        return try readReply(headOnly: method == "HEAD")
+    }
+
     /// Closes our sending side only (FIN), keeps reading.
     func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
 

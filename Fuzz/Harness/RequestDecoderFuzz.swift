@@ -27,6 +27,9 @@ enum RequestDecoderFuzz {
     static func run(_ input: UnsafeRawBufferPointer) {
         let pool = RequestBufferPool(limit: 4)
         let whole = decode(input, pieces: [input.count], pool: pool, answer: true)
+        // Heads that come whole are split without header callbacks; the callback path is the reference.
+        let reference = decode(input, pieces: [input.count], pool: pool, answer: false, splitsWholeHeads: false)
+        fuzzCheck(whole == reference, "the whole-head split differs from the header callbacks: \(whole) vs \(reference)")
         for plan in Splits.plans(count: input.count, seedBytes: input) {
             let split = decode(input, pieces: plan, pool: pool, answer: false)
             fuzzCheck(split == whole, "request decoding depends on the split \(plan): \(split) vs \(whole)")
@@ -34,8 +37,10 @@ enum RequestDecoderFuzz {
     }
 
     /// Feeds the pieces in turn as one connection's reads, then the peer's close.
-    static func decode(_ input: UnsafeRawBufferPointer, pieces: [Int], pool: RequestBufferPool, answer: Bool) -> Outcome {
-        let decoder = RequestDecoder(maxHeaderBytes: maxHeaderBytes, maxBodyBytes: maxBodyBytes, pool: pool)
+    static func decode(_ input: UnsafeRawBufferPointer, pieces: [Int], pool: RequestBufferPool, answer: Bool,
+                       splitsWholeHeads: Bool = true) -> Outcome {
+        let decoder = RequestDecoder(maxHeaderBytes: maxHeaderBytes, maxBodyBytes: maxBodyBytes, pool: pool,
+                                     splitsWholeHeads: splitsWholeHeads)
         var outcome = Outcome()
         var start = 0
         for length in pieces {

@@ -1,8 +1,12 @@
 /// Header name and value positions inside a request's `head` bytes, in arrival order.
 /// Requests carry a handful of headers, so a linear scan beats any hashing.
 struct HeaderFields: Sendable {
+    typealias Field = (name: Range<Int>, value: Range<Int>)
     /// One entry per header: a single array, so a header costs one append (not one per range).
-    private var fields: [(name: Range<Int>, value: Range<Int>)] = []
+    private var fields: [Field] = []
+    /// Bit `n % 64` is set when a name of length n may be here: most lookups are for a header the request does not
+    /// have (a heartbeat's `x-netflix-discovery-replication`), answered without a scan.
+    private var nameLengths: UInt64 = 0
 
     init() {}
 
@@ -10,7 +14,18 @@ struct HeaderFields: Sendable {
 
     mutating func append(name: Range<Int>, value: Range<Int>) {
         fields.append((name, value))
+        nameLengths |= Self.lengthBit(name.count)
     }
+
+    /// Many at once (the whole-head split), with the `nameLengths` bits of their names.
+    mutating func append(contentsOf batch: UnsafeBufferPointer<Field>, nameLengths bits: UInt64) {
+        fields.append(contentsOf: batch)
+        nameLengths |= bits
+    }
+
+    /// The `nameLengths` bit of a name this long.
+    @inline(__always)
+    static func lengthBit(_ length: Int) -> UInt64 { 1 &<< UInt64(length & 63) }
 
     /// A header value that arrived in several pieces grows in place (the pieces are contiguous in `head`).
     mutating func extendLastValue(to end: Int) {
@@ -23,15 +38,18 @@ struct HeaderFields: Sendable {
 
     mutating func extendLastName(to end: Int) {
         fields[fields.count - 1].name = fields[fields.count - 1].name.lowerBound..<end
+        nameLengths |= Self.lengthBit(fields[fields.count - 1].name.count)  // the shorter length's bit may stay
     }
 
     mutating func removeAll() {
         fields.removeAll(keepingCapacity: true)
+        nameLengths = 0
     }
 
     func value(named name: StaticString, in head: [UInt8]) -> ArraySlice<UInt8>? {
         // Lengths first, then bytes through one pointer: no slice (and no retain of `head`) per header.
         let length = name.utf8CodeUnitCount
+        guard nameLengths & Self.lengthBit(length) != 0 else { return nil }
         let index: Int? = head.withUnsafeBufferPointer { bytes in
             for (i, field) in fields.enumerated() where field.name.count == length && field.name.upperBound <= bytes.count {
                 if ASCII.equalsIgnoringCase(UnsafeBufferPointer(rebasing: bytes[field.name]), name) { return i }

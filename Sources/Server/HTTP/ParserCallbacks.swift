@@ -1,6 +1,6 @@
 import CHTTPParser
 
-// The two callback tables, one per parser mode, each immutable once built. A global C pointer is not
+// The callback tables, two for requests and one for responses, each immutable once built. A global C pointer is not
 // Sendable; this is where the project needs nonisolated(unsafe), and nowhere else.
 
 /// Every request parser (RequestDecoder).
@@ -13,6 +13,19 @@ nonisolated(unsafe) let requestParserCallbacks: UnsafeMutablePointer<http_parser
     table.pointee.on_header_field = { p, at, n in withDecoder(p) { $0.appendHeaderField(at, n) } }
     table.pointee.on_header_value = { p, at, n in withDecoder(p) { $0.appendHeaderValue(at, n) } }
     table.pointee.on_headers_complete = { p in withDecoder(p) { $0.headersComplete() } }
+    table.pointee.on_body = { p, at, n in withDecoder(p) { $0.appendBody(at, n) } }
+    table.pointee.on_message_complete = { p in withDecoder(p) { $0.messageComplete() } }  // pauses the parser
+    return table
+}()
+
+/// Request parsers for a head that may be whole in one input: no callback per header name and value; the lines are
+/// split from the head at on_headers_complete (RequestDecoder.wholeHeadComplete).
+nonisolated(unsafe) let requestParserWholeHeadCallbacks: UnsafeMutablePointer<http_parser_settings> = {
+    let table = UnsafeMutablePointer<http_parser_settings>.allocate(capacity: 1)
+    http_parser_settings_init(table)
+    table.pointee.on_message_begin = { p in withDecoder(p) { $0.messageBegin() } }
+    table.pointee.on_url = { p, at, n in withDecoder(p) { $0.appendURL(at, n) } }
+    table.pointee.on_headers_complete = { p in withDecoder(p) { $0.wholeHeadComplete() } }
     table.pointee.on_body = { p, at, n in withDecoder(p) { $0.appendBody(at, n) } }
     table.pointee.on_message_complete = { p in withDecoder(p) { $0.messageComplete() } }  // pauses the parser
     return table

@@ -30,6 +30,12 @@ final class RequestBufferPool {
 /// http_parser in request mode: bytes in, one complete request at a time out. The parser pauses at
 /// each message end, so pipelined requests are handed over strictly one by one and answered in order.
 /// Callbacks copy what they keep: their bytes live in the loop's shared read slab.
+///
+/// Two ways to the headers. A request whose head arrives whole in one input (nearly all: a heartbeat's 300 bytes
+/// come in one read) is parsed without per-header callbacks and its lines are split once the parser accepted
+/// the head (WholeHeadSplitter). Otherwise, or when that head is not of the plain shape, the parser runs over
+/// the same input again from a copy of its state taken before, with a callback per name and value piece: a head
+/// cut across reads, a folded line, a head near the size limit, a chunked body (its trailers), a parse error.
 final class RequestDecoder {
     enum Result: Equatable {
         /// `request` holds a complete request; `consumed` bytes of the input belong to it (and earlier ones).
@@ -70,11 +76,23 @@ final class RequestDecoder {
     /// piece at the very start of this input continues it, anything else is a folded line (see appendHeaderValue).
     @exclusivity(unchecked) private var inputBase: UnsafePointer<CChar>?
     @exclusivity(unchecked) private var valueCutByInputEnd = false
+    /// The end of this decode call's input, for the whole-head split.
+    @exclusivity(unchecked) private var inputEnd: UnsafePointer<CChar>?
+    /// The current request's head has been taken (by either path): no second parse of this input.
+    @exclusivity(unchecked) private var headTaken = false
 
     private let pool: RequestBufferPool?
+    /// False only in tests: every head goes through the header callbacks (the reference the split is checked against).
+    private let splitsWholeHeads: Bool
+    #if DEBUG
+    /// Heads taken by the splitter, so tests can tell which path a request took.
+    private(set) var wholeHeadsSplit = 0
+    #endif
 
-    init(maxHeaderBytes: Int = 16 * 1024, maxBodyBytes: Int = 1024 * 1024, pool: RequestBufferPool? = nil) {
+    init(maxHeaderBytes: Int = 16 * 1024, maxBodyBytes: Int = 1024 * 1024, pool: RequestBufferPool? = nil,
+         splitsWholeHeads: Bool = true) {
         self.pool = pool
+        self.splitsWholeHeads = splitsWholeHeads
         self.maxHeaderBytes = maxHeaderBytes
         self.maxBodyBytes = maxBodyBytes
         http_parser_init(parser, HTTP_REQUEST)
@@ -91,10 +109,24 @@ final class RequestDecoder {
             pool.filled -= 1
             swap(&request, &pool.spare[pool.filled])  // a move: no copy of the arrays, no retain; the slot keeps ours
         }
-        http_parser_pause(parser, 0)
+        parser.pointee.http_errno = HPE_OK.rawValue  // http_parser_pause(parser, 0) without the call: not in error here
         let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self)
         inputBase = base
-        let consumed = http_parser_execute(parser, requestParserCallbacks, base, bytes.count)
+        var consumed: Int
+        if splitsWholeHeads, !isMidRequest, let base {
+            // A request starts in this input: try its head whole. The parser is a plain struct, so a copy of it
+            // lets the same input be parsed again with the header callbacks if the head did not come out whole.
+            let saved = parser.pointee
+            inputEnd = base + bytes.count
+            consumed = http_parser_execute(parser, requestParserWholeHeadCallbacks, base, bytes.count)
+            if !headTaken {
+                parser.pointee = saved
+                forgetPartialHead()
+                consumed = http_parser_execute(parser, requestParserCallbacks, base, bytes.count)
+            }
+        } else {
+            consumed = http_parser_execute(parser, requestParserCallbacks, base, bytes.count)
+        }
         valueCutByInputEnd = headerState == .inValue && regionEnd != nil && regionEnd == base.map { $0 + bytes.count }
         copyRegion()  // the input is gone after this call: keep the header bytes seen so far
         if let failure { return .failure(failure) }
@@ -115,6 +147,7 @@ final class RequestDecoder {
 
     private func resetForNextRequest() {
         complete = false
+        headTaken = false
         continueRequested = false
         isMidRequest = false
         headerBytes = 0
@@ -127,6 +160,17 @@ final class RequestDecoder {
         regionStart = nil
         regionEnd = nil
         valueCutByInputEnd = false
+    }
+
+    /// Undoes what a first parse of this input that did not take the head left (message begin, URL), so the second
+    /// parse starts from the state both began in: between requests, nothing failed (decode checked), head empty.
+    private func forgetPartialHead() {
+        isMidRequest = false
+        headerBytes = 0
+        request.urlRange = 0..<0
+        regionStart = nil
+        regionEnd = nil
+        failure = nil
     }
 
     // MARK: callbacks (return non-zero to stop the parser)
@@ -223,6 +267,36 @@ final class RequestDecoder {
     func headersComplete() -> Int32 {
         flushPendingHeader()
         copyRegion()
+        return headTakenWhole()
+    }
+
+    /// on_headers_complete without header callbacks: the head is in this input from its URL (`regionStart`, the
+    /// only region recorded) to the byte the parser stands on. Splits and copies it, or stops the parser (any
+    /// return but 0, 1, 2 is an error for it) so that decode parses the input again with the callbacks.
+    func wholeHeadComplete() -> Int32 {
+        guard parser.pointee.flags & UInt32(F_CHUNKED.rawValue) == 0,  // the trailers need the callbacks
+              let start = regionStart, let urlEnd = regionEnd, let end = inputEnd else { return 3 }
+        let origin = UnsafeRawPointer(start).assumingMemoryBound(to: UInt8.self)
+        guard let length = WholeHeadSplitter.split(
+            origin: origin, urlEnd: UnsafeRawPointer(urlEnd).assumingMemoryBound(to: UInt8.self),
+            end: UnsafeRawPointer(end).assumingMemoryBound(to: UInt8.self), limit: maxHeaderBytes,
+            into: &request.headers)
+        else {
+            request.headers.removeAll()
+            return 3
+        }
+        regionStart = nil
+        regionEnd = nil
+        request.head.append(contentsOf: UnsafeBufferPointer(start: origin, count: length))
+        #if DEBUG
+        wholeHeadsSplit += 1
+        #endif
+        return headTakenWhole()
+    }
+
+    /// What both paths do once the header lines are in `request`.
+    private func headTakenWhole() -> Int32 {
+        headTaken = true
         request.method = Self.method(parser.pointee.method)
         request.keepAlive = http_should_keep_alive(parser) != 0
         request.isHTTP10 = parser.pointee.http_major == 1 && parser.pointee.http_minor == 0
@@ -256,7 +330,7 @@ final class RequestDecoder {
         flushPendingHeader()  // the last trailer of a chunked body
         complete = true
         isMidRequest = false
-        http_parser_pause(parser, 1)
+        parser.pointee.http_errno = HPE_PAUSED.rawValue  // http_parser_pause(parser, 1) without the call
         return 0
     }
 

@@ -15,12 +15,12 @@ enum CacheDocument: Sendable {
     }
 
     /// `capacity`: the buffer to reserve (the previous value's size), instead of the codec's per-instance estimate.
-    func encode(_ format: WireFormat, _ representation: Representation, capacity: Int? = nil) -> [UInt8]? {
+    func encode(_ format: WireFormat, _ representation: Representation, capacity: Int? = nil) -> SharedBytes? {
         switch self {
         case .applications(let apps):
-            ApplicationsCodec.encode(apps, format: format, representation: representation, capacity: capacity)
+            ApplicationsCodec.encodeShared(apps, format: format, representation: representation, capacity: capacity)
         case .application(let app):
-            ApplicationsCodec.encode(app, format: format, representation: representation, capacity: capacity)
+            ApplicationsCodec.encodeShared(app, format: format, representation: representation, capacity: capacity)
         case .empty: nil
         }
     }
@@ -47,9 +47,12 @@ struct BuildOrder: Sendable {
         return documents.reduce(0) { $0 + $1.document.instanceCount * $1.keys.count } + captured * derivedKeys
     }
 
-    /// Every document with its keys: the captured entities are sorted and assembled here.
-    func allDocuments() -> [(document: CacheDocument, keys: [CacheKey])] {
+    /// Every document with its keys: the captured entities are sorted and assembled here, and the capture is let go
+    /// as soon as they are, so its copy of every record (a third of a 100,000-instance build's transient memory,
+    /// bench/RESULTS.md) is not held while the documents are encoded.
+    mutating func takeAllDocuments() -> [(document: CacheDocument, keys: [CacheKey])] {
         guard let capture, !derived.isEmpty else { return documents }
+        self.capture = nil
         let made = capture.documents(for: derived.map(\.entity))
         return documents + derived.map { (made[$0.entity] ?? .empty, $0.keys) }
     }
@@ -70,10 +73,17 @@ enum PayloadBuilder {
     /// the common small reads (one app, one VIP) stay inline and answer at once.
     static let defaultOffLoopThreshold = 32
 
-    static func make(_ order: BuildOrder) -> BuildResult {
+    /// Takes the order out of `handOff` on the pool thread, which then holds its only reference (see
+    /// `takeAllDocuments`), and builds it.
+    static func make(taking handOff: HandOff<BuildOrder>) -> BuildResult {
+        guard let order = handOff.take() else { return BuildResult() }
+        return make(consume order)
+    }
+
+    static func make(_ order: consuming BuildOrder) -> BuildResult {
         let started = Monotonic.micros()
         var result = BuildResult()
-        for (document, keys) in order.allDocuments() {
+        for (document, keys) in order.takeAllDocuments() {
             for key in keys {
                 let hint = order.sizeHints[key]
                 result.payloads[key] = Payload(

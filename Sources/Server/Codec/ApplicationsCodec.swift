@@ -20,13 +20,28 @@ enum ApplicationsCodec {
     static func encode(_ apps: Applications, format: WireFormat, representation: Representation,
                        capacity: Int? = nil) -> [UInt8] {
         var out: [UInt8] = []
-        let instances = apps.applications.reduce(0) { $0 + $1.instances.count }
-        out.reserveCapacity(capacity ?? estimatedSize(instances: instances, format: format, representation: representation))
+        out.reserveCapacity(capacity ?? estimatedSize(instances: apps.instanceCount, format: format,
+                                                      representation: representation))
+        append(apps, format: format, representation: representation, to: &out)
+        return out
+    }
+
+    /// Root `applications`, built where it is kept: the cache's form (see GrowableBytes), which costs its bytes
+    /// once however far `capacity` or the estimate is from them.
+    static func encodeShared(_ apps: Applications, format: WireFormat, representation: Representation,
+                             capacity: Int? = nil) -> SharedBytes {
+        var out = GrowableBytes(capacity: capacity ?? estimatedSize(instances: apps.instanceCount, format: format,
+                                                                    representation: representation))
+        append(apps, format: format, representation: representation, to: &out)
+        return SharedBytes(adopting: out)
+    }
+
+    private static func append<Out: ByteSink & ~Copyable>(_ apps: Applications, format: WireFormat,
+                                                         representation: Representation, to out: inout Out) {
         switch format {
         case .json: ApplicationsJSON.append(apps, representation: representation, to: &out)
         case .xml: ApplicationsXML.append(apps, representation: representation, to: &out)
         }
-        return out
     }
 
     /// Root `application`.
@@ -35,6 +50,21 @@ enum ApplicationsCodec {
         var out: [UInt8] = []
         out.reserveCapacity(capacity ?? estimatedSize(instances: app.instances.count, format: format,
                                                       representation: representation))
+        append(app, format: format, representation: representation, to: &out)
+        return out
+    }
+
+    /// Root `application`, built where it is kept (see `encodeShared` of `Applications`).
+    static func encodeShared(_ app: Application, format: WireFormat, representation: Representation,
+                             capacity: Int? = nil) -> SharedBytes {
+        var out = GrowableBytes(capacity: capacity ?? estimatedSize(instances: app.instances.count, format: format,
+                                                                    representation: representation))
+        append(app, format: format, representation: representation, to: &out)
+        return SharedBytes(adopting: out)
+    }
+
+    private static func append<Out: ByteSink & ~Copyable>(_ app: Application, format: WireFormat,
+                                                         representation: Representation, to out: inout Out) {
         switch format {
         case .json:
             out.appendStatic("{\"application\":")
@@ -43,7 +73,6 @@ enum ApplicationsCodec {
         case .xml:
             ApplicationsXML.append(app, representation: representation, to: &out)
         }
-        return out
     }
 
     /// A peer's registry document. `application` and `instance` may be single objects instead of
@@ -61,4 +90,8 @@ enum ApplicationsCodec {
             return try ApplicationsXML.decode(root, now: now)
         }
     }
+}
+
+private extension Applications {
+    var instanceCount: Int { applications.reduce(0) { $0 + $1.instances.count } }
 }

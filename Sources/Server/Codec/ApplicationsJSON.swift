@@ -2,7 +2,7 @@
 /// (always an array). Compact: `application`, `registeredApplicationsEmpty`, then the two strings
 /// (spec 3.9, 3.11).
 enum ApplicationsJSON {
-    static func append(_ apps: Applications, representation: Representation, to out: inout [UInt8]) {
+    static func append<Out: ByteSink & ~Copyable>(_ apps: Applications, representation: Representation, to out: inout Out) {
         out.appendStatic("{\"applications\":{")
         switch representation {
         case .full:
@@ -20,7 +20,7 @@ enum ApplicationsJSON {
     }
 
     /// `{"name":"ORDERS","instance":[…]}` without the `application` wrapper.
-    static func append(_ app: Application, representation: Representation, to out: inout [UInt8]) {
+    static func append<Out: ByteSink & ~Copyable>(_ app: Application, representation: Representation, to out: inout Out) {
         out.appendStatic("{\"name\":")
         out.appendJSONString(app.name)
         out.appendStatic(",\"instance\":[")
@@ -31,7 +31,7 @@ enum ApplicationsJSON {
         out.appendStatic("]}")
     }
 
-    private static func appendApplications(_ apps: [Application], representation: Representation, to out: inout [UInt8]) {
+    private static func appendApplications<Out: ByteSink & ~Copyable>(_ apps: [Application], representation: Representation, to out: inout Out) {
         out.append(UInt8(ascii: "["))
         for (index, app) in apps.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
@@ -40,7 +40,7 @@ enum ApplicationsJSON {
         out.append(UInt8(ascii: "]"))
     }
 
-    private static func appendVersionAndHash(_ apps: Applications, to out: inout [UInt8]) {
+    private static func appendVersionAndHash<Out: ByteSink & ~Copyable>(_ apps: Applications, to out: inout Out) {
         out.appendStatic("\"versions__delta\":")
         out.appendQuotedDecimal(apps.versionsDelta)
         out.appendStatic(",\"apps__hashcode\":")

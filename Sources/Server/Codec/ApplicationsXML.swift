@@ -2,7 +2,7 @@
 /// empty) and zero or more `<application>`; compact puts `<registeredApplicationsEmpty>` after the
 /// applications and the two values last (spec 3.9, 3.11).
 enum ApplicationsXML {
-    static func append(_ apps: Applications, representation: Representation, to out: inout [UInt8]) {
+    static func append<Out: ByteSink & ~Copyable>(_ apps: Applications, representation: Representation, to out: inout Out) {
         out.appendStatic("<applications>")
         switch representation {
         case .full:
@@ -18,14 +18,14 @@ enum ApplicationsXML {
         out.appendStatic("</applications>")
     }
 
-    static func append(_ app: Application, representation: Representation, to out: inout [UInt8]) {
+    static func append<Out: ByteSink & ~Copyable>(_ app: Application, representation: Representation, to out: inout Out) {
         out.appendStatic("<application>")
         out.appendXMLElement("<name>", "</name>", text: app.name)
         for instance in app.instances { InstanceXML.append(instance, representation: representation, to: &out) }
         out.appendStatic("</application>")
     }
 
-    private static func appendVersionAndHash(_ apps: Applications, to out: inout [UInt8]) {
+    private static func appendVersionAndHash<Out: ByteSink & ~Copyable>(_ apps: Applications, to out: inout Out) {
         out.appendXMLElement("<versions__delta>", "</versions__delta>", decimal: apps.versionsDelta)
         out.appendXMLElement("<apps__hashcode>", "</apps__hashcode>", text: apps.appsHashCode)
     }

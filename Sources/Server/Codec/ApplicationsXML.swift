@@ -2,15 +2,16 @@
 /// empty) and zero or more `<application>`; compact puts `<registeredApplicationsEmpty>` after the
 /// applications and the two values last (spec 3.9, 3.11).
 enum ApplicationsXML {
-    static func append<Out: ByteSink & ~Copyable>(_ apps: Applications, representation: Representation, to out: inout Out) {
+    static func append<Out: ByteSink & ~Copyable>(_ apps: consuming Applications, representation: Representation,
+                                                 to out: inout Out) {
         out.appendStatic("<applications>")
-        switch representation {
-        case .full:
-            appendVersionAndHash(apps, to: &out)
-            for app in apps.applications { append(app, representation: .full, to: &out) }
-        case .compact:
-            for app in apps.applications { append(app, representation: .compact, to: &out) }
-            out.appendStatic(apps.applications.isEmpty
+        let isEmpty = apps.applications.isEmpty
+        if representation == .full { appendVersionAndHash(apps, to: &out) }
+        // Popped from the reversed list: each application goes once written (see `takeApplicationsReversed`).
+        var pending = apps.takeApplicationsReversed()
+        while let app = pending.popLast() { append(app, representation: representation, to: &out) }
+        if representation == .compact {
+            out.appendStatic(isEmpty
                 ? "<registeredApplicationsEmpty>true</registeredApplicationsEmpty>"
                 : "<registeredApplicationsEmpty>false</registeredApplicationsEmpty>")
             appendVersionAndHash(apps, to: &out)

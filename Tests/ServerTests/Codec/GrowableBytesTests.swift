@@ -33,8 +33,9 @@ import Testing
         #expect(Array(buffer.bytes) == [1] + [UInt8](repeating: 2, count: 100))
     }
 
-    /// The trim keeps the block where it is (a smaller `realloc` splits a heap block and shrinks a mapping in
-    /// place), so the finished document is not copied, and it keeps no more than its bytes plus a page.
+    /// The trim keeps the block where it is (glibc's smaller `realloc` splits a heap block and shrinks a mapping in
+    /// place), so the finished document is not copied, and it keeps no more than its bytes plus a page. A
+    /// sanitizer's allocator copies on every `realloc`, so there only the size is checked.
     @Test(arguments: [3_000, 3_000_000])
     func takeFittedTrimsInPlaceToTheBytes(size: Int) {
         var buffer = GrowableBytes(capacity: size * 2)
@@ -43,7 +44,7 @@ import Testing
         let before = buffer.base
         let (block, count) = buffer.takeFitted()
         defer { free(block) }
-        #expect(block == before)
+        if getenv("EUREKA_SANITIZER") == nil { #expect(block == before) }
         #expect(count == size)
         #expect(malloc_usable_size(block) < size + 4_096 + 64)
         #expect(UnsafeBufferPointer(start: block, count: count).allSatisfy { $0 == 7 })

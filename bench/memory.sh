@@ -8,6 +8,7 @@
 #    with one GET /eureka/status, then held idle; delta / connections. Meanwhile the heartbeat throughput on
 #    OTHER_CONNS other connections is measured with and without the idle ones (before, during, after), and the
 #    ratio during / mean(before, after) reported: idle connections should cost memory, not throughput.
+# Between them (server only): the full registry cached in its four forms, with each build's own peak / result.
 #    The server closes connections idle for 90 s (spec 1.8), so the held phase stays well under that.
 #
 # Settings (environment): MEM_SIZES, IDLE_CONNS=19000 (0 skips part 2), DURATION=5, OTHER_CONNS=64, INSTANCES=10000 APPS=100;

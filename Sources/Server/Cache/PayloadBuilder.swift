@@ -16,7 +16,8 @@ enum CacheDocument: Sendable {
 
     /// `capacity`: the buffer to reserve (the previous value's size), instead of the codec's per-instance estimate.
     /// Consuming: when this is the document's last holder, each application's records are let go as soon as they
-    /// are written (see ApplicationsJSON), so the snapshot and the document do not both reach their full size.
+    /// are written (see `Applications.takeApplicationsReversed`), so the snapshot and the document do not both reach
+    /// their full size.
     consuming func encode(_ format: WireFormat, _ representation: Representation, capacity: Int? = nil) -> SharedBytes? {
         switch consume self {
         case .applications(let apps):

@@ -17,21 +17,29 @@ struct Payload: Sendable {
         var body: Int
         var gzipped: Int
 
-        /// A document grows a little between generations: 1/32 more spares a regrowth (which would double
-        /// the buffer) at the cost of ~3% slack, and stays under SharedBytes' 1/16 adoption limit.
+        /// A document grows a little between generations: 1/32 more spares a regrowth (a `realloc` that doubles the
+        /// reservation). The slack is never written, so it costs address space only, and is trimmed once the
+        /// document is complete (GrowableBytes).
         static func margin(_ size: Int) -> Int { size + size / 32 + 512 }
     }
 
     var sizes: Sizes { Sizes(body: body?.count ?? 0, gzipped: gzipped?.count ?? 0) }
 
-    /// The encoded body is adopted, not copied, when its buffer fits it closely (see SharedBytes); the gzip
-    /// buffer starts at `gzipCapacity` (the previous size) and grows only if needed.
-    init(body: [UInt8]?, compress: Bool, gzipCapacity: Int? = nil, generatedAt: Int64, sequence: UInt64 = 0, changeSequence: UInt64 = 0) {
-        gzipped = compress ? body.flatMap { Gzip.compress($0, initialCapacity: gzipCapacity) }.map(SharedBytes.init(adopting:)) : nil
-        self.body = body.map(SharedBytes.init(adopting:))
+    /// `body` as the encoder left it (built where it is kept, see GrowableBytes); its gzip form is deflated from it
+    /// into a buffer that starts at `gzipCapacity` (the previous size) and grows in place only if needed.
+    init(body: SharedBytes?, compress: Bool, gzipCapacity: Int? = nil, generatedAt: Int64, sequence: UInt64 = 0,
+         changeSequence: UInt64 = 0) {
+        gzipped = compress ? body.flatMap { Self.gzip($0, initialCapacity: gzipCapacity) } : nil
+        self.body = body
         self.generatedAt = generatedAt
         self.sequence = sequence
         self.changeSequence = changeSequence
+    }
+
+    private static func gzip(_ body: SharedBytes, initialCapacity: Int?) -> SharedBytes? {
+        guard let packed = Gzip.compressed(body.raw.assumingMemoryBound(to: UInt8.self), initialCapacity: initialCapacity)
+        else { return nil }
+        return SharedBytes(adopting: packed)
     }
 
     /// Bytes held: the plain body plus its gzip form.

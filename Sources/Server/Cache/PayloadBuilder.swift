@@ -15,14 +15,23 @@ enum CacheDocument: Sendable {
     }
 
     /// `capacity`: the buffer to reserve (the previous value's size), instead of the codec's per-instance estimate.
-    func encode(_ format: WireFormat, _ representation: Representation, capacity: Int? = nil) -> [UInt8]? {
-        switch self {
+    /// Consuming: when this is the document's last holder, each application's records are let go as soon as they
+    /// are written (see `Applications.takeApplicationsReversed`), so the snapshot and the document do not both reach
+    /// their full size.
+    consuming func encode(_ format: WireFormat, _ representation: Representation, capacity: Int? = nil) -> SharedBytes? {
+        switch consume self {
         case .applications(let apps):
-            ApplicationsCodec.encode(apps, format: format, representation: representation, capacity: capacity)
+            ApplicationsCodec.encodeShared(apps, format: format, representation: representation, capacity: capacity)
         case .application(let app):
-            ApplicationsCodec.encode(app, format: format, representation: representation, capacity: capacity)
+            ApplicationsCodec.encodeShared(app, format: format, representation: representation, capacity: capacity)
         case .empty: nil
         }
+    }
+
+    /// The document, leaving `.empty` in its place: its caller becomes its only holder.
+    mutating func take() -> CacheDocument {
+        defer { self = .empty }
+        return self
     }
 }
 
@@ -47,11 +56,16 @@ struct BuildOrder: Sendable {
         return documents.reduce(0) { $0 + $1.document.instanceCount * $1.keys.count } + captured * derivedKeys
     }
 
-    /// Every document with its keys: the captured entities are sorted and assembled here.
-    func allDocuments() -> [(document: CacheDocument, keys: [CacheKey])] {
-        guard let capture, !derived.isEmpty else { return documents }
+    /// Every document with its keys: the captured entities are sorted and assembled here, and the capture is let go
+    /// as soon as they are, so its copy of every record (a third of a 100,000-instance build's transient memory,
+    /// bench/RESULTS.md) is not held while the documents are encoded.
+    mutating func takeAllDocuments() -> [(document: CacheDocument, keys: [CacheKey])] {
+        let taken = documents
+        documents = []
+        guard let capture, !derived.isEmpty else { return taken }
+        self.capture = nil
         let made = capture.documents(for: derived.map(\.entity))
-        return documents + derived.map { (made[$0.entity] ?? .empty, $0.keys) }
+        return taken + derived.map { (made[$0.entity] ?? .empty, $0.keys) }
     }
 }
 
@@ -70,15 +84,28 @@ enum PayloadBuilder {
     /// the common small reads (one app, one VIP) stay inline and answer at once.
     static let defaultOffLoopThreshold = 32
 
-    static func make(_ order: BuildOrder) -> BuildResult {
+    /// Takes the order out of `handOff` on the pool thread, which then holds its only reference (see
+    /// `takeAllDocuments`), and builds it.
+    static func make(taking handOff: HandOff<BuildOrder>) -> BuildResult {
+        guard let order = handOff.take() else { return BuildResult() }
+        return make(consume order)
+    }
+
+    static func make(_ order: consuming BuildOrder) -> BuildResult {
         let started = Monotonic.micros()
         var result = BuildResult()
-        for (document, keys) in order.allDocuments() {
-            for key in keys {
+        var documents = order.takeAllDocuments()
+        for index in documents.indices {
+            let keys = documents[index].keys
+            for (position, key) in keys.enumerated() {
                 let hint = order.sizeHints[key]
+                let capacity = hint.map { Payload.Sizes.margin($0.body) }
+                // The last key takes the document out of the list, so that its encoding is its last holder.
+                let body = position == keys.count - 1
+                    ? documents[index].document.take().encode(key.format, key.representation, capacity: capacity)
+                    : documents[index].document.encode(key.format, key.representation, capacity: capacity)
                 result.payloads[key] = Payload(
-                    body: document.encode(key.format, key.representation, capacity: hint.map { Payload.Sizes.margin($0.body) }),
-                    compress: key.isCompressible, gzipCapacity: hint.map { Payload.Sizes.margin($0.gzipped) },
+                    body: body, compress: key.isCompressible, gzipCapacity: hint.map { Payload.Sizes.margin($0.gzipped) },
                     generatedAt: order.generatedAt, sequence: order.sequence, changeSequence: order.changeSequence)
             }
         }

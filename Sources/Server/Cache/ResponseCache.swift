@@ -297,7 +297,7 @@ final class ResponseCache {
             order = BuildOrder(generatedAt: 0, sequence: 0)
             runner.run({
                 PoolPriority.lowerCurrentThread()
-                return handOff.take().map(PayloadBuilder.make) ?? BuildResult()
+                return PayloadBuilder.make(taking: handOff)
             }, label: "payload build", then: { [self] result in finish(build, result) })
         }
     }

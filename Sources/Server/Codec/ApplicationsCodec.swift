@@ -20,13 +20,29 @@ enum ApplicationsCodec {
     static func encode(_ apps: Applications, format: WireFormat, representation: Representation,
                        capacity: Int? = nil) -> [UInt8] {
         var out: [UInt8] = []
-        let instances = apps.applications.reduce(0) { $0 + $1.instances.count }
-        out.reserveCapacity(capacity ?? estimatedSize(instances: instances, format: format, representation: representation))
+        out.reserveCapacity(capacity ?? estimatedSize(instances: apps.instanceCount, format: format,
+                                                      representation: representation))
+        append(apps, format: format, representation: representation, to: &out)
+        return out
+    }
+
+    /// Root `applications`, built where it is kept: the cache's form (see GrowableBytes), which costs its bytes
+    /// once however far `capacity` or the estimate is from them.
+    /// Consuming: given the last copy of `apps`, each application's records are freed once written.
+    static func encodeShared(_ apps: consuming Applications, format: WireFormat, representation: Representation,
+                             capacity: Int? = nil) -> SharedBytes {
+        var out = GrowableBytes(capacity: capacity ?? estimatedSize(instances: apps.instanceCount, format: format,
+                                                                    representation: representation))
+        append(apps, format: format, representation: representation, to: &out)
+        return SharedBytes(adopting: out)
+    }
+
+    private static func append<Out: ByteSink & ~Copyable>(_ apps: consuming Applications, format: WireFormat,
+                                                         representation: Representation, to out: inout Out) {
         switch format {
         case .json: ApplicationsJSON.append(apps, representation: representation, to: &out)
         case .xml: ApplicationsXML.append(apps, representation: representation, to: &out)
         }
-        return out
     }
 
     /// Root `application`.
@@ -35,6 +51,21 @@ enum ApplicationsCodec {
         var out: [UInt8] = []
         out.reserveCapacity(capacity ?? estimatedSize(instances: app.instances.count, format: format,
                                                       representation: representation))
+        append(app, format: format, representation: representation, to: &out)
+        return out
+    }
+
+    /// Root `application`, built where it is kept (see `encodeShared` of `Applications`).
+    static func encodeShared(_ app: Application, format: WireFormat, representation: Representation,
+                             capacity: Int? = nil) -> SharedBytes {
+        var out = GrowableBytes(capacity: capacity ?? estimatedSize(instances: app.instances.count, format: format,
+                                                                    representation: representation))
+        append(app, format: format, representation: representation, to: &out)
+        return SharedBytes(adopting: out)
+    }
+
+    private static func append<Out: ByteSink & ~Copyable>(_ app: Application, format: WireFormat,
+                                                         representation: Representation, to out: inout Out) {
         switch format {
         case .json:
             out.appendStatic("{\"application\":")
@@ -43,7 +74,6 @@ enum ApplicationsCodec {
         case .xml:
             ApplicationsXML.append(app, representation: representation, to: &out)
         }
-        return out
     }
 
     /// A peer's registry document. `application` and `instance` may be single objects instead of
@@ -60,5 +90,22 @@ enum ApplicationsCodec {
             guard root.name == "applications" else { throw .unparseable("XML root is <\(root.name)>, not <applications>") }
             return try ApplicationsXML.decode(root, now: now)
         }
+    }
+}
+
+private extension Applications {
+    var instanceCount: Int { applications.reduce(0) { $0 + $1.instances.count } }
+}
+
+extension Applications {
+    /// The applications in reverse order, moved out (this value keeps its version and hash code): a writer pops
+    /// them, so each is written in order and, when this was the document's last holder, its records are freed as
+    /// soon as they are written. At 100,000 instances the snapshot's records are ~35 MB: let go one application at
+    /// a time, they are gone by the time the document reaches its size (bench/RESULTS.md, memory.sh per build).
+    mutating func takeApplicationsReversed() -> [Application] {
+        var taken: [Application] = []
+        swap(&taken, &applications)
+        taken.reverse()
+        return taken
     }
 }

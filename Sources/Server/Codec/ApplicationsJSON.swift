@@ -2,17 +2,21 @@
 /// (always an array). Compact: `application`, `registeredApplicationsEmpty`, then the two strings
 /// (spec 3.9, 3.11).
 enum ApplicationsJSON {
-    static func append(_ apps: Applications, representation: Representation, to out: inout [UInt8]) {
+    static func append<Out: ByteSink & ~Copyable>(_ apps: consuming Applications, representation: Representation,
+                                                 to out: inout Out) {
         out.appendStatic("{\"applications\":{")
         switch representation {
         case .full:
             appendVersionAndHash(apps, to: &out)
             out.appendStatic(",\"application\":")
-            appendApplications(apps.applications, representation: .full, to: &out)
+            var pending = apps.takeApplicationsReversed()
+            appendApplications(&pending, representation: .full, to: &out)
         case .compact:
             out.appendStatic("\"application\":")
-            appendApplications(apps.applications, representation: .compact, to: &out)
-            out.appendStatic(apps.applications.isEmpty
+            let isEmpty = apps.applications.isEmpty
+            var pending = apps.takeApplicationsReversed()
+            appendApplications(&pending, representation: .compact, to: &out)
+            out.appendStatic(isEmpty
                 ? ",\"registeredApplicationsEmpty\":true," : ",\"registeredApplicationsEmpty\":false,")
             appendVersionAndHash(apps, to: &out)
         }
@@ -20,7 +24,7 @@ enum ApplicationsJSON {
     }
 
     /// `{"name":"ORDERS","instance":[…]}` without the `application` wrapper.
-    static func append(_ app: Application, representation: Representation, to out: inout [UInt8]) {
+    static func append<Out: ByteSink & ~Copyable>(_ app: Application, representation: Representation, to out: inout Out) {
         out.appendStatic("{\"name\":")
         out.appendJSONString(app.name)
         out.appendStatic(",\"instance\":[")
@@ -31,16 +35,20 @@ enum ApplicationsJSON {
         out.appendStatic("]}")
     }
 
-    private static func appendApplications(_ apps: [Application], representation: Representation, to out: inout [UInt8]) {
+    /// Pops `pending` (reversed, see `takeApplicationsReversed`): each application goes once written.
+    private static func appendApplications<Out: ByteSink & ~Copyable>(_ pending: inout [Application],
+                                                                     representation: Representation, to out: inout Out) {
         out.append(UInt8(ascii: "["))
-        for (index, app) in apps.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
+        var first = true
+        while let app = pending.popLast() {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
             append(app, representation: representation, to: &out)
         }
         out.append(UInt8(ascii: "]"))
     }
 
-    private static func appendVersionAndHash(_ apps: Applications, to out: inout [UInt8]) {
+    private static func appendVersionAndHash<Out: ByteSink & ~Copyable>(_ apps: Applications, to out: inout Out) {
         out.appendStatic("\"versions__delta\":")
         out.appendQuotedDecimal(apps.versionsDelta)
         out.appendStatic(",\"apps__hashcode\":")

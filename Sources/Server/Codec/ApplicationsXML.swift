@@ -2,15 +2,16 @@
 /// empty) and zero or more `<application>`; compact puts `<registeredApplicationsEmpty>` after the
 /// applications and the two values last (spec 3.9, 3.11).
 enum ApplicationsXML {
-    static func append(_ apps: Applications, representation: Representation, to out: inout [UInt8]) {
+    static func append<Out: ByteSink & ~Copyable>(_ apps: consuming Applications, representation: Representation,
+                                                 to out: inout Out) {
         out.appendStatic("<applications>")
-        switch representation {
-        case .full:
-            appendVersionAndHash(apps, to: &out)
-            for app in apps.applications { append(app, representation: .full, to: &out) }
-        case .compact:
-            for app in apps.applications { append(app, representation: .compact, to: &out) }
-            out.appendStatic(apps.applications.isEmpty
+        let isEmpty = apps.applications.isEmpty
+        if representation == .full { appendVersionAndHash(apps, to: &out) }
+        // Popped from the reversed list: each application goes once written (see `takeApplicationsReversed`).
+        var pending = apps.takeApplicationsReversed()
+        while let app = pending.popLast() { append(app, representation: representation, to: &out) }
+        if representation == .compact {
+            out.appendStatic(isEmpty
                 ? "<registeredApplicationsEmpty>true</registeredApplicationsEmpty>"
                 : "<registeredApplicationsEmpty>false</registeredApplicationsEmpty>")
             appendVersionAndHash(apps, to: &out)
@@ -18,14 +19,14 @@ enum ApplicationsXML {
         out.appendStatic("</applications>")
     }
 
-    static func append(_ app: Application, representation: Representation, to out: inout [UInt8]) {
+    static func append<Out: ByteSink & ~Copyable>(_ app: Application, representation: Representation, to out: inout Out) {
         out.appendStatic("<application>")
         out.appendXMLElement("<name>", "</name>", text: app.name)
         for instance in app.instances { InstanceXML.append(instance, representation: representation, to: &out) }
         out.appendStatic("</application>")
     }
 
-    private static func appendVersionAndHash(_ apps: Applications, to out: inout [UInt8]) {
+    private static func appendVersionAndHash<Out: ByteSink & ~Copyable>(_ apps: Applications, to out: inout Out) {
         out.appendXMLElement("<versions__delta>", "</versions__delta>", decimal: apps.versionsDelta)
         out.appendXMLElement("<apps__hashcode>", "</apps__hashcode>", text: apps.appsHashCode)
     }

@@ -1,6 +1,17 @@
-/// Appending primitives shared by the JSON and XML writers. They work on a plain `[UInt8]` so a
-/// document of 100,000 instances is built in one growing buffer, with no String per field.
-extension Array where Element == UInt8 {
+/// Where the JSON and XML writers append: `[UInt8]` for small outputs (one instance, a log line), `GrowableBytes`
+/// for the registry documents (built where they are kept, see GrowableBytes). The writers are generic over it and
+/// specialized for each, so neither pays for the other.
+protocol ByteSink: ~Copyable {
+    mutating func append(_ byte: UInt8)
+    mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>)
+}
+
+extension Array: ByteSink where Element == UInt8 {}
+extension GrowableBytes: ByteSink {}
+
+/// Appending primitives shared by the JSON and XML writers, on a byte buffer, so a document of 100,000 instances
+/// is built in one growing buffer, with no String per field.
+extension ByteSink where Self: ~Copyable {
     /// Literal syntax and key names: copied straight from the binary's read-only data.
     @inline(__always)
     mutating func appendStatic(_ text: StaticString) {
@@ -29,7 +40,7 @@ extension String {
     }
 }
 
-extension Array where Element == UInt8 {
+extension ByteSink where Self: ~Copyable {
     /// The status's wire spelling without building a String.
     mutating func appendStatus(_ status: InstanceStatus) {
         switch status {

@@ -49,8 +49,8 @@ enum InstanceCodec {
 
     /// The instance without the JSON wrapper, for documents and batch replies. In XML the
     /// `<instance>` element is the same at the root and inside an application.
-    static func append(_ info: InstanceInfo, format: WireFormat, representation: Representation,
-                              to out: inout [UInt8]) {
+    static func append<Out: ByteSink & ~Copyable>(_ info: InstanceInfo, format: WireFormat, representation: Representation,
+                              to out: inout Out) {
         switch format {
         case .json: InstanceJSON.append(info, representation: representation, to: &out)
         case .xml: InstanceXML.append(info, representation: representation, to: &out)

@@ -4,14 +4,14 @@ enum InstanceJSON {
     static let emptyMapMarker: StaticString = "{\"@class\":\"java.util.Collections$EmptyMap\"}"
 
     /// The instance object without the `instance` wrapper.
-    static func append(_ info: InstanceInfo, representation: Representation, to out: inout [UInt8]) {
+    static func append<Out: ByteSink & ~Copyable>(_ info: InstanceInfo, representation: Representation, to out: inout Out) {
         switch representation {
         case .full: appendFull(info, to: &out)
         case .compact: appendCompact(info, to: &out)
         }
     }
 
-    private static func appendFull(_ info: InstanceInfo, to out: inout [UInt8]) {
+    private static func appendFull<Out: ByteSink & ~Copyable>(_ info: InstanceInfo, to out: inout Out) {
         appendIdentity(info, to: &out)
         // Netflix leaves out the deprecated sid at its two "no value" spellings.
         if info.sid != "na" && info.sid != "unknown" {
@@ -62,7 +62,7 @@ enum InstanceJSON {
 
     /// Netflix's mini codec: its fields, in the order its serializer emits them (spec 3.12.6), with
     /// `lastUpdatedTimestamp` a number.
-    private static func appendCompact(_ info: InstanceInfo, to out: inout [UInt8]) {
+    private static func appendCompact<Out: ByteSink & ~Copyable>(_ info: InstanceInfo, to out: inout Out) {
         appendIdentity(info, to: &out)
         out.appendStatic(",\"status\":\"")
         out.appendStatus(info.status)
@@ -85,7 +85,7 @@ enum InstanceJSON {
     }
 
     /// The opening brace and the four identity fields both forms start with.
-    private static func appendIdentity(_ info: InstanceInfo, to out: inout [UInt8]) {
+    private static func appendIdentity<Out: ByteSink & ~Copyable>(_ info: InstanceInfo, to out: inout Out) {
         out.append(UInt8(ascii: "{"))
         if let instanceId = info.instanceId {
             out.appendStatic("\"instanceId\":")
@@ -101,13 +101,13 @@ enum InstanceJSON {
     }
 
     /// `{"$":8080,"@enabled":"true"}`: the number a JSON number, the flag a string (spec 3.3).
-    private static func appendPort(_ port: PortInfo, to out: inout [UInt8]) {
+    private static func appendPort<Out: ByteSink & ~Copyable>(_ port: PortInfo, to out: inout Out) {
         out.appendStatic("{\"$\":")
         out.appendDecimal(port.number)
         out.appendStatic(port.enabled ? ",\"@enabled\":\"true\"}" : ",\"@enabled\":\"false\"}")
     }
 
-    private static func appendDataCenterInfo(_ info: DataCenterInfo, compact: Bool, to out: inout [UInt8]) {
+    private static func appendDataCenterInfo<Out: ByteSink & ~Copyable>(_ info: DataCenterInfo, compact: Bool, to out: inout Out) {
         guard info.name == .amazon else {
             out.appendStatic("{\"@class\":\"com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo\",\"name\":\"")
             out.appendStatic(info.name == .netflix ? "Netflix" : "MyOwn")
@@ -120,7 +120,7 @@ enum InstanceJSON {
         out.append(UInt8(ascii: "}"))
     }
 
-    private static func appendLeaseInfo(_ lease: LeaseInfo, to out: inout [UInt8]) {
+    private static func appendLeaseInfo<Out: ByteSink & ~Copyable>(_ lease: LeaseInfo, to out: inout Out) {
         out.appendStatic("{\"renewalIntervalInSecs\":")
         out.appendDecimal(lease.renewalIntervalInSecs)
         out.appendStatic(",\"durationInSecs\":")
@@ -136,7 +136,7 @@ enum InstanceJSON {
         out.append(UInt8(ascii: "}"))
     }
 
-    private static func appendStringMap(_ map: Metadata, to out: inout [UInt8]) {
+    private static func appendStringMap<Out: ByteSink & ~Copyable>(_ map: Metadata, to out: inout Out) {
         out.append(UInt8(ascii: "{"))
         var first = true
         for entry in map {
@@ -150,13 +150,13 @@ enum InstanceJSON {
     }
 
     @inline(__always)
-    private static func appendOptional(_ key: StaticString, _ value: String?, to out: inout [UInt8]) {
+    private static func appendOptional<Out: ByteSink & ~Copyable>(_ key: StaticString, _ value: String?, to out: inout Out) {
         guard let value else { return }
         out.appendStatic(key)
         out.appendJSONString(value)
     }
 
-    private static func appendActionType(_ action: ActionType?, to out: inout [UInt8]) {
+    private static func appendActionType<Out: ByteSink & ~Copyable>(_ action: ActionType?, to out: inout Out) {
         switch action {
         case .added: out.appendStatic(",\"actionType\":\"ADDED\"")
         case .modified: out.appendStatic(",\"actionType\":\"MODIFIED\"")

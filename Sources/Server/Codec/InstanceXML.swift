@@ -1,7 +1,7 @@
 /// InstanceInfo ↔ `<instance>`, in the element order of spec 3.2. Output is compact (no indentation:
 /// whitespace is not part of the contract, spec 1.3) and has no `<?xml ?>` declaration.
 enum InstanceXML {
-    static func append(_ info: InstanceInfo, representation: Representation, to out: inout [UInt8]) {
+    static func append<Out: ByteSink & ~Copyable>(_ info: InstanceInfo, representation: Representation, to out: inout Out) {
         out.appendStatic("<instance>")
         switch representation {
         case .full: appendFullFields(info, to: &out)
@@ -10,7 +10,7 @@ enum InstanceXML {
         out.appendStatic("</instance>")
     }
 
-    private static func appendFullFields(_ info: InstanceInfo, to out: inout [UInt8]) {
+    private static func appendFullFields<Out: ByteSink & ~Copyable>(_ info: InstanceInfo, to out: inout Out) {
         appendIdentity(info, to: &out)
         if info.sid != "na" && info.sid != "unknown" { out.appendXMLElement("<sid>", "</sid>", text: info.sid) }
         appendStatus("<status>", "</status>", info.status, to: &out)
@@ -39,7 +39,7 @@ enum InstanceXML {
     }
 
     /// The mini codec's field set (spec 3.11), in the same order as the compact JSON.
-    private static func appendCompactFields(_ info: InstanceInfo, to out: inout [UInt8]) {
+    private static func appendCompactFields<Out: ByteSink & ~Copyable>(_ info: InstanceInfo, to out: inout Out) {
         appendIdentity(info, to: &out)
         appendStatus("<status>", "</status>", info.status, to: &out)
         if let dataCenterInfo = info.dataCenterInfo { appendDataCenterInfo(dataCenterInfo, compact: true, to: &out) }
@@ -52,7 +52,7 @@ enum InstanceXML {
         appendPort(info.securePort, secure: true, to: &out)
     }
 
-    private static func appendIdentity(_ info: InstanceInfo, to out: inout [UInt8]) {
+    private static func appendIdentity<Out: ByteSink & ~Copyable>(_ info: InstanceInfo, to out: inout Out) {
         appendOptional("<instanceId>", "</instanceId>", info.instanceId, to: &out)
         out.appendXMLElement("<hostName>", "</hostName>", text: info.hostName)
         out.appendXMLElement("<app>", "</app>", text: info.app)
@@ -60,20 +60,20 @@ enum InstanceXML {
     }
 
     @inline(__always)
-    private static func appendOptional(_ open: StaticString, _ close: StaticString, _ value: String?,
-                                       to out: inout [UInt8]) {
+    private static func appendOptional<Out: ByteSink & ~Copyable>(_ open: StaticString, _ close: StaticString, _ value: String?,
+                                       to out: inout Out) {
         if let value { out.appendXMLElement(open, close, text: value) }
     }
 
-    private static func appendStatus(_ open: StaticString, _ close: StaticString, _ status: InstanceStatus,
-                                     to out: inout [UInt8]) {
+    private static func appendStatus<Out: ByteSink & ~Copyable>(_ open: StaticString, _ close: StaticString, _ status: InstanceStatus,
+                                     to out: inout Out) {
         out.appendStatic(open)
         out.appendStatus(status)
         out.appendStatic(close)
     }
 
     /// `<port enabled="true">8080</port>`
-    private static func appendPort(_ port: PortInfo, secure: Bool, to out: inout [UInt8]) {
+    private static func appendPort<Out: ByteSink & ~Copyable>(_ port: PortInfo, secure: Bool, to out: inout Out) {
         switch (secure, port.enabled) {
         case (false, true): out.appendStatic("<port enabled=\"true\">")
         case (false, false): out.appendStatic("<port enabled=\"false\">")
@@ -84,7 +84,7 @@ enum InstanceXML {
         out.appendStatic(secure ? "</securePort>" : "</port>")
     }
 
-    private static func appendDataCenterInfo(_ info: DataCenterInfo, compact: Bool, to out: inout [UInt8]) {
+    private static func appendDataCenterInfo<Out: ByteSink & ~Copyable>(_ info: DataCenterInfo, compact: Bool, to out: inout Out) {
         switch info.name {
         case .amazon:
             out.appendStatic("<dataCenterInfo class=\"com.netflix.appinfo.AmazonInfo\"><name>Amazon</name>")
@@ -97,7 +97,7 @@ enum InstanceXML {
         out.appendStatic("</dataCenterInfo>")
     }
 
-    private static func appendLeaseInfo(_ lease: LeaseInfo, to out: inout [UInt8]) {
+    private static func appendLeaseInfo<Out: ByteSink & ~Copyable>(_ lease: LeaseInfo, to out: inout Out) {
         out.appendStatic("<leaseInfo>")
         out.appendXMLElement("<renewalIntervalInSecs>", "</renewalIntervalInSecs>", decimal: Int64(lease.renewalIntervalInSecs))
         out.appendXMLElement("<durationInSecs>", "</durationInSecs>", decimal: Int64(lease.durationInSecs))
@@ -110,7 +110,7 @@ enum InstanceXML {
 
     /// One element per entry, its name XStream-coded (spec 3.6); an empty map, instance or Amazon,
     /// is the EmptyMap marker. An empty key has no XML spelling at all and is left out.
-    private static func appendStringMap(_ map: Metadata, to out: inout [UInt8]) {
+    private static func appendStringMap<Out: ByteSink & ~Copyable>(_ map: Metadata, to out: inout Out) {
         guard !map.isEmpty else {
             out.appendStatic("<metadata class=\"java.util.Collections$EmptyMap\"/>")
             return
@@ -128,7 +128,7 @@ enum InstanceXML {
         out.appendStatic("</metadata>")
     }
 
-    private static func appendActionType(_ action: ActionType?, to out: inout [UInt8]) {
+    private static func appendActionType<Out: ByteSink & ~Copyable>(_ action: ActionType?, to out: inout Out) {
         switch action {
         case .added: out.appendStatic("<actionType>ADDED</actionType>")
         case .modified: out.appendStatic("<actionType>MODIFIED</actionType>")

@@ -1,6 +1,6 @@
 /// JSON output primitives. Keys are StaticStrings written with their quotes and colon in one copy
 /// (`"\"hostName\":"`); only values go through escaping.
-extension Array where Element == UInt8 {
+extension ByteSink where Self: ~Copyable {
     /// A JSON string literal. Runs without special bytes are copied in bulk; UTF-8 above ASCII is
     /// written as is (bodies are UTF-8, spec 1.3).
     mutating func appendJSONString(_ text: String) {

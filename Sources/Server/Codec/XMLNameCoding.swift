@@ -11,7 +11,7 @@ enum XMLNameCoding {
 
     /// Writes the coded name straight into an output buffer; names that need no coding (nearly all)
     /// are copied in one step.
-    static func append(encoding key: String, to out: inout [UInt8]) {
+    static func append<Out: ByteSink & ~Copyable>(encoding key: String, to out: inout Out) {
         let plain = key.withUTF8Bytes { bytes -> Bool in
             for (index, byte) in bytes.enumerated() where !isPlainASCII(byte, first: index == 0) { return false }
             out.append(contentsOf: bytes)
@@ -24,7 +24,7 @@ enum XMLNameCoding {
             case UInt16(UInt8(ascii: "_")): out.appendStatic("__")
             default:
                 if index == 0 ? isNameStart(unit) : isNameCharacter(unit) {
-                    appendScalar(Unicode.Scalar(unit)!, to: &out)
+                    for byte in UTF8.encode(Unicode.Scalar(unit)!)! { out.append(byte) }
                 } else {
                     out.appendStatic("_.")
                     for shift in stride(from: 12, through: 0, by: -4) {

@@ -1,7 +1,7 @@
 /// XML output primitives. Element names of the protocol are StaticStrings; user text is escaped
 /// (spec 3.6: `&amp; &lt; &gt;`, `&quot;` in attributes) and stripped of characters XML 1.0 forbids,
 /// so a stray control character in metadata cannot make the whole registry unreadable.
-extension Array where Element == UInt8 {
+extension ByteSink where Self: ~Copyable {
     /// `<name>text</name>`. Callers pass both tags as literals, so a fixed element costs two copies
     /// of static bytes instead of six appends.
     mutating func appendXMLElement(_ open: StaticString, _ close: StaticString, text: String) {

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Immutable bytes shared by every reader of one cached payload version. A leaf type: the cache makes them,
 /// HTTP sends them, and neither layer owns the other. The bytes live in memory this object owns, at an
 /// address that never changes, so a connection can hand them to the kernel by reference (a second uv_buf_t)
@@ -9,6 +11,7 @@ final class SharedBytes: @unchecked Sendable {
 
     init(_ bytes: [UInt8]) {
         adopted = nil
+        fromMalloc = false
         count = bytes.count
         base = .allocate(byteCount: max(1, bytes.count), alignment: 16)
         bytes.withUnsafeBytes { if let source = $0.baseAddress { base.copyMemory(from: source, byteCount: bytes.count) } }
@@ -31,9 +34,29 @@ final class SharedBytes: @unchecked Sendable {
         count = bytes.count
         base = UnsafeMutableRawPointer(mutating: bytes.withUnsafeBufferPointer { $0.baseAddress! })
         adopted = bytes
+        fromMalloc = false
     }
 
-    deinit { if adopted == nil { base.deallocate() } }
+    /// A built document kept where it was written: the buffer is trimmed to its bytes in place (see GrowableBytes),
+    /// so neither a copy nor slack is kept.
+    init(adopting buffer: consuming GrowableBytes) {
+        let (block, count) = buffer.takeFitted()
+        self.count = count
+        base = UnsafeMutableRawPointer(block)
+        adopted = nil
+        fromMalloc = true
+    }
+
+    /// The block came from `malloc` (a GrowableBytes): freed with `free`, not `deallocate`.
+    private let fromMalloc: Bool
+
+    deinit {
+        if fromMalloc {
+            free(base)
+        } else if adopted == nil {
+            base.deallocate()
+        }
+    }
 
     var raw: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 

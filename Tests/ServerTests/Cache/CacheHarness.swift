@@ -74,5 +74,5 @@ final class CacheHarness {
 let allAppsJSON = CacheKey(.allApps, .json, .full)
 
 func fresh(_ key: CacheKey, _ registry: InstanceRegistry) -> [UInt8]? {
-    CacheDocument.snapshot(of: key.entity, in: registry).encode(key.format, key.representation)
+    CacheDocument.snapshot(of: key.entity, in: registry).encode(key.format, key.representation)?.bytes
 }

@@ -21,6 +21,8 @@ Standard library only; every process it starts is stopped by its PID. Clients ar
 Example: python3 bench/stall.py --bin .build/release/eureka-server --instances 100000 --duration 20
 """
 import argparse
+import array
+import bisect
 import multiprocessing as mp
 import os
 import re
@@ -110,6 +112,7 @@ def heartbeat_worker(port, apps, instances, conns, stop_at, offset, out):
     pin_client()
     sel = selectors.DefaultSelector()
     lat = []
+    sent = array.array("d")  # CLOCK_MONOTONIC send time of each answered heartbeat, to match with the loop profile
     i = offset
     cs = []
     for _ in range(conns):
@@ -137,10 +140,11 @@ def heartbeat_worker(port, apps, instances, conns, stop_at, offset, out):
                 del c.buf[:end]  # heartbeats answer without a body
                 now = time.perf_counter()
                 lat.append(now - pending[c])
+                sent.append(pending[c])
                 c.sock.send(heartbeat_request(i % instances, apps))
                 pending[c] = time.perf_counter()
                 i += 7919
-    out.put(("hb", lat, errors))
+    out.put(("hb", (lat, sent), errors))
 
 
 def probe_worker(port, apps, period_ms, stop_at, out):
@@ -300,6 +304,7 @@ def main():
                                "--server.address=127.0.0.1", "--eureka.node.immediate-cache-propagation=true",
                                "--eureka.server.enable-self-preservation=false"] + profile, stdout=log, stderr=log)
     spans = {}
+    timed = {}
     try:
         deadline = time.time() + 60
         while True:
@@ -331,11 +336,14 @@ def main():
             spans[phase] = (began, time.monotonic())
             cpu = cpu_seconds(server.pid) - cpu0
             probe = [x for kind, x, _ in res if kind == "probe"][0]
-            hb = [v for kind, x, _ in res if kind == "hb" for v in x]
+            hb = [v for kind, x, _ in res if kind == "hb" for v in x[0]]
+            # (send time, latency) of every heartbeat: which loop iterations the slow ones waited for.
+            hb_timed = [(t, v) for kind, x, _ in res if kind == "hb" for t, v in zip(x[1], x[0])]
             hb_err = sum(e for kind, _, e in res if kind == "hb")
             fetches = [(x, e) for kind, x, e in res if kind == "fetch"]
             changes = [(x, e) for kind, x, e in res if kind == "changes"]
             rows.append((phase, probe, hb, hb_err, fetches, changes, cpu))
+            timed[phase] = hb_timed
         m = metrics(port)
     finally:
         server.send_signal(signal.SIGTERM)
@@ -373,10 +381,10 @@ def main():
     print()
     print("Cache metrics at the end: " + ", ".join(f"{k.replace('eureka_cache_', '')}={v}" for k, v in m.items()))
     if args.profile:
-        print_profile(args, spans)
+        print_profile(args, spans, timed)
 
 
-def print_profile(args, spans):
+def print_profile(args, spans, timed):
     """The server's loop profile (Loop/LoopProfile.swift): callbacks of 0.5 ms CPU or more, split by phase
     (CLOCK_MONOTONIC, which time.monotonic() reads too), and the whole run's tally per callback kind."""
     tallies, events, iterations = [], [], []
@@ -410,10 +418,60 @@ def print_profile(args, spans):
         # One loop iteration is what the lag probe waits for: its CPU can be many short callbacks together.
         long_iterations = sorted((e for e in iterations if began <= e[0] <= ended), key=lambda e: -e[2])
         print()
-        print(f"Loop iterations of 2 ms CPU or more during `{phase}`: {len(long_iterations)}; the longest "
+        print(f"Loop iterations of 1 ms CPU or more (2 ms before p999) during `{phase}`: {len(long_iterations)}; the longest "
               f"(CPU ms: what ran, label xcount ms):")
         for _, parts, cpu in long_iterations[:5]:
             print(f"- {cpu / 1e6:.2f}: {parts}")
+        print_slow_heartbeats(phase, timed.get(phase, []), iterations)
+
+
+ITERATION_PART = re.compile(r"^(.*) x(\d+) ([\d.]+) ms$")
+
+
+def overlapping(iterations, ends, sent, latency):
+    """The recorded iterations (end time, parts, CPU ns; sorted by end) that ran while a heartbeat sent at `sent`
+    was in flight: ended after it was sent and began (end minus CPU, a lower bound of the wall time) before it was
+    answered."""
+    found = []
+    i = bisect.bisect_left(ends, sent)
+    while i < len(iterations) and ends[i] <= sent + latency + 0.1:
+        end, parts, cpu = iterations[i]
+        if end - cpu / 1e9 <= sent + latency:
+            found.append(iterations[i])
+        i += 1
+    return found
+
+
+def print_slow_heartbeats(phase, timed, iterations):
+    """Which long loop iterations the heartbeats at or above the phase's p99.9 waited behind, against how often any
+    heartbeat overlaps one (the base rate): a cause on the loop shows as a much higher share for the slow ones;
+    slow heartbeats that overlap none waited for something the profile cannot see (the kernel, a thread preempting
+    the loop, the client)."""
+    if not timed:
+        return
+    cut = pct([v for _, v in timed], 0.999)
+    iterations = sorted(iterations)
+    ends = [e[0] for e in iterations]
+    slow = [(t, v) for t, v in timed if v >= cut]
+    hit = 0
+    shares = {}
+    for t, v in slow:
+        found = overlapping(iterations, ends, t, v)
+        hit += bool(found)
+        for _, parts, _ in found:
+            for part in parts.split("; "):
+                m = ITERATION_PART.match(part)
+                if m:
+                    shares[m.group(1)] = shares.get(m.group(1), 0.0) + float(m.group(3))
+    step = max(1, len(timed) // 100000)
+    sample = timed[::step]
+    base = sum(1 for t, v in sample if overlapping(iterations, ends, t, v))
+    print()
+    print(f"Heartbeats at or above the p99.9 ({cut * 1000:.1f} ms) during `{phase}`: {len(slow)}; "
+          f"{hit} ({100 * hit / max(1, len(slow)):.0f}%) overlapped a recorded loop iteration, against "
+          f"{100 * base / max(1, len(sample)):.1f}% of all heartbeats; CPU of those iterations by label (ms): " +
+          (", ".join(f"{label} {ms:.1f}" for label, ms in sorted(shares.items(), key=lambda kv: -kv[1])[:8])
+           or "none"))
 
 
 if __name__ == "__main__":

@@ -228,6 +228,29 @@ def change_worker(port, apps, instances, changes, registrations, stop_at, out):
     out.put(("changes", n, errors))
 
 
+def set_thread_slice(tid, nanos):
+    """sched_setattr(tid, SCHED_OTHER, sched_runtime = nanos): a shorter slice than the pool threads' lets the
+    woken loop preempt them at once (EEVDF; an unprivileged call)."""
+    import ctypes
+    import platform
+
+    class Attr(ctypes.Structure):
+        _fields_ = [("size", ctypes.c_uint32), ("policy", ctypes.c_uint32), ("flags", ctypes.c_uint64),
+                    ("nice", ctypes.c_int32), ("priority", ctypes.c_uint32), ("runtime", ctypes.c_uint64),
+                    ("deadline", ctypes.c_uint64), ("period", ctypes.c_uint64), ("util_min", ctypes.c_uint32),
+                    ("util_max", ctypes.c_uint32)]
+    numbers = {"x86_64": (315, 314), "aarch64": (275, 274)}[platform.machine()]
+    libc = ctypes.CDLL(None, use_errno=True)
+    attr = Attr()
+    if libc.syscall(numbers[0], tid, ctypes.byref(attr), ctypes.sizeof(attr), 0) != 0:
+        sys.exit(f"sched_getattr: {os.strerror(ctypes.get_errno())}")
+    before = attr.runtime
+    attr.size, attr.policy, attr.flags, attr.runtime = ctypes.sizeof(attr), 0, 0, nanos
+    if libc.syscall(numbers[1], tid, ctypes.byref(attr), 0) != 0:
+        sys.exit(f"sched_setattr: {os.strerror(ctypes.get_errno())}")
+    print(f"loop thread {tid}: slice {before} ns -> {nanos} ns", file=sys.stderr)
+
+
 def pct(values, p):
     if not values:
         return 0.0
@@ -269,6 +292,17 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def schedstat(tid):
+    """(ns on a core, ns runnable but waiting for a core, times scheduled) of one thread: how long the loop thread
+    waited for its core while something else (another process, a pool thread) ran there."""
+    try:
+        with open(f"/proc/{tid}/task/{tid}/schedstat") as f:
+            run, wait, slices = (int(x) for x in f.read().split())
+        return run, wait, slices
+    except (OSError, ValueError):
+        return 0, 0, 0
+
+
 def metrics(port):
     c = Conn(port)
     _, body, _ = c.request(b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
@@ -293,6 +327,9 @@ def main():
                     help="file for the server's loop profile (eureka.node.loop-profile-path): prints, per phase, the "
                          "loop thread's CPU per callback kind and the longest callbacks")
     ap.add_argument("--top", type=int, default=15, help="callback kinds and single callbacks listed with --profile")
+    ap.add_argument("--loop-slice-us", type=int, default=0,
+                    help="experiment: give the server's loop thread (its main thread) this EEVDF time slice "
+                         "(sched_setattr's sched_runtime, Linux 6.6+) once it is up; 0: the kernel's default")
     args = ap.parse_args()
 
     subprocess.run(["make", "-s", "-C", HERE, "tools"], check=True)
@@ -305,6 +342,7 @@ def main():
                                "--eureka.server.enable-self-preservation=false"] + profile, stdout=log, stderr=log)
     spans = {}
     timed = {}
+    waits = {}
     try:
         deadline = time.time() + 60
         while True:
@@ -317,6 +355,8 @@ def main():
             if time.time() > deadline or server.poll() is not None:
                 sys.exit("server did not start")
             time.sleep(0.2)
+        if args.loop_slice_us:
+            set_thread_slice(server.pid, args.loop_slice_us * 1000)
         subprocess.run(["taskset", "-c", "0", os.path.join(HERE, "bin", "preload"), "-p", str(port), "-n",
                         str(args.instances), "-m", str(args.apps), "-P", PREFIX, "-t", DIRTY_TS, "-e", "204", "-c",
                         "8", "-d", "16", "-T", "240"], check=True, timeout=300)
@@ -331,10 +371,12 @@ def main():
         rows = []
         for phase, loaded in (("idle", False), ("loaded", True)):
             cpu0 = cpu_seconds(server.pid)
+            sched0 = schedstat(server.pid)  # the main thread runs the loop
             began = time.monotonic()
             res = run_phase(args, port, loaded)
             spans[phase] = (began, time.monotonic())
             cpu = cpu_seconds(server.pid) - cpu0
+            waits[phase] = tuple(b - a for a, b in zip(sched0, schedstat(server.pid)))
             probe = [x for kind, x, _ in res if kind == "probe"][0]
             hb = [v for kind, x, _ in res if kind == "hb" for v in x[0]]
             # (send time, latency) of every heartbeat: which loop iterations the slow ones waited for.
@@ -358,8 +400,11 @@ def main():
     print()
     print(f"- Command: `python3 bench/stall.py --instances {args.instances} --apps {args.apps} --duration "
           f"{args.duration:g} --changes {args.changes} --registrations {args.registrations} --probe-ms "
-          f"{args.probe_ms:g} --hb-procs {args.hb_procs} --hb-conns {args.hb_conns}`")
-    print(f"- Server on core {args.target_core}, clients on core 0; first build of the four full forms: {warm:.1f} s")
+          f"{args.probe_ms:g} --hb-procs {args.hb_procs} --hb-conns {args.hb_conns}" +
+          (f" --target-core {args.target_core}" if args.target_core != "1" else "") +
+          (f" --loop-slice-us {args.loop_slice_us}" if args.loop_slice_us else "") + "`")
+    print(f"- Server on core {args.target_core}, clients on core 0; first build of the four full forms: {warm:.1f} s" +
+          (f"; loop thread slice {args.loop_slice_us} us (--loop-slice-us)" if args.loop_slice_us else ""))
     print()
     print("| phase | probe n | loop lag p99 (ms) | loop lag max (ms) | heartbeats | hb p50 (ms) | hb p99 (ms) "
           "| hb p99.9 (ms) | hb max (ms) | server CPU s | errors |")
@@ -369,6 +414,10 @@ def main():
         print(f"| {phase} | {len(probe)} | {ms(pct(probe, 0.99))} | {ms(max(probe))} | {len(hb)} | "
               f"{ms(pct(hb, 0.5))} | {ms(pct(hb, 0.99))} | {ms(pct(hb, 0.999))} | {ms(max(hb))} | {cpu:.1f} | "
               f"{errors} |")
+    print()
+    print("Loop thread waiting for its core (/proc schedstat run delay): " + "; ".join(
+        f"{phase} {wait / 1e6:.0f} ms over {n} schedulings ({wait / 1e3 / max(1, n):.1f} us each), "
+        f"{run / 1e6:.0f} ms on the core" for phase, (run, wait, n) in waits.items()))
     for phase, probe, hb, hb_err, fetches, changes, cpu in rows:
         if fetches:
             print()
@@ -418,7 +467,8 @@ def print_profile(args, spans, timed):
         # One loop iteration is what the lag probe waits for: its CPU can be many short callbacks together.
         long_iterations = sorted((e for e in iterations if began <= e[0] <= ended), key=lambda e: -e[2])
         print()
-        print(f"Loop iterations of 1 ms CPU or more (2 ms before p999) during `{phase}`: {len(long_iterations)}; the longest "
+        print(f"Loop iterations of 1 ms CPU or more (2 ms before p999) during `{phase}`: {len(long_iterations)} "
+              f"({sum(1 for e in long_iterations if e[2] >= 2_000_000)} of 2 ms or more); the longest "
               f"(CPU ms: what ran, label xcount ms):")
         for _, parts, cpu in long_iterations[:5]:
             print(f"- {cpu / 1e6:.2f}: {parts}")

@@ -327,9 +327,12 @@ def main():
                     help="file for the server's loop profile (eureka.node.loop-profile-path): prints, per phase, the "
                          "loop thread's CPU per callback kind and the longest callbacks")
     ap.add_argument("--top", type=int, default=15, help="callback kinds and single callbacks listed with --profile")
+    ap.add_argument("--server-arg", action="append", default=[],
+                    help="one more server flag (repeatable), e.g. --server-arg=--eureka.node.loop-slice-us=0")
     ap.add_argument("--loop-slice-us", type=int, default=0,
-                    help="experiment: give the server's loop thread (its main thread) this EEVDF time slice "
-                         "(sched_setattr's sched_runtime, Linux 6.6+) once it is up; 0: the kernel's default")
+                    help="experiment for binaries without eureka.node.loop-slice-us: give the server's loop thread "
+                         "(its main thread) this EEVDF time slice from outside once it is up (sched_setattr's "
+                         "sched_runtime, Linux 6.12+; threads it starts later inherit it); 0: leave it")
     args = ap.parse_args()
 
     subprocess.run(["make", "-s", "-C", HERE, "tools"], check=True)
@@ -339,7 +342,8 @@ def main():
     profile = [f"--eureka.node.loop-profile-path={os.path.abspath(args.profile)}"] if args.profile else []
     server = subprocess.Popen(["taskset", "-c", args.target_core, args.bin, f"--server.port={port}",
                                "--server.address=127.0.0.1", "--eureka.node.immediate-cache-propagation=true",
-                               "--eureka.server.enable-self-preservation=false"] + profile, stdout=log, stderr=log)
+                               "--eureka.server.enable-self-preservation=false"] + profile + args.server_arg,
+                              stdout=log, stderr=log)
     spans = {}
     timed = {}
     waits = {}
@@ -402,7 +406,8 @@ def main():
           f"{args.duration:g} --changes {args.changes} --registrations {args.registrations} --probe-ms "
           f"{args.probe_ms:g} --hb-procs {args.hb_procs} --hb-conns {args.hb_conns}" +
           (f" --target-core {args.target_core}" if args.target_core != "1" else "") +
-          (f" --loop-slice-us {args.loop_slice_us}" if args.loop_slice_us else "") + "`")
+          (f" --loop-slice-us {args.loop_slice_us}" if args.loop_slice_us else "") +
+          "".join(f" --server-arg={a}" for a in args.server_arg) + "`")
     print(f"- Server on core {args.target_core}, clients on core 0; first build of the four full forms: {warm:.1f} s" +
           (f"; loop thread slice {args.loop_slice_us} us (--loop-slice-us)" if args.loop_slice_us else ""))
     print()

@@ -21,6 +21,8 @@ Standard library only; every process it starts is stopped by its PID. Clients ar
 Example: python3 bench/stall.py --bin .build/release/eureka-server --instances 100000 --duration 20
 """
 import argparse
+import array
+import bisect
 import multiprocessing as mp
 import os
 import re
@@ -106,6 +108,7 @@ def heartbeat_worker(port, apps, instances, conns, stop_at, offset, out):
     pin_client()
     sel = selectors.DefaultSelector()
     lat = []
+    sent = array.array("d")  # CLOCK_MONOTONIC send time of each answered heartbeat, to match with the loop profile
     i = offset
     cs = []
     for _ in range(conns):
@@ -133,10 +136,11 @@ def heartbeat_worker(port, apps, instances, conns, stop_at, offset, out):
                 del c.buf[:end]  # heartbeats answer without a body
                 now = time.perf_counter()
                 lat.append(now - pending[c])
+                sent.append(pending[c])
                 c.sock.send(heartbeat_request(i % instances, apps))
                 pending[c] = time.perf_counter()
                 i += 7919
-    out.put(("hb", lat, errors))
+    out.put(("hb", (lat, sent), errors))
 
 
 def probe_worker(port, apps, period_ms, stop_at, out):
@@ -220,6 +224,29 @@ def change_worker(port, apps, instances, changes, registrations, stop_at, out):
     out.put(("changes", n, errors))
 
 
+def set_thread_slice(tid, nanos):
+    """sched_setattr(tid, SCHED_OTHER, sched_runtime = nanos): a shorter slice than the pool threads' lets the
+    woken loop preempt them at once (EEVDF; an unprivileged call)."""
+    import ctypes
+    import platform
+
+    class Attr(ctypes.Structure):
+        _fields_ = [("size", ctypes.c_uint32), ("policy", ctypes.c_uint32), ("flags", ctypes.c_uint64),
+                    ("nice", ctypes.c_int32), ("priority", ctypes.c_uint32), ("runtime", ctypes.c_uint64),
+                    ("deadline", ctypes.c_uint64), ("period", ctypes.c_uint64), ("util_min", ctypes.c_uint32),
+                    ("util_max", ctypes.c_uint32)]
+    numbers = {"x86_64": (315, 314), "aarch64": (275, 274)}[platform.machine()]
+    libc = ctypes.CDLL(None, use_errno=True)
+    attr = Attr()
+    if libc.syscall(numbers[0], tid, ctypes.byref(attr), ctypes.sizeof(attr), 0) != 0:
+        sys.exit(f"sched_getattr: {os.strerror(ctypes.get_errno())}")
+    before = attr.runtime
+    attr.size, attr.policy, attr.flags, attr.runtime = ctypes.sizeof(attr), 0, 0, nanos
+    if libc.syscall(numbers[1], tid, ctypes.byref(attr), 0) != 0:
+        sys.exit(f"sched_setattr: {os.strerror(ctypes.get_errno())}")
+    print(f"loop thread {tid}: slice {before} ns -> {nanos} ns", file=sys.stderr)
+
+
 def pct(values, p):
     if not values:
         return 0.0
@@ -261,6 +288,17 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def schedstat(tid):
+    """(ns on a core, ns runnable but waiting for a core, times scheduled) of one thread: how long the loop thread
+    waited for its core while something else (another process, a pool thread) ran there."""
+    try:
+        with open(f"/proc/{tid}/task/{tid}/schedstat") as f:
+            run, wait, slices = (int(x) for x in f.read().split())
+        return run, wait, slices
+    except (OSError, ValueError):
+        return 0, 0, 0
+
+
 def metrics(port):
     c = Conn(port)
     _, body, _ = c.request(b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
@@ -285,6 +323,12 @@ def main():
                     help="file for the server's loop profile (eureka.node.loop-profile-path): prints, per phase, the "
                          "loop thread's CPU per callback kind and the longest callbacks")
     ap.add_argument("--top", type=int, default=15, help="callback kinds and single callbacks listed with --profile")
+    ap.add_argument("--server-arg", action="append", default=[],
+                    help="one more server flag (repeatable), e.g. --server-arg=--eureka.node.loop-slice-us=0")
+    ap.add_argument("--loop-slice-us", type=int, default=0,
+                    help="experiment for binaries without eureka.node.loop-slice-us: give the server's loop thread "
+                         "(its main thread) this EEVDF time slice from outside once it is up (sched_setattr's "
+                         "sched_runtime, Linux 6.12+; threads it starts later inherit it); 0: leave it")
     args = ap.parse_args()
 
     subprocess.run(["make", "-s", "-C", HERE, "tools"], check=True)
@@ -294,8 +338,11 @@ def main():
     profile = [f"--eureka.node.loop-profile-path={os.path.abspath(args.profile)}"] if args.profile else []
     server = subprocess.Popen(["taskset", "-c", args.target_core, args.bin, f"--server.port={port}",
                                "--server.address=127.0.0.1", "--eureka.node.immediate-cache-propagation=true",
-                               "--eureka.server.enable-self-preservation=false"] + profile, stdout=log, stderr=log)
+                               "--eureka.server.enable-self-preservation=false"] + profile + args.server_arg,
+                              stdout=log, stderr=log)
     spans = {}
+    timed = {}
+    waits = {}
     try:
         deadline = time.time() + 60
         while True:
@@ -308,6 +355,8 @@ def main():
             if time.time() > deadline or server.poll() is not None:
                 sys.exit("server did not start")
             time.sleep(0.2)
+        if args.loop_slice_us:
+            set_thread_slice(server.pid, args.loop_slice_us * 1000)
         subprocess.run(["taskset", "-c", "0", os.path.join(HERE, "bin", "preload"), "-p", str(port), "-n",
                         str(args.instances), "-m", str(args.apps), "-P", PREFIX, "-t", DIRTY_TS, "-e", "204", "-c",
                         "8", "-d", "16", "-T", "240"], check=True, timeout=300)
@@ -322,16 +371,21 @@ def main():
         rows = []
         for phase, loaded in (("idle", False), ("loaded", True)):
             cpu0 = cpu_seconds(server.pid)
+            sched0 = schedstat(server.pid)  # the main thread runs the loop
             began = time.monotonic()
             res = run_phase(args, port, loaded)
             spans[phase] = (began, time.monotonic())
             cpu = cpu_seconds(server.pid) - cpu0
+            waits[phase] = tuple(b - a for a, b in zip(sched0, schedstat(server.pid)))
             probe = [x for kind, x, _ in res if kind == "probe"][0]
-            hb = [v for kind, x, _ in res if kind == "hb" for v in x]
+            hb = [v for kind, x, _ in res if kind == "hb" for v in x[0]]
+            # (send time, latency) of every heartbeat: which loop iterations the slow ones waited for.
+            hb_timed = [(t, v) for kind, x, _ in res if kind == "hb" for t, v in zip(x[1], x[0])]
             hb_err = sum(e for kind, _, e in res if kind == "hb")
             fetches = [(x, e) for kind, x, e in res if kind == "fetch"]
             changes = [(x, e) for kind, x, e in res if kind == "changes"]
             rows.append((phase, probe, hb, hb_err, fetches, changes, cpu))
+            timed[phase] = hb_timed
         m = metrics(port)
     finally:
         server.send_signal(signal.SIGTERM)
@@ -346,8 +400,12 @@ def main():
     print()
     print(f"- Command: `python3 bench/stall.py --instances {args.instances} --apps {args.apps} --duration "
           f"{args.duration:g} --changes {args.changes} --registrations {args.registrations} --probe-ms "
-          f"{args.probe_ms:g} --hb-procs {args.hb_procs} --hb-conns {args.hb_conns}`")
-    print(f"- Server on core {args.target_core}, clients on core 0; first build of the four full forms: {warm:.1f} s")
+          f"{args.probe_ms:g} --hb-procs {args.hb_procs} --hb-conns {args.hb_conns}" +
+          (f" --target-core {args.target_core}" if args.target_core != "1" else "") +
+          (f" --loop-slice-us {args.loop_slice_us}" if args.loop_slice_us else "") +
+          "".join(f" --server-arg={a}" for a in args.server_arg) + "`")
+    print(f"- Server on core {args.target_core}, clients on core 0; first build of the four full forms: {warm:.1f} s" +
+          (f"; loop thread slice {args.loop_slice_us} us (--loop-slice-us)" if args.loop_slice_us else ""))
     print()
     print("| phase | probe n | loop lag p99 (ms) | loop lag max (ms) | heartbeats | hb p50 (ms) | hb p99 (ms) "
           "| hb p99.9 (ms) | hb max (ms) | server CPU s | errors |")
@@ -357,6 +415,10 @@ def main():
         print(f"| {phase} | {len(probe)} | {ms(pct(probe, 0.99))} | {ms(max(probe))} | {len(hb)} | "
               f"{ms(pct(hb, 0.5))} | {ms(pct(hb, 0.99))} | {ms(pct(hb, 0.999))} | {ms(max(hb))} | {cpu:.1f} | "
               f"{errors} |")
+    print()
+    print("Loop thread waiting for its core (/proc schedstat run delay): " + "; ".join(
+        f"{phase} {wait / 1e6:.0f} ms over {n} schedulings ({wait / 1e3 / max(1, n):.1f} us each), "
+        f"{run / 1e6:.0f} ms on the core" for phase, (run, wait, n) in waits.items()))
     for phase, probe, hb, hb_err, fetches, changes, cpu in rows:
         if fetches:
             print()
@@ -369,10 +431,10 @@ def main():
     print()
     print("Cache metrics at the end: " + ", ".join(f"{k.replace('eureka_cache_', '')}={v}" for k, v in m.items()))
     if args.profile:
-        print_profile(args, spans)
+        print_profile(args, spans, timed)
 
 
-def print_profile(args, spans):
+def print_profile(args, spans, timed):
     """The server's loop profile (Loop/LoopProfile.swift): callbacks of 0.5 ms CPU or more, split by phase
     (CLOCK_MONOTONIC, which time.monotonic() reads too), and the whole run's tally per callback kind."""
     tallies, events, iterations = [], [], []
@@ -406,10 +468,61 @@ def print_profile(args, spans):
         # One loop iteration is what the lag probe waits for: its CPU can be many short callbacks together.
         long_iterations = sorted((e for e in iterations if began <= e[0] <= ended), key=lambda e: -e[2])
         print()
-        print(f"Loop iterations of 2 ms CPU or more during `{phase}`: {len(long_iterations)}; the longest "
+        print(f"Loop iterations of 1 ms CPU or more (2 ms before p999) during `{phase}`: {len(long_iterations)} "
+              f"({sum(1 for e in long_iterations if e[2] >= 2_000_000)} of 2 ms or more); the longest "
               f"(CPU ms: what ran, label xcount ms):")
         for _, parts, cpu in long_iterations[:5]:
             print(f"- {cpu / 1e6:.2f}: {parts}")
+        print_slow_heartbeats(phase, timed.get(phase, []), iterations)
+
+
+ITERATION_PART = re.compile(r"^(.*) x(\d+) ([\d.]+) ms$")
+
+
+def overlapping(iterations, ends, sent, latency):
+    """The recorded iterations (end time, parts, CPU ns; sorted by end) that ran while a heartbeat sent at `sent`
+    was in flight: ended after it was sent and began (end minus CPU, a lower bound of the wall time) before it was
+    answered."""
+    found = []
+    i = bisect.bisect_left(ends, sent)
+    while i < len(iterations) and ends[i] <= sent + latency + 0.1:
+        end, parts, cpu = iterations[i]
+        if end - cpu / 1e9 <= sent + latency:
+            found.append(iterations[i])
+        i += 1
+    return found
+
+
+def print_slow_heartbeats(phase, timed, iterations):
+    """Which long loop iterations the heartbeats at or above the phase's p99.9 waited behind, against how often any
+    heartbeat overlaps one (the base rate): a cause on the loop shows as a much higher share for the slow ones;
+    slow heartbeats that overlap none waited for something the profile cannot see (the kernel, a thread preempting
+    the loop, the client)."""
+    if not timed:
+        return
+    cut = pct([v for _, v in timed], 0.999)
+    iterations = sorted(iterations)
+    ends = [e[0] for e in iterations]
+    slow = [(t, v) for t, v in timed if v >= cut]
+    hit = 0
+    shares = {}
+    for t, v in slow:
+        found = overlapping(iterations, ends, t, v)
+        hit += bool(found)
+        for _, parts, _ in found:
+            for part in parts.split("; "):
+                m = ITERATION_PART.match(part)
+                if m:
+                    shares[m.group(1)] = shares.get(m.group(1), 0.0) + float(m.group(3))
+    step = max(1, len(timed) // 100000)
+    sample = timed[::step]
+    base = sum(1 for t, v in sample if overlapping(iterations, ends, t, v))
+    print()
+    print(f"Heartbeats at or above the p99.9 ({cut * 1000:.1f} ms) during `{phase}`: {len(slow)}; "
+          f"{hit} ({100 * hit / max(1, len(slow)):.0f}%) overlapped a recorded loop iteration, against "
+          f"{100 * base / max(1, len(sample)):.1f}% of all heartbeats; CPU of those iterations by label (ms): " +
+          (", ".join(f"{label} {ms:.1f}" for label, ms in sorted(shares.items(), key=lambda kv: -kv[1])[:8])
+           or "none"))
 
 
 if __name__ == "__main__":

@@ -56,6 +56,10 @@ do {
     try node.handleSignals()
     say("eureka-server listening on \(config.address) port \(node.port)")
     node.logStart(loaded)
+    // This thread runs the loop: its scheduler slice is the executable's choice (Loop/LoopThreadSlice.swift).
+    if config.loopSliceMicros > 0, LoopThreadSlice.apply(micros: config.loopSliceMicros).reported == nil {
+        say("eureka-server: warning: eureka.node.loop-slice-us not applied (sched_setattr refused)", fd: 2)
+    }
     node.run()
     exit(0)
 } catch {

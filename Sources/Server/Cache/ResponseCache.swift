@@ -23,9 +23,11 @@ final class ResponseCache {
         var snapshotSliceRecords = Self.defaultSnapshotSliceRecords
         init() {}
 
-        /// ~1 us per record on this machine (decorating a record copies ~20 references): about 1 ms per turn,
-        /// so a 100,000-instance snapshot takes 100 turns, each leaving the loop to serve what waits between them.
-        static let defaultSnapshotSliceRecords = 1000
+        /// ~1 us per record on this machine (decorating a record copies ~20 references): about 0.5 ms per turn,
+        /// so a 100,000-instance snapshot takes 200 turns, each leaving the loop to serve what waits between them.
+        /// 1,000 (1-2 ms a slice) was the largest callback left in the iterations of the slowest heartbeats under
+        /// load (issue 19, bench/RESULTS.md); the ~100 extra pool round trips cost ~55 us each, off the slices.
+        static let defaultSnapshotSliceRecords = 500
     }
 
     struct Metrics: Sendable {

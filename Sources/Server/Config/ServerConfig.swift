@@ -89,6 +89,9 @@ public struct ServerConfig: Sendable, Equatable {
     public var loopProbeIntervalMs: Int64 = 5
     /// Bench/debug only (issue 19): where a stopping node writes the loop thread's CPU per callback kind; empty: off.
     public var loopProfilePath = ""
+    /// The loop thread's scheduler time slice in microseconds (issue 19, Loop/LoopThreadSlice.swift); 0: the
+    /// kernel's default. Applied by the eureka-server executable only.
+    public var loopSliceMicros = 100
 
     // logging.* (issue 17)
     public var logging = LogSettings()

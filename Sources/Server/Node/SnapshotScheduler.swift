@@ -14,9 +14,11 @@ final class SnapshotScheduler {
         /// `host:port` for the header.
         var node: String
         /// A slice ends after this many records or once it has run `sliceBudgetMicros`, whichever comes first,
-        /// so a slow or busy machine gets smaller slices rather than longer ones.
-        var recordsPerSlice = 2_000
-        var sliceBudgetMicros = 2_000
+        /// so a slow or busy machine gets smaller slices rather than longer ones. Half a millisecond, like the
+        /// cache's snapshot slices (issue 19: heartbeat p99.9 under load is a few milliseconds, so a 2 ms slice
+        /// alone would be most of it).
+        var recordsPerSlice = 500
+        var sliceBudgetMicros = 500
         /// Records copied between two looks at the clock.
         var recordsPerCheck = 64
     }

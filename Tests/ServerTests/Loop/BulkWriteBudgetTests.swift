@@ -32,7 +32,7 @@ import Testing
 
     @Test func withNothingElseServedBulkWritesAreNotCapped() throws {
         let loop = try makeTestLoop()
-        let budget = try BulkWriteBudget(loop: loop, bytesPerTick: 100)
+        let budget = try BulkWriteBudget(loop: loop, bytesPerTick: 100, contendedTicks: 1)
         let stream = try TCPStream(loop: loop)
         stream.bulkWriteBudget = budget
         let timer = try LoopTimer(loop: loop)
@@ -56,6 +56,35 @@ import Testing
         #expect(contended.filter { $0 }.count <= 1)  // the tick's 100 bytes were spent already or go once
         #expect(afterQuiet == [true, true, true, true, true])
         #expect(budget.backlog == 0)
+        expectLoopClosesClean(loop)
+    }
+
+    /// Issue 19: a pause of a few ticks between small answers (a heartbeat client not scheduled) keeps the cap: no
+    /// tick admits more than its budget until `contendedTicks` have passed without one. Injected clock, no sleeps.
+    @Test func theCapHoldsThroughShortPausesBetweenSmallAnswers() throws {
+        let loop = try makeTestLoop()
+        var tick: UInt64 = 1_000
+        let budget = try BulkWriteBudget(loop: loop, bytesPerTick: 100, now: { tick })
+        #expect(BulkWriteBudget.defaultContendedTicks == 10)
+        let stream = try TCPStream(loop: loop)  // never connected: nothing is written
+        stream.bulkWriteBudget = budget
+        func admitted(_ tries: Int) -> Int { (0..<tries).filter { _ in budget.admit(100, for: stream) }.count }
+        budget.noteSmallWrite()
+        #expect(admitted(5) == 1)  // the tick's 100 bytes
+        var perTick: [Int] = []
+        for _ in 0..<10 {  // no small answer for ten ticks: each still admits one tick's budget
+            tick += 1
+            perTick.append(admitted(5))
+        }
+        #expect(perTick == Array(repeating: 1, count: 10))
+        tick += 1  // the eleventh quiet tick: bulk writes alone, uncapped
+        #expect(admitted(5) == 5)
+        budget.noteSmallWrite()  // a small answer again: capped from this tick on
+        tick += 1
+        #expect(admitted(5) == 1)
+        budget.close()
+        stream.close()
+        loop.run()
         expectLoopClosesClean(loop)
     }
 }

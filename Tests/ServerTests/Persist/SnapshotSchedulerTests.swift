@@ -34,6 +34,20 @@ import Testing
         }
     }
 
+    /// Issue 19: by default a slice of the copy ends at 500 records or half a millisecond (was 2,000 or 2 ms), so
+    /// 1,200 instances take at least three loop turns.
+    @Test func theDefaultSliceIsFiveHundredRecordsOrHalfAMillisecond() throws {
+        let defaults = SnapshotScheduler.Settings(path: "unused", intervalMs: 0, node: "n:1")
+        #expect(defaults.recordsPerSlice == 500 && defaults.sliceBudgetMicros == 500)
+        let f = try Fixture(perSlice: defaults.recordsPerSlice)
+        for i in 0..<1_200 { f.h.register(instance("i\(i)")) }
+        f.interval.fire()
+        f.copyAll()
+        f.runner.finishAll()
+        #expect(f.reports.count == 1 && f.reports[0].instances == 1_200)
+        #expect(f.reports[0].slices >= 3)
+    }
+
     @Test func nothingIsWrittenWhileTheRegistryIsUnchanged() throws {
         let f = try Fixture()
         #expect(f.interval.armed?.afterMs == 30_000)

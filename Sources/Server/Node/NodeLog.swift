@@ -25,12 +25,14 @@ final class NodeLog {
                 line.text("id", beat.id)
                 line.bool("replication", beat.isReplication)
             }
-        case .registered(let record, let replaced, let isReplication):
+        case .registered(let registration, let isReplication):
+            // Fields read from the lease one by one: no copy of its record.
+            let lease = registration.lease
             log.log(.info, "registered") { line in
-                line.text("app", record.app)
-                line.text("id", record.effectiveId)
-                line.text("status", record.status.rawValue)
-                line.bool("replaced", replaced != nil)
+                line.text("app", lease.instance.app)
+                line.text("id", lease.id)
+                line.text("status", lease.instance.status.rawValue)
+                line.bool("replaced", registration.replaced != nil)
                 line.bool("replication", isReplication)
             }
         case .cancelled(let record, let isReplication):

@@ -16,8 +16,9 @@ enum RegistryCommand: Sendable {
 
 /// The outcome of one command, one case per command kind.
 enum CommandOutcome: Sendable, Equatable {
-    /// Indirect, as `RenewOutcome.registryNewer`: the heartbeat's outcome must not carry a record's worth of bytes.
-    indirect case registered(InstanceInfo)
+    /// The record is the registry's (`InstanceRegistry.storedInstance` reads it): the outcome carries no copy of it, which
+    /// nothing that answers a registration reads (a 204, or a batch item's 200).
+    case registered
     case renew(RenewOutcome)
     case cancel(CancelOutcome)
     case statusUpdate(StatusUpdateOutcome)
@@ -35,7 +36,8 @@ extension InstanceRegistry {
                 onRejection?(rejection, info, isReplication)
                 return .rejected(rejection)
             }
-            return .registered(register(info, leaseDurationSecs: duration, isReplication: isReplication))
+            register(info, leaseDurationSecs: duration, isReplication: isReplication)
+            return .registered
         case .renew(let app, let id, let dirty, let override, let isReplication):
             return .renew(renew(app: app, id: id, lastDirtyTimestamp: dirty, overriddenStatus: override, isReplication: isReplication))
         case .cancel(let app, let id, let isReplication):

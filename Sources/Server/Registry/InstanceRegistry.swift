@@ -78,14 +78,25 @@ final class InstanceRegistry {
     @discardableResult
     func register(_ info: InstanceInfo, leaseDurationSecs: Int, isReplication: Bool,
                   keepsProvisional: Bool = false) -> Lease {
+        var record = info
+        return register(taking: &record, leaseDurationSecs: leaseDurationSecs, isReplication: isReplication,
+                        keepsProvisional: keepsProvisional)
+    }
+
+    /// The same with the record moved into the new lease, not copied: `info` is left a default record. The register
+    /// endpoint's form (the record decoded from the body is the one stored).
+    @discardableResult
+    func register(taking info: inout InstanceInfo, leaseDurationSecs: Int, isReplication: Bool,
+                  keepsProvisional: Bool = false) -> Lease {
         let now = time.nowMillis()
         let app = info.app
         let id = info.effectiveId
         let existing = apps[app]?[id]
         // Step 2: a peer or client holding an older copy must not overwrite a newer one.
         let keepsExisting = existing.map { $0.instance.lastDirtyTimestamp > info.lastDirtyTimestamp } ?? false
-        let lease = Lease(instance: keepsExisting ? existing!.instance : info, id: id, durationSecs: leaseDurationSecs,
-                          now: now)
+        let lease = keepsExisting
+            ? Lease(instance: existing!.instance, id: id, durationSecs: leaseDurationSecs, now: now)
+            : Lease(taking: &info, id: id, durationSecs: leaseDurationSecs, now: now)
         if existing == nil {
             instanceCount += 1
             preservation.leaseAdded()

@@ -32,12 +32,8 @@ extension InstanceRegistry {
     func execute(_ command: RegistryCommand) -> CommandOutcome {
         switch command {
         case .register(let info, let duration, let isReplication):
-            if let rejection = admissionRejection(for: info) {
-                onRejection?(rejection, info, isReplication)
-                return .rejected(rejection)
-            }
-            register(info, leaseDurationSecs: duration, isReplication: isReplication)
-            return .registered
+            var record = info
+            return execute(registering: &record, leaseDurationSecs: duration, isReplication: isReplication)
         case .renew(let app, let id, let dirty, let override, let isReplication):
             return .renew(renew(app: app, id: id, lastDirtyTimestamp: dirty, overriddenStatus: override, isReplication: isReplication))
         case .cancel(let app, let id, let isReplication):
@@ -50,6 +46,17 @@ extension InstanceRegistry {
         case .updateMetadata(let app, let id, let entries):
             return .metadata(updateMetadata(app: app, id: id, entries: entries))
         }
+    }
+
+    /// `.register(info, ...)` with the record moved into its lease when it gets in (`info` is then left a default
+    /// record), not copied: the register endpoint's form.
+    func execute(registering info: inout InstanceInfo, leaseDurationSecs: Int, isReplication: Bool) -> CommandOutcome {
+        if let rejection = admissionRejection(for: info) {
+            onRejection?(rejection, info, isReplication)
+            return .rejected(rejection)
+        }
+        register(taking: &info, leaseDurationSecs: leaseDurationSecs, isReplication: isReplication)
+        return .registered
     }
 
     /// Why a registration of `info` must be refused, checked before anything changes: a record over the metadata

@@ -13,6 +13,7 @@ enum InstanceCodecFuzz {
         let read = Result { () throws(CodecError) in try InstanceCodec.decode(body, format: format, now: now) }
         let reused = Result { () throws(CodecError) in try InstanceCodec.decode(body, format: format, now: now, reuse: reuse) }
         fuzzCheck(read == reused, "\(format) decoding with MetadataReuse differs:\n\(read)\n\(reused)")
+        if format == .json { checkMemberByMemberIsTree(body) }
         guard let decoded = try? read.get() else { return }
         let encoded = InstanceCodec.encode(decoded.info, format: format)
         let again: DecodedInstance
@@ -33,6 +34,19 @@ enum InstanceCodecFuzz {
         case .json: fuzzCheck((try? JSONReader.parse(compact)) != nil, "compact JSON does not parse")
         case .xml: fuzzCheck((try? XMLReader.parse(compact)) != nil, "compact XML does not parse")
         }
+    }
+
+    /// Whatever the member-by-member reader (the register endpoint's) decodes, the whole-document reader decodes the
+    /// same: the fast paths for strings, integers and nested objects change nothing.
+    static func checkMemberByMemberIsTree(_ body: [UInt8]) {
+        guard case .success(let fast?) = Result(catching: { () throws(CodecError) in
+            try InstanceJSON.decodeWrapped(body, now: now, maxValues: .max)
+        }) else { return }
+        let tree = Result { () throws(CodecError) -> DecodedInstance in
+            guard let instance = try JSONReader.parse(body)["instance"] else { throw .unparseable("no instance member") }
+            return try InstanceJSON.decode(instance, now: now)
+        }
+        fuzzCheck(tree == .success(fast), "member-by-member JSON decoding differs from the tree's:\n\(fast)\n\(tree)")
     }
 }
 #endif

@@ -6,7 +6,7 @@ extension EurekaAPI {
         case .success(let read): body = read
         case .failure(let failure): return failure.response(json: RequestBody.errorIsJSON(request))  // only errors read it
         }
-        let decoded: DecodedInstance
+        var decoded: DecodedInstance
         do {
             decoded = try InstanceCodec.decode(body.bytes, format: body.format, now: time.nowMillis(),
                                                maxValues: registry.settings.limits.registrationValueBudget,
@@ -17,12 +17,15 @@ extension EurekaAPI {
         } catch {
             return Self.error(400, "cannot parse request body", json: body.format == .json)
         }
-        switch RegistrationValidation.prepare(decoded, pathApp: app) {
-        case .failure(let failure):
+        // Validated and registered in place: the decoded record is the one the lease stores, never copied.
+        if let failure = RegistrationValidation.prepare(&decoded.info, dataCenterInfoMissingName: decoded.dataCenterInfoMissingName,
+                                                        pathApp: app) {
             return Self.error(400, failure.message, json: body.format == .json)
-        case .success(let info):
-            return reply(execute(.success(Self.registerCommand(info, isReplication: Negotiation.isReplication(request)))), request)
         }
+        let duration = decoded.info.leaseInfo?.durationInSecs ?? 90  // normalised by the validation (> 0)
+        let outcome = registry.execute(registering: &decoded.info, leaseDurationSecs: duration,
+                                       isReplication: Negotiation.isReplication(request))
+        return reply(CommandReply(outcome), request)
     }
 
     /// Register (spec 4.4) with the lease duration the validation already normalised (> 0, default 90).

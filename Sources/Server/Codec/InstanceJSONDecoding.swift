@@ -86,8 +86,36 @@ extension InstanceJSON {
                 } else {
                     try apply(field, raw.value)
                 }
-            default: try apply(field, try reader.readRaw().value)
+            default:
+                let raw = try reader.readRaw()
+                if case .plainString(let bytes) = raw, setText(field, bytes) { return }
+                try apply(field, raw.value)
             }
+        }
+
+        /// A string field set straight from a plain string's bytes (no `JSONValue` in between): what `apply(_:_:)`
+        /// sets for the same string. False for the other fields, which the caller reads through `apply`.
+        mutating func setText(_ field: InstanceField, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            let text = { String(decoding: bytes, as: UTF8.self) }
+            switch field {
+            case .instanceId: info.instanceId = text()
+            case .hostName: info.hostName = text()
+            case .app:
+                hasApp = true
+                info.app = InstanceInfo.normalisedAppName(text())  // upper case: the same as uppercased()
+            case .ipAddr: info.ipAddr = text()
+            case .sid: info.sid = text()
+            case .appGroupName: info.appGroupName = InstanceInfo.normalisedAppName(text())
+            case .homePageUrl: info.homePageUrl = text()
+            case .statusPageUrl: info.statusPageUrl = text()
+            case .healthCheckUrl: info.healthCheckUrl = text()
+            case .secureHealthCheckUrl: info.secureHealthCheckUrl = text()
+            case .vipAddress: info.vipAddress = text()
+            case .secureVipAddress: info.secureVipAddress = text()
+            case .asgName: info.asgName = text()
+            default: return false
+            }
+            return true
         }
 
         mutating func apply(_ field: InstanceField, _ value: JSONValue) throws(CodecError) {
@@ -128,10 +156,13 @@ extension InstanceJSON {
             }
         }
 
-        func finish() throws(CodecError) -> DecodedInstance {
+        /// The record, moved out (the builder is done with): a copy would retain and release its ~20 strings.
+        mutating func finish() throws(CodecError) -> DecodedInstance {
             // InstanceInfo.Builder.build refuses an instance without an app name (spec 2.1 #0).
             guard hasApp else { throw .unparseable("instance has no app field") }
-            return DecodedInstance(info: info, dataCenterInfoMissingName: missingName)
+            var record = InstanceInfo()
+            swap(&record, &info)
+            return DecodedInstance(info: record, dataCenterInfoMissingName: missingName)
         }
     }
 

@@ -73,16 +73,11 @@ extension JSONReader {
         switch bytes[position] {
         case UInt8(ascii: "\""):
             try countValue()
-            var end = position + 1
-            while end < bytes.count {
-                let byte = bytes[end]
-                if byte == UInt8(ascii: "\"") {
-                    let text = UnsafeBufferPointer(rebasing: bytes[(position + 1)..<end])
-                    position = end + 1
-                    return .plainString(text)
-                }
-                if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
-                end += 1
+            let end = plainEnd(from: position + 1)
+            if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+                let text = UnsafeBufferPointer(rebasing: bytes[(position + 1)..<end])
+                position = end + 1
+                return .plainString(text)
             }
             valuesLeft += 1  // counted again by readValue, which decides escapes and errors
             return .value(try readValue())

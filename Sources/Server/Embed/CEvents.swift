@@ -27,7 +27,7 @@ final class HostEventSink {
     /// removal that found none are not changes; a status the rules corrected on a renewal is.
     static func classify(_ event: RegistryEvent) -> (eureka_event_kind, replicated: Bool)? {
         switch event {
-        case .registered(_, _, let isReplication): (EUREKA_EVENT_REGISTERED, isReplication)
+        case .registered(_, let isReplication): (EUREKA_EVENT_REGISTERED, isReplication)
         case .cancelled(_, let isReplication): (EUREKA_EVENT_CANCELLED, isReplication)
         case .evicted: (EUREKA_EVENT_EXPIRED, false)
         case .statusUpdated(_, let changed, let isReplication): changed ? (EUREKA_EVENT_STATUS_CHANGED, isReplication) : nil

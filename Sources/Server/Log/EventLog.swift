@@ -11,13 +11,15 @@ final class EventLog {
     /// nil: `descriptor` (standard error), written from the line's bytes (no String), each line whole (see `flush`).
     private let sink: LogSink?
     private let descriptor: Int32
-    /// The line being rendered, its buffer kept from line to line.
-    private var line: [UInt8] = []
+    // Loop-confined, and no line is written from inside another's rendering: the three buffers a line passes
+    // through skip the dynamic exclusivity checks (three runtime calls per line otherwise).
+    /// The line being rendered, its memory kept from line to line (freed with the log).
+    @exclusivity(unchecked) private var line: LogFields
     /// The last line's timestamp up to the second, reused by the lines of the same second.
-    private var stamps = TimestampCache()
+    @exclusivity(unchecked) private var stamps = TimestampCache()
     /// Lines to stderr not written yet, while `batchesWrites`: a registration's line cost a write(2) of its own, a
     /// system call as dear as the rest of the line; a loop turn serving several registrations now writes once.
-    private var pending: [UInt8] = []
+    @exclusivity(unchecked) private var pending: [UInt8] = []
     /// Set by the node once it flushes at the end of every loop turn (LoopTurnEnd); until then each line is
     /// written at once.
     var batchesWrites = false
@@ -38,9 +40,13 @@ final class EventLog {
         self.limitWindowMs = limitWindowMs
         self.sink = sink
         self.descriptor = descriptor
+        line = LogFields.make(format: settings.format)
     }
 
-    deinit { flush() }
+    deinit {
+        flush()
+        line.free()
+    }
 
     /// Writes the batched lines (the node calls it at the end of every loop turn and when it stops).
     func flush() {
@@ -56,6 +62,18 @@ final class EventLog {
     func log(_ level: LogLevel, _ event: String, _ fields: [(String, LogValue)] = [], logger: LogLevel.Logger = .eureka) {
         guard isEnabled(level, logger) else { return }
         write(level, event, fields)
+    }
+
+    /// A line whose fields `fields` appends straight into the line's buffer (`LogFields`): the form of the lines
+    /// written per request (a registration's), which builds no array of fields, and nothing at all for a line below
+    /// the threshold.
+    func log(_ level: LogLevel, _ event: String, logger: LogLevel.Logger = .eureka, fields: (inout LogFields) -> Void) {
+        guard isEnabled(level, logger) else { return }
+        line.removeAll()
+        line.begin(millis: time.nowMillis(), level: level, event: event, stamps: &stamps)
+        fields(&line)
+        line.end()
+        emit()
     }
 
     /// For repeated errors (a dead peer's failures): at most `limitBurst` lines per `key` in each window; the
@@ -91,13 +109,17 @@ final class EventLog {
     }
 
     private func write(_ level: LogLevel, _ event: String, _ fields: [(String, LogValue)]) {
-        line.removeAll(keepingCapacity: true)
-        LogLine.render(settings.format, millis: time.nowMillis(), level: level, event: event, fields: fields, into: &line,
-                       stamps: &stamps)
-        if let sink { return sink(String(decoding: line, as: UTF8.self)) }
-        guard batchesWrites else { return line.withUnsafeBufferPointer { Self.writeAll($0, to: descriptor) } }
-        if pending.count + line.count > Self.maxBatchBytes { flush() }
-        pending.append(contentsOf: line)
+        LogLine.render(millis: time.nowMillis(), level: level, event: event, fields: fields, into: &line, stamps: &stamps)
+        emit()
+    }
+
+    /// Hands the rendered `line` to the sink, the batch or standard error.
+    private func emit() {
+        let bytes = line.bytes
+        if let sink { return sink(String(decoding: bytes, as: UTF8.self)) }
+        guard batchesWrites else { return Self.writeAll(bytes, to: descriptor) }
+        if pending.count + bytes.count > Self.maxBatchBytes { flush() }
+        pending.append(contentsOf: bytes)
     }
 
     /// One `write(2)` of whole lines (retried after a partial write or EINTR).

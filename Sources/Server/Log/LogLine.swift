@@ -14,15 +14,12 @@ enum LogLine {
                        fields: [(String, LogValue)]) -> String {
         // Bytes appended into one buffer: the map/interpolate/join form cost ~20,000 instructions per line
         // (callgrind), and every registration writes one.
-        var out: [UInt8] = []
-        out.reserveCapacity(192)
-        appendLine(format, level: level, event: event, fields: fields, to: &out) { out in
-            switch format {
-            case .logfmt: appendLogfmt("ts", .text(ts), first: true, to: &out)
-            case .json: appendJSON("ts", .text(ts), first: true, to: &out)
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
+        var line = LogFields.make(format: format)
+        defer { line.free() }
+        line.begin(level: level, event: event) { fields in fields.field("ts", .text(ts), first: true) }
+        for (key, value) in fields { line.field(key, value) }
+        line.end()
+        return String(decoding: line.bytes, as: UTF8.self)
     }
 
     /// The same line appended to `out`, its timestamp written from `millis` straight into it: the event log's form,
@@ -37,103 +34,19 @@ enum LogLine {
     /// The same, the timestamp's date and time taken from `stamps` when the last line was in the same second.
     static func render(_ format: LogSettings.Format, millis: Int64, level: LogLevel, event: String,
                        fields: [(String, LogValue)], into out: inout [UInt8], stamps: inout TimestampCache) {
-        appendLine(format, level: level, event: event, fields: fields, to: &out) { out in
-            switch format {
-            case .logfmt:
-                out.append(contentsOf: "ts=".utf8)
-                stamps.append(millis: millis, to: &out)
-            case .json:
-                out.append(contentsOf: "\"ts\":\"".utf8)
-                stamps.append(millis: millis, to: &out)
-                out.append(UInt8(ascii: "\""))
-            }
-        }
+        var line = LogFields.make(format: format)
+        defer { line.free() }
+        render(millis: millis, level: level, event: event, fields: fields, into: &line, stamps: &stamps)
+        out.append(contentsOf: line.bytes)
     }
 
-    /// Everything of a line but the timestamp field, which `timestamp` appends first.
-    private static func appendLine(_ format: LogSettings.Format, level: LogLevel, event: String, fields: [(String, LogValue)],
-                                   to out: inout [UInt8], timestamp: (inout [UInt8]) -> Void) {
-        switch format {
-        case .logfmt:
-            timestamp(&out)
-            appendLogfmt("level", .text(level.name), first: false, to: &out)
-            appendLogfmt("event", .text(event), first: false, to: &out)
-            for (key, value) in fields { appendLogfmt(key, value, first: false, to: &out) }
-            out.append(UInt8(ascii: "\n"))
-        case .json:
-            out.append(UInt8(ascii: "{"))
-            timestamp(&out)
-            appendJSON("level", .text(level.name), first: false, to: &out)
-            appendJSON("event", .text(event), first: false, to: &out)
-            for (key, value) in fields { appendJSON(key, value, first: false, to: &out) }
-            out.append(contentsOf: "}\n".utf8)
-        }
-    }
-
-    private static func appendLogfmt(_ key: String, _ value: LogValue, first: Bool, to out: inout [UInt8]) {
-        if !first { out.append(UInt8(ascii: " ")) }
-        appendUTF8(key, to: &out)
-        out.append(UInt8(ascii: "="))
-        switch value {
-        case .bool(let flag): appendUTF8(flag ? "true" : "false", to: &out)
-        case .text(let text) where isPlainLogfmt(text): appendUTF8(text, to: &out)
-        default: appendUTF8(logfmt(value), to: &out)
-        }
-    }
-
-    /// A String's bytes copied in one go: appending its UTF8View goes byte by byte (~1,000 instructions of a
-    /// registration's line).
-    private static func appendUTF8(_ text: String, to out: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { out.append(contentsOf: $0) }
-    }
-
-    private static func appendJSON(_ key: String, _ value: LogValue, first: Bool, to out: inout [UInt8]) {
-        if !first { out.append(UInt8(ascii: ",")) }
-        out.appendJSONString(key)
-        out.append(UInt8(ascii: ":"))
-        switch value {
-        case .int(let number): out.append(contentsOf: String(number).utf8)
-        case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
-        case .text(let text): out.appendJSONString(text)
-        }
-    }
-
-    /// The byte form of `logfmt`'s bare test: every byte of a scalar above U+007F is above 0x7F too.
-    private static func isPlainLogfmt(_ text: String) -> Bool {
-        guard !text.isEmpty else { return false }
-        func plain(_ bytes: some Sequence<UInt8>) -> Bool {
-            for byte in bytes where byte <= 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "=")
-                || byte == UInt8(ascii: "\\") || byte == 0x7F {
-                return false
-            }
-            return true
-        }
-        // Over the contiguous bytes when the String has them (native ones do): the UTF8View's iterator costs more.
-        return text.utf8.withContiguousStorageIfAvailable { plain($0) } ?? plain(text.utf8)
-    }
-
-    /// Bare when the value has no blank, quote, `=` or control character; else quoted with `\"`, `\\`, `\n` escaped.
-    private static func logfmt(_ value: LogValue) -> String {
-        switch value {
-        case .int(let number): return String(number)
-        case .bool(let flag): return flag ? "true" : "false"
-        case .text(let text):
-            let plain = !text.isEmpty && text.unicodeScalars.allSatisfy { $0.value > 0x20 && $0 != "\"" && $0 != "=" && $0 != "\\" && $0.value != 0x7F }
-            if plain { return text }
-            var out = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                default: out.unicodeScalars.append(scalar.value < 0x20 ? " " : scalar)
-                }
-            }
-            return out + "\""
-        }
+    /// The same written into `line` (emptied first): the event log's form.
+    static func render(millis: Int64, level: LogLevel, event: String, fields: [(String, LogValue)],
+                       into line: inout LogFields, stamps: inout TimestampCache) {
+        line.removeAll()
+        line.begin(millis: millis, level: level, event: event, stamps: &stamps)
+        for (key, value) in fields { line.field(key, value) }
+        line.end()
     }
 
     /// `2026-12-05T00:57:02.123Z` from Unix milliseconds (proleptic Gregorian calendar, UTC).

@@ -9,9 +9,28 @@ struct TimestampCache {
     private var prefix: [UInt8] = []
 
     mutating func append(millis: Int64, to out: inout [UInt8]) {
+        let milli = prepare(millis: millis)
+        out.append(contentsOf: prefix)
+        out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: milli / 100))
+        out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: milli / 10 % 10))
+        out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: milli % 10))
+        out.append(UInt8(ascii: "Z"))
+    }
+
+    /// The same bytes appended to a line being written.
+    mutating func append(millis: Int64, to line: inout LogFields) {
+        let milli = prepare(millis: millis)
+        prefix.withUnsafeBufferPointer { line.append($0) }
+        line.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: milli / 100))
+        line.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: milli / 10 % 10))
+        line.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: milli % 10))
+        line.append(UInt8(ascii: "Z"))
+    }
+
+    /// Makes `prefix` that of `millis`'s second; returns its milliseconds (0...999).
+    private mutating func prepare(millis: Int64) -> Int {
         // Truncating division, as `appendTimestamp` divides (so a time before 1970 reads as it does there).
         let (seconds, remainder) = millis.quotientAndRemainder(dividingBy: 1_000)
-        let milli = remainder < 0 ? remainder + 1_000 : remainder
         if second != seconds {
             var stamp: [UInt8] = []
             stamp.reserveCapacity(24)
@@ -20,11 +39,6 @@ struct TimestampCache {
             prefix = stamp
             second = seconds
         }
-        out.append(contentsOf: prefix)
-        let value = Int(milli)
-        out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value / 100))
-        out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value / 10 % 10))
-        out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value % 10))
-        out.append(UInt8(ascii: "Z"))
+        return Int(remainder < 0 ? remainder + 1_000 : remainder)
     }
 }

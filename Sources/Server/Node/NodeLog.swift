@@ -15,31 +15,58 @@ final class NodeLog {
     }
 
     /// From `registry.onEvent`. Heartbeats, status updates and corrections are debug lines; a heartbeat renders
-    /// nothing unless debug is on (and it only arrives here when replication asked for heartbeat events).
+    /// nothing unless debug is on (and it only arrives here when replication asked for heartbeat events). Each line's
+    /// fields go straight into its buffer (no array of fields), and a line below the threshold costs a comparison.
     func event(_ event: RegistryEvent) {
         switch event {
         case .heartbeat(let beat):
-            guard log.isEnabled(.debug) else { return }
-            log.log(.debug, "renewed", [("app", .text(beat.app)), ("id", .text(beat.id)), ("replication", .bool(beat.isReplication))])
-        case .registered(let record, let replaced, let isReplication):
-            log.log(.info, "registered", [("app", .text(record.app)), ("id", .text(record.effectiveId)),
-                                         ("status", .text(record.status.rawValue)), ("replaced", .bool(replaced != nil)),
-                                         ("replication", .bool(isReplication))])
+            log.log(.debug, "renewed") { line in
+                line.text("app", beat.app)
+                line.text("id", beat.id)
+                line.bool("replication", beat.isReplication)
+            }
+        case .registered(let registration, let isReplication):
+            // Fields read from the lease one by one: no copy of its record.
+            let lease = registration.lease
+            log.log(.info, "registered") { line in
+                line.text("app", lease.instance.app)
+                line.text("id", lease.id)
+                line.text("status", lease.instance.status.rawValue)
+                line.bool("replaced", registration.replaced != nil)
+                line.bool("replication", isReplication)
+            }
         case .cancelled(let record, let isReplication):
-            log.log(.info, "cancelled", [("app", .text(record.app)), ("id", .text(record.effectiveId)),
-                                        ("replication", .bool(isReplication))])
+            log.log(.info, "cancelled") { line in
+                line.text("app", record.app)
+                line.text("id", record.effectiveId)
+                line.bool("replication", isReplication)
+            }
         case .evicted(let record):
-            log.log(.debug, "evicted", [("app", .text(record.app)), ("id", .text(record.effectiveId))])
+            log.log(.debug, "evicted") { line in
+                line.text("app", record.app)
+                line.text("id", record.effectiveId)
+            }
         case .statusUpdated(let record, let changed, let isReplication):
-            log.log(.debug, "status_updated", [("app", .text(record.app)), ("id", .text(record.effectiveId)),
-                                              ("status", .text(record.status.rawValue)), ("changed", .bool(changed)),
-                                              ("replication", .bool(isReplication))])
+            log.log(.debug, "status_updated") { line in
+                line.text("app", record.app)
+                line.text("id", record.effectiveId)
+                line.text("status", record.status.rawValue)
+                line.bool("changed", changed)
+                line.bool("replication", isReplication)
+            }
         case .statusOverrideDeleted(let record, let removed, let isReplication):
-            log.log(.debug, "status_override_deleted", [("app", .text(record.app)), ("id", .text(record.effectiveId)),
-                                                       ("removed", .bool(removed)), ("replication", .bool(isReplication))])
+            log.log(.debug, "status_override_deleted") { line in
+                line.text("app", record.app)
+                line.text("id", record.effectiveId)
+                line.bool("removed", removed)
+                line.bool("replication", isReplication)
+            }
         case .statusCorrected(let record):
-            log.log(.debug, "status_corrected", [("app", .text(record.app)), ("id", .text(record.effectiveId)),
-                                                ("status", .text(record.status.rawValue))])
+            log.log(.debug, "status_corrected") { line in
+                line.text("app", record.app)
+                line.text("id", record.effectiveId)
+                line.text("status", record.status.rawValue)
+            }
         }
     }
 

@@ -67,8 +67,9 @@ final class InstanceRegistry {
 
     // MARK: register (4.4)
 
-    /// Registers `info` with a new lease and returns the record as stored: after the dirty-timestamp conflict
-    /// rule, the override intake and the status rule chain, decorated.
+    /// Registers `info` with a new lease and returns that lease, whose record is the one stored: after the
+    /// dirty-timestamp conflict rule, the override intake and the status rule chain (`decorated` gives it as reads
+    /// write it).
     /// `keepsProvisional`: the start-up sync's copy of a restored lease is no sign of life, so the new lease stays
     /// provisional (docs/warm-restart.md); every other register makes it ordinary.
     /// The record is copied once, into its lease, and then changed and shared there in place: a record copied on
@@ -76,15 +77,26 @@ final class InstanceRegistry {
     /// (~500 instructions a copy, bench/callgrind-register.sh).
     @discardableResult
     func register(_ info: InstanceInfo, leaseDurationSecs: Int, isReplication: Bool,
-                  keepsProvisional: Bool = false) -> InstanceInfo {
+                  keepsProvisional: Bool = false) -> Lease {
+        var record = info
+        return register(taking: &record, leaseDurationSecs: leaseDurationSecs, isReplication: isReplication,
+                        keepsProvisional: keepsProvisional)
+    }
+
+    /// The same with the record moved into the new lease, not copied: `info` is left a default record. The register
+    /// endpoint's form (the record decoded from the body is the one stored).
+    @discardableResult
+    func register(taking info: inout InstanceInfo, leaseDurationSecs: Int, isReplication: Bool,
+                  keepsProvisional: Bool = false) -> Lease {
         let now = time.nowMillis()
         let app = info.app
         let id = info.effectiveId
         let existing = apps[app]?[id]
         // Step 2: a peer or client holding an older copy must not overwrite a newer one.
         let keepsExisting = existing.map { $0.instance.lastDirtyTimestamp > info.lastDirtyTimestamp } ?? false
-        let lease = Lease(instance: keepsExisting ? existing!.instance : info, id: id, durationSecs: leaseDurationSecs,
-                          now: now)
+        let lease = keepsExisting
+            ? Lease(instance: existing!.instance, id: id, durationSecs: leaseDurationSecs, now: now)
+            : Lease(taking: &info, id: id, durationSecs: leaseDurationSecs, now: now)
         if existing == nil {
             instanceCount += 1
             preservation.leaseAdded()
@@ -125,11 +137,12 @@ final class InstanceRegistry {
         statusTally.add(app, status)
         recentChanges.append(lease, now: now, replacing: existing)
 
-        let stored = decorated(lease)
         if let onEvent {
-            onEvent(.registered(stored, replaced: existing.map(decorated), isReplication: isReplication))
+            let registration = RegistryEvent.Registration(lease: lease, replaced: existing,
+                                                          serverInstanceId: settings.serverInstanceId)
+            onEvent(.registered(registration, isReplication: isReplication))
         }
-        return stored
+        return lease
     }
 
     // MARK: renew (4.5) and the dirty-timestamp table of 2.2: the hot path, dictionary lookups and integer

@@ -34,8 +34,16 @@ final class Lease {
 
     static let defaultDurationSecs = 90
 
-    init(instance: InstanceInfo, id: String, durationSecs: Int, now: Int64) {
-        self.instance = instance
+    convenience init(instance: InstanceInfo, id: String, durationSecs: Int, now: Int64) {
+        var record = instance
+        self.init(taking: &record, id: id, durationSecs: durationSecs, now: now)
+    }
+
+    /// The lease of a record moved in, not copied (`instance` is left a default record): a copy retains and later
+    /// releases the record's ~20 strings and buffers, ~850 instructions of a registration.
+    init(taking instance: inout InstanceInfo, id: String, durationSecs: Int, now: Int64) {
+        self.instance = InstanceInfo()
+        swap(&self.instance, &instance)
         self.id = id
         self.registrationTimestamp = now
         self.lastUpdateTimestamp = now

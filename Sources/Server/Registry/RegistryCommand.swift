@@ -16,8 +16,9 @@ enum RegistryCommand: Sendable {
 
 /// The outcome of one command, one case per command kind.
 enum CommandOutcome: Sendable, Equatable {
-    /// Indirect, as `RenewOutcome.registryNewer`: the heartbeat's outcome must not carry a record's worth of bytes.
-    indirect case registered(InstanceInfo)
+    /// The record is the registry's (`InstanceRegistry.storedInstance` reads it): the outcome carries no copy of it, which
+    /// nothing that answers a registration reads (a 204, or a batch item's 200).
+    case registered
     case renew(RenewOutcome)
     case cancel(CancelOutcome)
     case statusUpdate(StatusUpdateOutcome)
@@ -31,11 +32,8 @@ extension InstanceRegistry {
     func execute(_ command: RegistryCommand) -> CommandOutcome {
         switch command {
         case .register(let info, let duration, let isReplication):
-            if let rejection = admissionRejection(for: info) {
-                onRejection?(rejection, info, isReplication)
-                return .rejected(rejection)
-            }
-            return .registered(register(info, leaseDurationSecs: duration, isReplication: isReplication))
+            var record = info
+            return execute(registering: &record, leaseDurationSecs: duration, isReplication: isReplication)
         case .renew(let app, let id, let dirty, let override, let isReplication):
             return .renew(renew(app: app, id: id, lastDirtyTimestamp: dirty, overriddenStatus: override, isReplication: isReplication))
         case .cancel(let app, let id, let isReplication):
@@ -48,6 +46,17 @@ extension InstanceRegistry {
         case .updateMetadata(let app, let id, let entries):
             return .metadata(updateMetadata(app: app, id: id, entries: entries))
         }
+    }
+
+    /// `.register(info, ...)` with the record moved into its lease when it gets in (`info` is then left a default
+    /// record), not copied: the register endpoint's form.
+    func execute(registering info: inout InstanceInfo, leaseDurationSecs: Int, isReplication: Bool) -> CommandOutcome {
+        if let rejection = admissionRejection(for: info) {
+            onRejection?(rejection, info, isReplication)
+            return .rejected(rejection)
+        }
+        register(taking: &info, leaseDurationSecs: leaseDurationSecs, isReplication: isReplication)
+        return .registered
     }
 
     /// Why a registration of `info` must be refused, checked before anything changes: a record over the metadata

@@ -36,8 +36,9 @@ final class Replicator {
     func handle(_ event: RegistryEvent) {
         guard !peers.isEmpty, let action = event.replication else { return }
         let leaseInfo: LeaseInfo?
-        switch event {
-        case .heartbeat(let beat): leaseInfo = beat.leaseInfo
+        switch (event, action) {
+        case (.heartbeat(let beat), _): leaseInfo = beat.leaseInfo
+        case (_, .register(let record)): leaseInfo = record.leaseInfo  // the copy the action took: not another one
         default: leaseInfo = event.record?.leaseInfo
         }
         let app = event.app

@@ -183,8 +183,10 @@ final class StreamHub {
     /// Every registry event, after the cache heard it: each change (an event that appended a recently-changed
     /// entry) goes to the streams it concerns, and held delta requests are answered.
     func heard(_ event: RegistryEvent) {
-        guard event.invalidates, !stopped, let record = event.record else { return }
-        if !subscribers.isEmpty, let sequence = registry.changeSequence(app: record.app, id: record.effectiveId) {
+        guard event.invalidates, !stopped else { return }
+        // The record (a copy, for a registration a decorated one) only when a stream may want it.
+        if !subscribers.isEmpty, let sequence = registry.changeSequence(app: event.app, id: event.id),
+           let record = event.record {
             // The VIPs of the record and of the one it replaced: a stream of a VIP the instance just left hears it.
             publish(record, vips: event.vipNames + event.secureVipNames, sequence: sequence)
         }

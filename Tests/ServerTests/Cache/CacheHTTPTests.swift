@@ -34,7 +34,7 @@ import Testing
         defer { node.stop() }
         let client = try node.client()
         #expect(try get(client, "/eureka/apps/ORDERS").status == 404)
-        node.running.sync { $0.registry.register(instance("a-1"), leaseDurationSecs: 90, isReplication: false).app }
+        node.running.sync { $0.registry.register(instance("a-1"), leaseDurationSecs: 90, isReplication: false).instance.app }
         #expect(try get(client, "/eureka/apps/ORDERS").status == 404)  // cached 404 until the tick (6.6)
         node.running.sync { $0.cache.refreshReadOnly(); return true }
         #expect(try msUntilVisible(client, timeoutMs: 5_000) != nil)
@@ -46,7 +46,7 @@ import Testing
         defer { node.stop() }
         let client = try node.client()
         #expect(try get(client, "/eureka/apps/ORDERS").status == 404)
-        node.running.sync { $0.registry.register(instance("a-1"), leaseDurationSecs: 90, isReplication: false).app }
+        node.running.sync { $0.registry.register(instance("a-1"), leaseDurationSecs: 90, isReplication: false).instance.app }
         let delay = try msUntilVisible(client, timeoutMs: 2_000)
         #expect(delay != nil && delay! < 1_000)
     }

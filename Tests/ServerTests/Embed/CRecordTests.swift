@@ -80,7 +80,9 @@ import Testing
     @Test func onlyChangesAHostCanSeeBecomeEvents() {
         var record = sample()
         record.status = .down
-        #expect(HostEventSink.classify(.registered(record, replaced: nil, isReplication: true))! == (EUREKA_EVENT_REGISTERED, true))
+        let registration = RegistryEvent.Registration(lease: Lease(instance: record, id: record.effectiveId, durationSecs: 90, now: 0),
+                                                      replaced: nil, serverInstanceId: nil)
+        #expect(HostEventSink.classify(.registered(registration, isReplication: true))! == (EUREKA_EVENT_REGISTERED, true))
         #expect(HostEventSink.classify(.evicted(record))! == (EUREKA_EVENT_EXPIRED, false))
         #expect(HostEventSink.classify(.statusUpdated(record, changed: true, isReplication: false))! == (EUREKA_EVENT_STATUS_CHANGED, false))
         #expect(HostEventSink.classify(.statusUpdated(record, changed: false, isReplication: false)) == nil)

@@ -18,6 +18,14 @@ import Testing
         #expect(h.written.allSatisfy { $0.hasSuffix("\n") && $0.dropLast().allSatisfy { $0 != "\n" } })
     }
 
+    /// The registration line reads the stored lease (not a copy of its record) and whether one was replaced.
+    @Test func aReRegistrationSaysItReplacedALease() {
+        let h = LogHarness()
+        h.registryHarness.register(instance("i-1"))
+        h.registryHarness.register(instance("i-1"), replication: true)
+        #expect(h.written.last == "ts=2023-11-14T22:13:20.000Z level=info event=registered app=ORDERS id=i-1 status=UP replaced=true replication=true\n")
+    }
+
     @Test func theSameEventsAsJSONLines() throws {
         let h = LogHarness(format: .json)
         h.registryHarness.register(instance("i-1"))
@@ -114,6 +122,32 @@ import Testing
                 LogLine.render(format, millis: millis, level: .info, event: "registered", fields: fields, into: &bytes)
                 let text = LogLine.render(format, ts: LogLine.timestamp(millis: millis), level: .info, event: "registered", fields: fields)
                 #expect(bytes == [1, 2] + Array(text.utf8), "\(format) \(millis)")
+            }
+        }
+    }
+
+    /// A line whose fields are appended one by one (`EventLog.log(_:_:fields:)`, the registration's form) is byte
+    /// for byte the line of the same fields given as an array, quoting and escaping included, in both formats.
+    @Test func theFieldFormIsTheArrayForm() {
+        for format in [LogSettings.Format.logfmt, .json] {
+            var settings = LogSettings()
+            settings.format = format
+            let box = LineBox()
+            let log = EventLog(settings: settings, time: ManualTimeSource(now: 1_796_428_622_123)) { box.lines.append($0) }
+            for id in ["i-1", "a b=\"c\"", "", "é\n\\"] {
+                log.log(.info, "registered", [("app", .text("ORDERS")), ("id", .text(id)), ("n", .int(-3)),
+                                              ("replaced", .bool(true)), ("replication", .bool(false))])
+                log.log(.info, "registered") { line in
+                    line.text("app", "ORDERS")
+                    line.text("id", id)
+                    line.int("n", -3)
+                    line.bool("replaced", true)
+                    line.bool("replication", false)
+                }
+                log.log(.debug, "below the threshold") { _ in Issue.record("a line below the threshold was rendered") }
+                #expect(box.lines.count == 2)
+                #expect(box.lines.first == box.lines.last, "\(format) \(id)")
+                box.lines.removeAll()
             }
         }
     }

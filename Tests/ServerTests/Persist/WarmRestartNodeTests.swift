@@ -29,7 +29,7 @@ import Testing
         let dir = try ScratchDirectory()
         let node = try TestNode(["--eureka.node.snapshot-path=\(dir.file("s"))", "--eureka.node.snapshot-interval-ms=1000"])
         defer { node.stop() }
-        _ = node.running.sync { $0.registry.register(instance("a"), leaseDurationSecs: 90, isReplication: false) }
+        node.running.sync { _ = $0.registry.register(instance("a"), leaseDurationSecs: 90, isReplication: false) }
         var waited = 0
         while dir.contents("s") == nil, waited < 5_000 {
             usleep(20_000)

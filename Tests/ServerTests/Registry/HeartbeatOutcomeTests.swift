@@ -68,11 +68,8 @@ import Testing
     @Test func commandsReportWhatHappened() {
         let h = RegistryHarness()
         let record = instance("a", dirty: 5_000)
-        guard case .registered(let stored) = h.registry.execute(.register(record, leaseDurationSecs: 90, isReplication: false)) else {
-            Issue.record("expected registered")
-            return
-        }
-        #expect(stored.effectiveId == "a")
+        #expect(h.registry.execute(.register(record, leaseDurationSecs: 90, isReplication: false)) == .registered)
+        #expect(h.stored("a")?.effectiveId == "a")
         #expect(h.registry.execute(.statusUpdate(app: "ORDERS", id: "a", status: .down, lastDirtyTimestamp: nil, isReplication: false))
             == .statusUpdate(.updated))
         #expect(h.registry.execute(.statusUpdate(app: "ORDERS", id: "a", status: .down, lastDirtyTimestamp: nil, isReplication: false))

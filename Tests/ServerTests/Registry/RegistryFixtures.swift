@@ -26,7 +26,7 @@ final class RegistryHarness {
 
     @discardableResult
     func register(_ info: InstanceInfo, duration: Int = 90, replication: Bool = false) -> InstanceInfo {
-        registry.register(info, leaseDurationSecs: duration, isReplication: replication)
+        registry.decorated(registry.register(info, leaseDurationSecs: duration, isReplication: replication))
     }
 
     func renew(_ id: String, app: String = "ORDERS", replication: Bool = false) -> RenewOutcome {

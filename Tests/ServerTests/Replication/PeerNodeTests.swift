@@ -44,6 +44,25 @@ import Testing
         #expect(item.instance?.info.effectiveId == "a")
     }
 
+    /// A register task's own record (sent when the instance is gone by the time the batch leaves) is the record as
+    /// registered, taken when the event fired: the registration event carries the lease itself, which the cancel
+    /// then marks DELETED with its eviction time.
+    @Test func aRegisterTaskKeepsTheRecordAsRegisteredWhenTheInstanceIsGone() {
+        let f = Fixture()
+        f.h.register(instance("a", dirty: 1_000))
+        f.h.advance(100)
+        #expect(f.h.registry.cancel(app: "ORDERS", id: "a", isReplication: false) == .cancelled)
+        f.sendDue()
+        let items = f.transport.batches[0].items
+        #expect(items.map(\.action) == [.register, .cancel])
+        let sent = items[0].instance?.info
+        #expect(sent?.effectiveId == "a")
+        #expect(sent?.actionType == .added)
+        #expect(sent?.status == .up)
+        #expect(sent?.leaseInfo?.evictionTimestamp == 0)
+        #expect(sent?.lastUpdatedTimestamp == f.h.now - 600)
+    }
+
     @Test func replicatedChangesAreNeverSentOn() {
         let f = Fixture()
         f.h.register(instance("a"), replication: true)
@@ -89,7 +108,7 @@ import Testing
         #expect(stored?.lastDirtyTimestamp == 9_000)
         #expect(stored?.status == .outOfService)
         #expect(f.h.registry.overriddenStatuses.map(\.status) == [.outOfService])
-        guard case .registered(_, _, let isReplication)? = f.h.events.last else {
+        guard case .registered(_, let isReplication)? = f.h.events.last else {
             Issue.record("expected a registration")
             return
         }

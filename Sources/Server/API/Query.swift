@@ -29,9 +29,11 @@ struct Query {
     func int64(_ name: StaticString) -> Int64? {
         // No length cap: the overflow check below bounds the value, and leading zeros (Long.parseLong accepts
         // them) may make a valid number longer than 19 digits (found by the router fuzz target).
-        guard let value = raw(name), !value.isEmpty else { return nil }
+        // Offsets, not a slice: a slice of the request's bytes is a retain and a release (a heartbeat's timestamp).
+        guard let range = rawOffsets(name), !range.isEmpty else { return nil }
         var overflow = false
-        let digits: Int64? = value.withUnsafeBufferPointer { bytes in
+        let digits: Int64? = self.bytes.withUnsafeBufferPointer { all in
+            let bytes = UnsafeBufferPointer(rebasing: all[range])
             if bytes.count <= 18 {
                 // Eighteen digits cannot overflow: no overflow checks per digit (a heartbeat's 13-digit timestamp).
                 var result: Int64 = 0
@@ -55,6 +57,7 @@ struct Query {
         }
         if let digits { return digits }
         if overflow { return nil }
+        let value = self.bytes[(self.bytes.startIndex + range.lowerBound)..<(self.bytes.startIndex + range.upperBound)]
         return value.contains(UInt8(ascii: "%")) ? Int64(self.value(name)!) : nil
     }
 
@@ -72,6 +75,13 @@ struct Query {
     }
 
     private func raw(_ name: StaticString) -> ArraySlice<UInt8>? {
+        guard let found = rawOffsets(name) else { return nil }
+        return bytes[(bytes.startIndex + found.lowerBound)..<(bytes.startIndex + found.upperBound)]
+    }
+
+    /// Where the first value of `name` is, as offsets from the query's first byte.
+    @inline(__always)
+    private func rawOffsets(_ name: StaticString) -> Range<Int>? {
         let nameLength = name.utf8CodeUnitCount
         let nameBytes = name.utf8Start
         // Offsets into the contiguous bytes, without the slice's per-byte bounds checks.
@@ -90,7 +100,6 @@ struct Query {
             }
             return nil
         }
-        guard let found else { return nil }
-        return bytes[(bytes.startIndex + found.lowerBound)..<(bytes.startIndex + found.upperBound)]
+        return found
     }
 }

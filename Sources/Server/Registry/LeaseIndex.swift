@@ -39,8 +39,11 @@ struct LeaseIndex {
                 let found = slots[slot]
                 if found == 0 { return nil }
                 if found & Self.tagMask == tag {
-                    let lease = Self.lease(found)
-                    if Self.matches(lease, app: app, id: id) { return lease }
+                    // Compared through a guaranteed reference (the slot's lease is alive: `apps` holds it), so
+                    // neither the lease nor its two Strings are retained and released for the comparison (bench/
+                    // RESULTS.md); only the lease returned is retained.
+                    let same = Self.unmanaged(found)._withUnsafeGuaranteedRef { $0.hasKey(app: app, id: id) }
+                    if same { return Self.lease(found) }
                 }
                 slot = (slot + 1) & mask
             }
@@ -122,8 +125,11 @@ struct LeaseIndex {
     }
 
     @inline(__always)
-    private static func lease(_ entry: UInt) -> Lease {
-        Unmanaged<Lease>.fromOpaque(UnsafeRawPointer(bitPattern: entry & ~tagMask)!).takeUnretainedValue()
+    private static func lease(_ entry: UInt) -> Lease { unmanaged(entry).takeUnretainedValue() }
+
+    @inline(__always)
+    private static func unmanaged(_ entry: UInt) -> Unmanaged<Lease> {
+        Unmanaged<Lease>.fromOpaque(UnsafeRawPointer(bitPattern: entry & ~tagMask)!)
     }
 
     // MARK: hashing and comparing
@@ -167,7 +173,7 @@ struct LeaseIndex {
 
     @inline(__always)
     private static func matches(_ lease: Lease, app: UnsafeRawBufferPointer, id: UnsafeRawBufferPointer) -> Bool {
-        equal(lease.id, id) && equal(lease.instance.app, app)
+        lease.hasKey(app: app, id: id)
     }
 
     private static func sameKey(_ a: Lease, _ b: Lease) -> Bool {
@@ -175,7 +181,7 @@ struct LeaseIndex {
     }
 
     @inline(__always)
-    private static func equal(_ string: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
+    fileprivate static func equal(_ string: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
         withBytes(string) { stored in
             stored.count == bytes.count && (stored.count == 0 || memcmp(stored.baseAddress!, bytes.baseAddress!, stored.count) == 0)
         }
@@ -183,8 +189,17 @@ struct LeaseIndex {
 
     /// A String's UTF-8 bytes: in place for native and small strings (every key the registry stores), else a copy.
     @inline(__always)
-    private static func withBytes<T>(_ string: String, _ body: (UnsafeRawBufferPointer) -> T) -> T {
+    fileprivate static func withBytes<T>(_ string: String, _ body: (UnsafeRawBufferPointer) -> T) -> T {
         if let result = string.utf8.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) { return result }
         return Array(string.utf8).withUnsafeBytes(body)
+    }
+}
+
+private extension Lease {
+    /// Whether this lease is stored under exactly these bytes. A method of the lease so that its Strings are read
+    /// in place through `self`, which the caller guarantees alive, rather than copied out (a retain each).
+    @inline(__always)
+    func hasKey(app: UnsafeRawBufferPointer, id idBytes: UnsafeRawBufferPointer) -> Bool {
+        LeaseIndex.equal(id, idBytes) && LeaseIndex.equal(instance.app, app)
     }
 }

@@ -48,7 +48,7 @@ import Testing
         return (outcome, decoder.wholeHeadsSplit)
     }
 
-    private static func describe(_ decoder: RequestDecoder) -> String {
+    static func describe(_ decoder: RequestDecoder) -> String {
         let request = decoder.request
         let headers = request.headers.pairs(in: request.head).map { "[\($0.0)]=[\($0.1)]" }.joined(separator: " ")
         return "\(request.method.name) [\(String(decoding: request.url, as: UTF8.self))] \(headers) body \(request.body.count)"
@@ -221,5 +221,78 @@ import Testing
         for cut in [0, 50, Self.heartbeat.utf8.count, Self.heartbeat.utf8.count + 3] {
             #expect(Self.decode(input, cuts: cut == 0 ? [] : [cut], splits: true, pool: pool) == reference)
         }
+    }
+
+    /// Between requests the head is only marked stale and the header list only resets its count (RequestDecoder.
+    /// resetForNextRequest); the next head overwrites them. Two decoders take turns with one pool, so a stale head
+    /// passes from one connection to another; long heads precede short ones, whole ones precede cut ones (which
+    /// take the callback path, which must empty the stale head first), and each request must decode as it does
+    /// alone on a fresh decoder, with no header of the one before.
+    @Test func staleHeadsAndHeaderListsLeaveNothingBehind() {
+        let requests = [
+            Self.heartbeat,
+            "GET / HTTP/1.1\r\nX: 1\r\n\r\n",
+            Self.heartbeat,
+            "GET /a HTTP/1.1\r\n\r\n",
+            "POST /x HTTP/1.1\r\nContent-Length: 3\r\nAccept: a\r\n\r\nabc",
+            "GET /b HTTP/1.1\r\nX:\r\n\tb: c\r\nY: d\r\n\r\n",  // a fold before a value: the callback path
+            Self.heartbeat,
+            "GET /c HTTP/1.0\r\n\r\n",
+            "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\nX-T: u\r\n\r\n",
+            Self.heartbeat,
+        ]
+        let pool = RequestBufferPool()
+        let decoders = [RequestDecoder(maxHeaderBytes: Self.maxHeaderBytes, maxBodyBytes: 200, pool: pool),
+                        RequestDecoder(maxHeaderBytes: Self.maxHeaderBytes, maxBodyBytes: 200, pool: pool)]
+        for round in 0..<4 {
+            for (n, text) in requests.enumerated() {
+                let input = Array(text.utf8)
+                let expected = Self.decode(input, cuts: [], splits: false).requests
+                let decoder = decoders[(n + round) % 2]
+                // Rounds 0 and 1 whole; 2 and 3 cut after the first 10 bytes (the callback path after a stale head).
+                let cut = round < 2 ? input.count : 10
+                var got: [String] = []
+                var offset = 0
+                for end in [cut, input.count] where end > offset {
+                    while offset < end {
+                        switch input[offset..<end].withUnsafeBytes({ decoder.decode($0) }) {
+                        case .request(let consumed):
+                            offset += consumed
+                            got.append(Self.describe(decoder))
+                            #expect(decoder.request.header("X-Not-Sent") == nil)
+                            if !text.contains("Accept:") { #expect(decoder.request.header("Accept") == nil) }
+                        case .needMore: offset = end
+                        case .failure(let failure): Issue.record("\(failure) for \(text.debugDescription)"); return
+                        }
+                    }
+                    decoder.recycleBuffers()
+                }
+                #expect(got == expected, "round \(round), request \(n): \(text.debugDescription)")
+            }
+        }
+    }
+
+    /// Keep-alive is computed from the parser's version and flags as http_should_keep_alive does (a debug
+    /// assertion in RequestDecoder compares the two on every request); the expected answers are written out here.
+    @Test func keepAliveFollowsTheVersionAndConnectionHeader() {
+        let cases: [(String, String, Bool)] = [
+            ("HTTP/1.1", "", true), ("HTTP/1.1", "Connection: close\r\n", false),
+            ("HTTP/1.1", "Connection: keep-alive\r\n", true), ("HTTP/1.1", "Connection: Close\r\n", false),
+            ("HTTP/1.0", "", false), ("HTTP/1.0", "Connection: keep-alive\r\n", true),
+            ("HTTP/1.0", "Connection: close\r\n", false), ("HTTP/1.2", "", true),
+            ("HTTP/2.0", "", false), ("HTTP/2.0", "Connection: keep-alive\r\n", true),
+            ("HTTP/1.1", "Connection: upgrade\r\n", true), ("HTTP/1.1", "Connection: keep-alive, close\r\n", false),
+        ]
+        for (version, header, keepAlive) in cases {
+            let input = Array("GET / \(version)\r\n\(header)Host: a\r\n\r\n".utf8)
+            for splits in [true, false] {
+                let decoder = RequestDecoder(splitsWholeHeads: splits)
+                #expect(input.withUnsafeBytes { decoder.decode($0) } == .request(consumed: input.count))
+                #expect(decoder.request.keepAlive == keepAlive, "\(version) \(header.debugDescription) splits \(splits)")
+            }
+        }
+        let nineteen = RequestDecoder()  // HTTP/0.9: no version, never kept alive
+        let simple = Array("GET /\r\n\r\n".utf8)
+        if case .request = simple.withUnsafeBytes({ nineteen.decode($0) }) { #expect(nineteen.request.keepAlive == false) }
     }
 }

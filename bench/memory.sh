@@ -86,7 +86,7 @@ if [ "$PLUMBING" != 1 ]; then
     echo
     echo "With the full registry cached as JSON and XML, plain and gzip (each read once after the preload):"
     echo
-    echo "| instances | RSS registry (KiB) | RSS cached (KiB) | bytes per instance cached | peak VmHWM (KiB) | peak above registry / cached bytes | cached bytes (plain JSON, XML; gzip JSON, XML) |"
+    echo "| instances | RSS registry (KiB) | RSS cached (KiB) | bytes per instance cached | peak VmHWM (KiB) | peak above registry / cached bytes | cached bytes (JSON plain, gzip; XML plain, gzip) |"
     echo "|---|---|---|---|---|---|---|"
   } >>"$REPORT"
   BUILDS="$OUT/builds.md"

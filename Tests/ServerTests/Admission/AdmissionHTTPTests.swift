@@ -144,6 +144,9 @@ import Testing
         defer { node.stop() }
         node.registerInProcess(12_000)
         let expected = try node.get("/eureka/apps").body
+        // The fetch's own connection counts against the cap of 2 until the node has seen it close: without this wait
+        // the beater below could be the one refused (a failure seen in CI under load).
+        #expect(node.eventually { $0.connectionCount == 0 })
         let reader = try StuckReader(port: node.port, request: StuckReader.fullFetch, count: 1)  // mid-answer, unread
         let beater = try node.client()
         #expect(node.eventually { $0.connectionCount == 2 && $0.bulkBacklogBytes > 0 })

@@ -247,6 +247,23 @@ def set_thread_slice(tid, nanos):
     print(f"loop thread {tid}: slice {before} ns -> {nanos} ns", file=sys.stderr)
 
 
+def start_perf(path, tid):
+    """perf record of one thread's CPU with call chains, until stop_perf (SIGINT lets perf write its file)."""
+    return subprocess.Popen(["perf", "record", "-q", "-e", "cpu-clock", "-F", "1000", "--call-graph", "dwarf,16384", "-k", "CLOCK_MONOTONIC",
+                             "-t", str(tid), "-o", path], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop_perf(recorder):
+    if recorder is None:
+        return
+    recorder.send_signal(signal.SIGINT)
+    try:
+        recorder.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        recorder.kill()
+        recorder.wait()
+
+
 def pct(values, p):
     if not values:
         return 0.0
@@ -329,6 +346,9 @@ def main():
                     help="experiment for binaries without eureka.node.loop-slice-us: give the server's loop thread "
                          "(its main thread) this EEVDF time slice from outside once it is up (sched_setattr's "
                          "sched_runtime, Linux 6.12+; threads it starts later inherit it); 0: leave it")
+    ap.add_argument("--perf", default="",
+                    help="file for `perf record` of the loop thread (the server's main thread) during the loaded "
+                         "phase: CPU samples with DWARF call chains; read it with `perf report -i FILE`")
     args = ap.parse_args()
 
     subprocess.run(["make", "-s", "-C", HERE, "tools"], check=True)
@@ -373,7 +393,9 @@ def main():
             cpu0 = cpu_seconds(server.pid)
             sched0 = schedstat(server.pid)  # the main thread runs the loop
             began = time.monotonic()
+            recorder = start_perf(args.perf, server.pid) if loaded and args.perf else None
             res = run_phase(args, port, loaded)
+            stop_perf(recorder)
             spans[phase] = (began, time.monotonic())
             cpu = cpu_seconds(server.pid) - cpu0
             waits[phase] = tuple(b - a for a, b in zip(sched0, schedstat(server.pid)))

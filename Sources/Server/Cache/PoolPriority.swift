@@ -1,20 +1,72 @@
 import Glibc
 
-/// Encoding a 100,000-instance registry takes seconds of CPU on a pool thread, on the same cores as the loop
-/// (a node pinned to one core shares it). At equal priority the kernel lets that thread run its full slice
-/// while the woken loop waits, a stall of milliseconds per answer. Nice 19 gives the pool thread 1.5% of the
-/// loop's weight (nice 10, a tenth, still let it delay the woken loop: heartbeat p99 3.3-3.5 ms against 0.7 ms at
-/// nice 19 in bench/stall.py at 100,000 instances with the node on one core, RESULTS 06:53-06:56), so the loop runs
-/// as soon as it has work and the encoding takes what is left over; it is never starved outright (not SCHED_IDLE):
-/// a saturated loop still lets the full registry be rebuilt, only more slowly.
-/// Linux keeps the nice value per thread, so this lowers only the calling pool thread; it stays lowered
-/// (raising it back needs privileges), which suits every job the pool runs here: all are background work.
+/// Encoding a 100,000-instance registry takes seconds of CPU off the loop, on the same cores as the loop (a node
+/// pinned to one core shares it). At equal priority the kernel lets that thread run its full slice while the woken
+/// loop waits, a stall of milliseconds per answer. Nice 19 gives the encoding 1.5% of the loop's weight (nice 10, a
+/// tenth, still let it delay the woken loop: heartbeat p99 3.3-3.5 ms against 0.7 ms at nice 19 in bench/stall.py at
+/// 100,000 instances with the node on one core, RESULTS 06:53-06:56), so the loop runs as soon as it has work and the
+/// encoding takes what is left over; it is never starved outright (not SCHED_IDLE): a saturated loop still lets the
+/// full registry be rebuilt, only more slowly.
+///
+/// The lowered priority must never reach a thread of libuv's pool. A pool thread signals each finished job with
+/// `uv_async_send`, and libuv 1.44 (Debian 12) makes the loop busy-wait, with `sched_yield`, while a sender is between
+/// waking the loop and marking its signal sent. The woken loop preempts a nice-19 sender on a shared core right inside
+/// that window, and yielding to a thread of 1.5% its weight gives it the core only after milliseconds: the loop spun
+/// for 14-47 ms of its own CPU in libuv's poll phase (bench/RESULTS.md, "the spinning hand-back"). Linux keeps nice per
+/// thread and raising it back needs privileges, so the encoding runs on a short-lived thread of its own
+/// (`inBackground`) while the pool thread, at its normal priority, sleeps until it is done and then signals.
 enum PoolPriority {
     static let backgroundNice: Int32 = 19
 
-    /// Call from the pool thread itself, never from the loop.
-    static func lowerCurrentThread() {
+    /// Runs `body` on a new thread at nice 19 and returns its result; the calling thread sleeps (joins) meanwhile
+    /// and keeps its own priority. Should no thread be available (`pthread_create` fails), `body` runs on the
+    /// calling thread at its priority: slower heartbeats while it runs, but the job is done.
+    static func inBackground<Output>(_ body: () -> Output) -> Output {
+        withoutActuallyEscaping(body) { body in
+            var output: Output?
+            let call = BackgroundCall {
+                nameCurrentThread()
+                lowerCurrentThread()
+                output = body()
+            }
+            let context = Unmanaged.passRetained(call)
+            var thread = pthread_t()
+            let started = pthread_create(&thread, nil, { raw in
+                let call = Unmanaged<BackgroundCall>.fromOpaque(raw!).takeRetainedValue()
+                call.run()
+                return nil
+            }, context.toOpaque())
+            if started == 0 {
+                pthread_join(thread, nil)
+            } else {
+                context.release()
+                output = body()
+            }
+            return output!
+        }
+    }
+
+    /// Lowers the calling thread for good: only for threads that are this project's own and end with their job.
+    private static func lowerCurrentThread() {
         let which = __priority_which_t(PRIO_PROCESS.rawValue)
         if getpriority(which, 0) < backgroundNice { _ = setpriority(which, 0, backgroundNice) }
     }
+
+    /// "eureka-encode" in `top -H` and /proc (Glibc's module has no pthread_setname_np; the kernel takes the name from
+    /// the thread's own comm file).
+    private static func nameCurrentThread() {
+        let fd = open("/proc/thread-self/comm", O_WRONLY)
+        guard fd >= 0 else { return }
+        _ = write(fd, "eureka-encode", 13)
+        close(fd)
+    }
+
+    /// The calling thread's nice value (tests, diagnostics).
+    static func currentNice() -> Int32 { getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) }
+}
+
+/// The work of one `inBackground` call, handed to its thread through pthread's context pointer.
+private final class BackgroundCall {
+    let run: () -> Void
+    init(_ run: @escaping () -> Void) { self.run = run }
 }

@@ -298,8 +298,7 @@ final class ResponseCache {
             let handOff = HandOff(order)
             order = BuildOrder(generatedAt: 0, sequence: 0)
             runner.run({
-                PoolPriority.lowerCurrentThread()
-                return PayloadBuilder.make(taking: handOff)
+                PoolPriority.inBackground { PayloadBuilder.make(taking: handOff) }
             }, label: "payload build", then: { [self] result in finish(build, result) })
         }
     }

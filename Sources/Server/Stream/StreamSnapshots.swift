@@ -54,9 +54,10 @@ final class StreamSnapshots {
         let groups = Dictionary(grouping: subscribers, by: \.filter)
         let filters = Array(groups.keys)
         runner.run({
-            PoolPriority.lowerCurrentThread()
-            guard let capture = handOff.take() else { return [SharedBytes]() }
-            return filters.map { SharedBytes(adopting: Self.document(capture, $0)) }
+            PoolPriority.inBackground {
+                guard let capture = handOff.take() else { return [SharedBytes]() }
+                return filters.map { SharedBytes(adopting: Self.document(capture, $0)) }
+            }
         }, then: { [weak self] documents in
             guard let self, !self.stopped else { return }
             for (filter, document) in zip(filters, documents) { onEncoded(sequence, document, groups[filter] ?? []) }

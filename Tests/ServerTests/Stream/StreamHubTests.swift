@@ -155,8 +155,13 @@ final class RecordingChannel: OpenChannel {
         h.register(instance("c"))
         #expect(channel.sent.count == before + 1)  // collected, not written yet
         var atTurnEnd: [RecordingChannel.Sent] = []
+        // Polled, not one fixed deadline: on a busy machine a 5 ms timer could fall due before the loop's first turn
+        // ended (the loop's clock is cached from before the test thread was preempted).
         let stopper = try LoopTimer(loop: loop)
-        stopper.start(afterMs: 5, repeatMs: 0) {
+        var polls = 0
+        stopper.start(afterMs: 1, repeatMs: 1) {
+            polls += 1
+            guard channel.sent.count >= before + 2 || polls >= 2_000 else { return }
             atTurnEnd = Array(channel.sent[before...])
             hub.stop()
             stopper.close()
@@ -206,8 +211,12 @@ final class RecordingChannel: OpenChannel {
         let hub = try Self.makeHub(loop, h) { $0.keepAliveMs = 10 }
         let channel = RecordingChannel()
         hub.open(channel, filter: StreamFilter(), resumeFrom: nil)
+        // Polled until the first keep-alive or 2 s: a fixed 60 ms deadline flaked on a busy machine.
         let stopper = try LoopTimer(loop: loop)
-        stopper.start(afterMs: 60, repeatMs: 0) {
+        var polls = 0
+        stopper.start(afterMs: 5, repeatMs: 5) {
+            polls += 1
+            guard channel.text.contains(": keep-alive\n\n") || polls >= 400 else { return }
             hub.stop()
             stopper.close()
         }

@@ -36,6 +36,9 @@ final class RequestBufferPool {
 /// the head (WholeHeadSplitter). Otherwise, or when that head is not of the plain shape, the parser runs over
 /// the same input again from a copy of its state taken before, with a callback per name and value piece: a head
 /// cut across reads, a folded line, a head near the size limit, a chunked body (its trailers), a parse error.
+/// That fallback lives in RequestDecoder+HeaderCallbacks.swift; this file holds what both paths share (the decode
+/// loop, the URL, body and message callbacks, the limits) and the whole-head path. The members that file needs are
+/// internal rather than private for that reason alone: nothing outside the decoder uses them.
 final class RequestDecoder {
     enum Result: Equatable {
         /// `request` holds a complete request; `consumed` bytes of the input belong to it (and earlier ones).
@@ -49,7 +52,7 @@ final class RequestDecoder {
     // and never through an inout access that overlaps another (no property is passed inout to code that can
     // reach this object again). The dynamic checks cost ~40 runtime calls per heartbeat (callgrind, bench/
     // RESULTS.md), so the hot per-request state opts out of them; the static checks still apply.
-    private let parser = UnsafeMutablePointer<http_parser>.allocate(capacity: 1)
+    let parser = UnsafeMutablePointer<http_parser>.allocate(capacity: 1)
     private let maxHeaderBytes: Int
     private let maxBodyBytes: Int
     /// The request being filled, complete once `decode` returned `.request`.
@@ -59,23 +62,23 @@ final class RequestDecoder {
     /// Bytes of the current request already received (the header-read timeout starts at the first one).
     @exclusivity(unchecked) private(set) var isMidRequest = false
     @exclusivity(unchecked) private var headerBytes = 0
-    @exclusivity(unchecked) private var headerState = HeaderAccumulation.noHeader
+    @exclusivity(unchecked) var headerState = HeaderAccumulation.noHeader
     /// The header being received (while `headerState` is not `.noHeader`): appended to `request.headers` once,
     /// when the next name starts or the headers end, instead of an array write per name and per value callback.
-    @exclusivity(unchecked) private var pendingName = 0..<0
-    @exclusivity(unchecked) private var pendingValue = 0..<0
+    @exclusivity(unchecked) var pendingName = 0..<0
+    @exclusivity(unchecked) var pendingValue = 0..<0
     @exclusivity(unchecked) private var complete = false
-    @exclusivity(unchecked) private var failure: DecodeFailure?
+    @exclusivity(unchecked) var failure: DecodeFailure?
     /// Where this decode call's URL and header bytes start in the input, and what `head.count` was then.
     /// Callbacks only record ranges; the bytes are copied into `head` in one piece when the headers end or
     /// the input runs out (a request cut across reads), not one append per callback.
     @exclusivity(unchecked) private var regionStart: UnsafePointer<CChar>?
-    @exclusivity(unchecked) private var regionEnd: UnsafePointer<CChar>?
+    @exclusivity(unchecked) var regionEnd: UnsafePointer<CChar>?
     @exclusivity(unchecked) private var headBase = 0
     /// This decode call's input, and whether the previous call's input ended inside a header value: then a value
     /// piece at the very start of this input continues it, anything else is a folded line (see appendHeaderValue).
-    @exclusivity(unchecked) private var inputBase: UnsafePointer<CChar>?
-    @exclusivity(unchecked) private var valueCutByInputEnd = false
+    @exclusivity(unchecked) var inputBase: UnsafePointer<CChar>?
+    @exclusivity(unchecked) var valueCutByInputEnd = false
     /// The end of this decode call's input, for the whole-head split.
     @exclusivity(unchecked) private var inputEnd: UnsafePointer<CChar>?
     /// The current request's head has been taken (by either path): no second parse of this input.
@@ -119,15 +122,9 @@ final class RequestDecoder {
             let saved = parser.pointee
             inputEnd = base + bytes.count
             consumed = http_parser_execute(parser, requestParserWholeHeadCallbacks, base, bytes.count)
-            if !headTaken {
-                parser.pointee = saved
-                forgetPartialHead()
-                dropStaleHead()
-                consumed = http_parser_execute(parser, requestParserCallbacks, base, bytes.count)
-            }
+            if !headTaken { consumed = parseAgainWithHeaderCallbacks(from: saved, base, bytes.count) }
         } else {
-            dropStaleHead()
-            consumed = http_parser_execute(parser, requestParserCallbacks, base, bytes.count)
+            consumed = parseWithHeaderCallbacks(base, bytes.count)
         }
         valueCutByInputEnd = headerState == .inValue && regionEnd != nil && regionEnd == base.map { $0 + bytes.count }
         copyRegion()  // the input is gone after this call: keep the header bytes seen so far
@@ -168,7 +165,7 @@ final class RequestDecoder {
 
     /// Empties a head marked stale, before a parse that appends to it (the callbacks record positions from its count).
     @inline(__always)
-    private func dropStaleHead() {
+    func dropStaleHead() {
         guard request.headIsStale else { return }
         request.head.removeAll(keepingCapacity: true)
         request.headIsStale = false
@@ -176,7 +173,7 @@ final class RequestDecoder {
 
     /// Undoes what a first parse of this input that did not take the head left (message begin, URL), so the second
     /// parse starts from the state both began in: between requests, nothing failed (decode checked), head empty.
-    private func forgetPartialHead() {
+    func forgetPartialHead() {
         isMidRequest = false
         headerBytes = 0
         request.urlRange = 0..<0
@@ -199,63 +196,10 @@ final class RequestDecoder {
         return 0
     }
 
-    func appendHeaderField(_ at: UnsafePointer<CChar>?, _ n: Int) -> Int32 {
-        guard countHeaderBytes(n) else { return 1 }
-        let (start, end) = record(at!, n)
-        if headerState == .inName {
-            pendingName = pendingName.lowerBound..<end  // the same name continued
-        } else {
-            if headerState == .inValue { request.headers.append(name: pendingName, value: pendingValue) }
-            // An empty value is never reported, so each header starts with one at the name's end.
-            pendingName = start..<end
-            pendingValue = end..<end
-            headerState = .inName
-        }
-        return 0
-    }
-
-    /// Appends the header being received, if any (at the end of the headers and of the trailers).
-    @inline(__always)
-    private func flushPendingHeader() {
-        guard headerState != .noHeader else { return }
-        request.headers.append(name: pendingName, value: pendingValue)
-        headerState = .noHeader
-    }
-
-    func appendHeaderValue(_ at: UnsafePointer<CChar>?, _ n: Int) -> Int32 {
-        guard countHeaderBytes(n) else { return 1 }
-        // A value continued on the next line (obs-fold, RFC 7230 3.2.4) comes as a second value piece that does not
-        // follow the first: its range would span the CRLF when both sit in one read and not when a read ended
-        // between them, so a request would mean different things depending on how it was cut. The RFC lets a server
-        // refuse it with 400; no client we serve folds headers. (Found by the request fuzz target.)
-        if headerState == .inValue, !continuesValue(at!) {
-            failure = .malformed
-            return 1
-        }
-        let (start, end) = record(at!, n)
-        if headerState == .inValue {
-            pendingValue = pendingValue.lowerBound..<end
-        } else if headerState == .inName {
-            pendingValue = start..<end
-            headerState = .inValue
-        } else {
-            return 1  // a value before any name is malformed
-        }
-        return 0
-    }
-
-    /// Whether a value piece at `at` continues the previous one: adjacent to it in this input, or at the start of this
-    /// input when the previous input ended inside the value.
-    @inline(__always)
-    private func continuesValue(_ at: UnsafePointer<CChar>) -> Bool {
-        if let end = regionEnd { return at == end }
-        return valueCutByInputEnd && at == inputBase
-    }
-
     /// The positions in `head` that `n` bytes at `at` will have once the region is copied. Pieces of one
     /// token cut across reads stay contiguous: the first piece ends the previous input, the next starts this one.
     @inline(__always)
-    private func record(_ at: UnsafePointer<CChar>, _ n: Int) -> (Int, Int) {
+    func record(_ at: UnsafePointer<CChar>, _ n: Int) -> (Int, Int) {
         if regionStart == nil {
             regionStart = at
             headBase = request.headIsStale ? 0 : request.head.count  // a stale head is replaced by this one
@@ -267,19 +211,13 @@ final class RequestDecoder {
     }
 
     /// Copies the URL and header bytes of this decode call into `head` (separators between them included).
-    private func copyRegion() {
+    func copyRegion() {
         guard let start = regionStart, let end = regionEnd else { return }
         regionStart = nil
         regionEnd = nil
         start.withMemoryRebound(to: UInt8.self, capacity: end - start) {
             request.head.append(contentsOf: UnsafeBufferPointer(start: $0, count: end - start))
         }
-    }
-
-    func headersComplete() -> Int32 {
-        flushPendingHeader()
-        copyRegion()
-        return headTakenWhole()
     }
 
     /// on_headers_complete without header callbacks: the head is in this input from its URL (`regionStart`, the
@@ -313,7 +251,7 @@ final class RequestDecoder {
     }
 
     /// What both paths do once the header lines are in `request`.
-    private func headTakenWhole() -> Int32 {
+    func headTakenWhole() -> Int32 {
         headTaken = true
         request.method = Self.method(parser.pointee.method)
         request.keepAlive = keepsAlive()
@@ -352,7 +290,7 @@ final class RequestDecoder {
         return 0
     }
 
-    private func countHeaderBytes(_ n: Int) -> Bool {
+    func countHeaderBytes(_ n: Int) -> Bool {
         headerBytes &+= n  // n is a length within one input; the sum stops at maxHeaderBytes
         if headerBytes > maxHeaderBytes {
             failure = .headersTooLarge

@@ -95,17 +95,28 @@ def heartbeat_request(i, apps):
             f"Host: 127.0.0.1\r\nAccept: application/json\r\nContent-Length: 0\r\n\r\n").encode()
 
 
-def pin_client():
+def pin_client(nice=0):
+    """Core 0; `nice` > 0 for the throughput clients (fetchers), so that on the one client core they do not delay the
+    heartbeat and probe clients, whose latencies would otherwise include their own wait for the core."""
     try:
         os.sched_setaffinity(0, {0})
     except OSError:
         pass
+    if nice > 0:
+        os.nice(nice)
+
+
+def own_schedstat():
+    """(ns on the core, ns runnable but waiting, schedulings) of this single-threaded process."""
+    with open("/proc/self/schedstat") as f:
+        return tuple(int(x) for x in f.read().split()[:3])
 
 
 def heartbeat_worker(port, apps, instances, conns, stop_at, offset, out):
     """Closed loop, one request in flight per connection, round-robin over connections (select)."""
     import selectors
     pin_client()
+    sched0 = own_schedstat()
     sel = selectors.DefaultSelector()
     lat = []
     sent = array.array("d")  # CLOCK_MONOTONIC send time of each answered heartbeat, to match with the loop profile
@@ -140,7 +151,8 @@ def heartbeat_worker(port, apps, instances, conns, stop_at, offset, out):
                 c.sock.send(heartbeat_request(i % instances, apps))
                 pending[c] = time.perf_counter()
                 i += 7919
-    out.put(("hb", (lat, sent), errors))
+    waited = tuple(b - a for a, b in zip(sched0, own_schedstat()))
+    out.put(("hb", (lat, sent, waited), errors))
 
 
 def probe_worker(port, apps, period_ms, stop_at, out):
@@ -162,8 +174,8 @@ def probe_worker(port, apps, period_ms, stop_at, out):
     out.put(("probe", lat, 0))
 
 
-def fetch_worker(port, accept, gzip, path, stop_at, out):
-    pin_client()
+def fetch_worker(port, accept, gzip, path, stop_at, out, nice=0):
+    pin_client(nice)
     c = Conn(port)
     headers = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: {accept}\r\n"
     if gzip:
@@ -286,9 +298,11 @@ def run_phase(args, port, loaded):
         procs.append(mp.Process(target=change_worker, args=(port, args.apps, args.instances, args.changes,
                                                             args.registrations, stop_at, out)))
         for accept, gz in FORMATS:
-            procs.append(mp.Process(target=fetch_worker, args=(port, accept, gz, "/eureka/apps/", stop_at, out)))
+            procs.append(mp.Process(target=fetch_worker, args=(port, accept, gz, "/eureka/apps/", stop_at, out,
+                                                               args.fetcher_nice)))
         procs.append(mp.Process(target=fetch_worker,
-                                args=(port, "application/json", True, "/eureka/apps/delta", stop_at, out)))
+                                args=(port, "application/json", True, "/eureka/apps/delta", stop_at, out,
+                                      args.fetcher_nice)))
     for p in procs:
         p.start()
     results = [out.get(timeout=args.duration + 600) for _ in procs]
@@ -346,6 +360,10 @@ def main():
                     help="experiment for binaries without eureka.node.loop-slice-us: give the server's loop thread "
                          "(its main thread) this EEVDF time slice from outside once it is up (sched_setattr's "
                          "sched_runtime, Linux 6.12+; threads it starts later inherit it); 0: leave it")
+    ap.add_argument("--fetcher-nice", type=int, default=19,
+                    help="nice value of the full-registry fetch clients, which share core 0 with the heartbeat and "
+                         "probe clients: at 0 (before 2026-12-05) the heartbeat client's latencies included its own "
+                         "wait for that core behind them")
     ap.add_argument("--perf", default="",
                     help="file for `perf record` of the loop thread (the server's main thread) during the loaded "
                          "phase: CPU samples with DWARF call chains; read it with `perf report -i FILE`")
@@ -363,6 +381,7 @@ def main():
     spans = {}
     timed = {}
     waits = {}
+    client_waits = {}
     try:
         deadline = time.time() + 60
         while True:
@@ -408,6 +427,7 @@ def main():
             changes = [(x, e) for kind, x, e in res if kind == "changes"]
             rows.append((phase, probe, hb, hb_err, fetches, changes, cpu))
             timed[phase] = hb_timed
+            client_waits[phase] = [sum(x[2][i] for kind, x, _ in res if kind == "hb") for i in range(3)]
         m = metrics(port)
     finally:
         server.send_signal(signal.SIGTERM)
@@ -425,6 +445,7 @@ def main():
           f"{args.probe_ms:g} --hb-procs {args.hb_procs} --hb-conns {args.hb_conns}" +
           (f" --target-core {args.target_core}" if args.target_core != "1" else "") +
           (f" --loop-slice-us {args.loop_slice_us}" if args.loop_slice_us else "") +
+          (f" --fetcher-nice {args.fetcher_nice}" if args.fetcher_nice != 19 else "") +
           "".join(f" --server-arg={a}" for a in args.server_arg) + "`")
     print(f"- Server on core {args.target_core}, clients on core 0; first build of the four full forms: {warm:.1f} s" +
           (f"; loop thread slice {args.loop_slice_us} us (--loop-slice-us)" if args.loop_slice_us else ""))
@@ -441,6 +462,10 @@ def main():
     print("Loop thread waiting for its core (/proc schedstat run delay): " + "; ".join(
         f"{phase} {wait / 1e6:.0f} ms over {n} schedulings ({wait / 1e3 / max(1, n):.1f} us each), "
         f"{run / 1e6:.0f} ms on the core" for phase, (run, wait, n) in waits.items()))
+    print()
+    print(f"Heartbeat clients waiting for core 0 (fetchers at nice {args.fetcher_nice}): " + "; ".join(
+        f"{phase} {wait / 1e6:.0f} ms over {n} schedulings ({wait / 1e3 / max(1, n):.1f} us each)"
+        for phase, (run, wait, n) in client_waits.items()))
     for phase, probe, hb, hb_err, fetches, changes, cpu in rows:
         if fetches:
             print()

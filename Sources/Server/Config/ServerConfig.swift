@@ -91,7 +91,7 @@ public struct ServerConfig: Sendable, Equatable {
     public var loopProfilePath = ""
     /// The loop thread's scheduler time slice in microseconds (issue 19, Loop/LoopThreadSlice.swift); 0: the
     /// kernel's default. Applied by the eureka-server executable only.
-    public var loopSliceMicros = 100
+    public var loopSliceMicros = 0
 
     // logging.* (issue 17)
     public var logging = LogSettings()

@@ -212,7 +212,7 @@ enum SettingKeys {
         int("eureka.node.max-metadata-value-bytes", "bytes of one metadata value (400 beyond)", 0...Int.max, \.maxMetadataValueBytes),
         ms("eureka.node.loop-probe-interval-ms", "period of the loop lag probe (eureka_loop_lag_seconds)", min: 1, \.loopProbeIntervalMs),
         string("eureka.node.loop-profile-path", "bench/debug only: at stop, write the loop thread's CPU time per callback kind to this file (empty: off; on, every callback reads the thread's CPU clock twice)", \.loopProfilePath),
-        int("eureka.node.loop-slice-us", "the loop thread's scheduler time slice (Linux 6.12+, sched_setattr), so it runs as soon as it wakes instead of after the rest of a payload build's slice; 0: the kernel's default; the kernel keeps it within 100-100,000; set by the eureka-server executable only (an embedding host's threads are its own)", 0...100_000, \.loopSliceMicros),
+        int("eureka.node.loop-slice-us", "the loop thread's scheduler time slice (Linux 6.12+, sched_setattr), so it runs as soon as it wakes instead of after the rest of another thread's slice; 0 (default): the kernel's default (payload builds run under SCHED_IDLE, which a woken loop preempts anyway); the kernel keeps it within 100-100,000; set by the eureka-server executable only (an embedding host's threads are its own)", 0...100_000, \.loopSliceMicros),
         int("eureka.node.response-cache-max-entries", "cached per-application and VIP documents kept, least recently read evicted first", 1...Int.max, \.responseCacheMaxEntries),
     ]
 

@@ -1,11 +1,13 @@
 import CLibUV
 
-/// The loop thread's time slice (issue 19). Payload builds run on pool threads at nice 19 on the same cores; when the
-/// loop wakes while one of them runs, Linux's EEVDF scheduler (6.6 and later) lets the running thread finish its
-/// slice first unless the woken one asks for a shorter slice (6.12 and later: sched_setattr's sched_runtime for
-/// SCHED_OTHER). The default slice is 0.75 ms times 1 + log2(CPUs), 1.4 ms here, which is the size of the gap
-/// between heartbeat p99.9 under load and at idle. A shorter slice changes no CPU share (that is still the nice
-/// value's), only how soon the loop runs after it wakes. Older kernels accept the call and ignore the value.
+/// The loop thread's time slice (issue 19). When the loop wakes while another thread runs on its core, Linux's EEVDF
+/// scheduler (6.6 and later) lets the running thread finish its slice first unless the woken one asks for a shorter
+/// slice (6.12 and later: sched_setattr's sched_runtime for SCHED_OTHER). A shorter slice changes no CPU share, only
+/// how soon the loop runs after it wakes. Older kernels accept the call and ignore the value.
+/// Off by default (`eureka.node.loop-slice-us` 0): the payload builds it was made for now run under SCHED_IDLE
+/// (PoolPriority), which a woken loop preempts anyway, and with a 100 us slice the loop's yields in libuv 1.44's
+/// async spin handed the core back to a pool thread ~2 ms later than with the default (bench/RESULTS.md). Left for a
+/// node sharing its cores with other work of normal priority.
 /// The eureka-server executable sets it for its main thread, which runs the loop; an embedding host schedules its
 /// own threads.
 public enum LoopThreadSlice {

@@ -6,15 +6,18 @@ import Testing
 /// Encodings run at nice 19 on a thread of their own; libuv's pool threads keep their priority, since a nice-19 pool
 /// thread's completion signal made the loop of libuv 1.44 spin for tens of milliseconds (see PoolPriority).
 @Suite struct PoolPriorityTests {
-    @Test func theBodyRunsAtNineteenOnAnotherThreadAndTheCallerKeepsItsPriority() {
+    @Test func theBodyRunsIdleAtNineteenOnAnotherThreadAndTheCallerKeepsItsPriority() {
         let before = PoolPriority.currentNice()
         let caller = pthread_self()
-        let (nice, sameThread) = PoolPriority.inBackground {
-            (PoolPriority.currentNice(), pthread_equal(pthread_self(), caller) != 0)
+        let policyBefore = PoolPriority.currentPolicy()
+        let (nice, policy, sameThread) = PoolPriority.inBackground {
+            (PoolPriority.currentNice(), PoolPriority.currentPolicy(), pthread_equal(pthread_self(), caller) != 0)
         }
         #expect(nice == PoolPriority.backgroundNice)
+        #expect(policy == PoolPriority.idlePolicy)
         #expect(!sameThread)
         #expect(PoolPriority.currentNice() == before)
+        #expect(PoolPriority.currentPolicy() == policyBefore)
     }
 
     @Test func theResultAndEverythingTheBodyCapturedComeBack() {

@@ -38,7 +38,8 @@ final class BulkWriteBudget {
     @inline(__always)
     func noteSmallWrite() { smallWriteSinceAdmit = true }
 
-    private var smallWriteSinceAdmit = false
+    /// A small answer written since the last `admit` (read by tests).
+    private(set) var smallWriteSinceAdmit = false
 
     /// Whether small answers competed in this tick or one of the `contendedTicks` before.
     private func isContended(at now: UInt64) -> Bool {

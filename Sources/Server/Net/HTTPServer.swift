@@ -65,6 +65,8 @@ final class HTTPServer {
     var connectionCount: Int { connections.count }
     /// Bytes of large bodies queued and not yet drained, across connections (the overload guard's backlog).
     var bulkBacklogBytes: Int { context.bulkBacklogBytes }
+    /// Whether a small answer was written since bulk output last asked the budget (tests).
+    var smallWriteSinceBulkAdmit: Bool { bulkWriteBudget?.smallWriteSinceAdmit ?? false }
     var pins: PinnedPayloads { context.pins }
 
     private func accept(_ stream: TCPStream) {

@@ -236,6 +236,7 @@ public final class EurekaNode {
     var connectionCount: Int { http.connectionCount }
     var httpMetrics: HTTPMetrics { http.metrics }
     var bulkBacklogBytes: Int { http.bulkBacklogBytes }
+    var smallWriteSinceBulkAdmit: Bool { http.smallWriteSinceBulkAdmit }
     var pins: PinnedPayloads { http.pins }
     var pinnedVersions: Int { http.pins.versionCount }
     var cacheMetrics: ResponseCache.Metrics { cache.metrics }

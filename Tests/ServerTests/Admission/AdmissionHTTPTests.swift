@@ -167,3 +167,22 @@ import Testing
         #expect(node.running.sync { $0.httpMetrics.refused } == 5)
     }
 }
+
+/// The end of a large answer is bulk output, not a small answer: counted as one, each gzip fetch of a 100,000-instance
+/// registry (3.5 MB, 28 slices) kept the bulk cap on for the fetchers themselves (0.32x nginx, bench/RESULTS.md).
+@Suite(.serialized) struct BulkAnswerTailTests {
+    @Test func theLastSliceOfALargeAnswerDoesNotCountAsASmallAnswer() throws {
+        let node = try TestNode()
+        defer { node.stop() }
+        node.registerInProcess(1_000)  // about 1 MB of JSON: several 128 KiB slices and a shorter last one
+        let reply = try node.get("/eureka/apps")
+        #expect(reply.status == 200)
+        #expect(reply.body.count > 3 * TCPStream.maxReferencedBytesPerWrite)
+        #expect(reply.body.count % TCPStream.maxReferencedBytesPerWrite != 0)
+        #expect(node.eventually { $0.connectionCount == 0 })
+        #expect(node.running.sync { $0.smallWriteSinceBulkAdmit } == false)
+        // A small answer still counts.
+        #expect(try node.request(path: "/eureka/status").status == 200)
+        #expect(node.running.sync { $0.smallWriteSinceBulkAdmit } == true)
+    }
+}

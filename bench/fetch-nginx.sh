@@ -123,7 +123,7 @@ if [ "$RECORD" = 1 ]; then
     echo
     echo "## $(date '+%Y-%m-%d %H:%M %Z') fetch-nginx.sh"
     echo
-    echo "- Machine: $(machine_shape); other helpers were compiling on it (load average $(cut -d' ' -f1 /proc/loadavg))"
+    echo "- Machine: $(machine_shape); load average $(cut -d' ' -f1 /proc/loadavg) at the end"
     echo "- Command: \`$(command_line fetch-nginx.sh)\`"
     echo
     cat "$REPORT"

@@ -45,13 +45,14 @@ def wait_accepting(port, proc, deadline):
             time.sleep(0.05)
 
 
-def stop_pid(proc):
-    """SIGTERM, then SIGKILL after 10 s: the server's graceful stop gets its chance, a stuck one does not hang us."""
+def stop_pid(proc, sig=signal.SIGTERM, timeout=10):
+    """`sig` (SIGTERM), then SIGKILL after `timeout` s: the server's graceful stop gets its chance, a stuck one does not
+    hang us."""
     if proc is None or proc.poll() is not None:
         return
-    proc.send_signal(signal.SIGTERM)
+    proc.send_signal(sig)
     try:
-        proc.wait(10)
+        proc.wait(timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()

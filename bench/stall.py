@@ -32,7 +32,7 @@ import subprocess
 import sys
 import time
 
-from benchlib import free_port
+from benchlib import free_port, stop_pid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PREFIX = "bench"
@@ -266,14 +266,8 @@ def start_perf(path, tid):
 
 
 def stop_perf(recorder):
-    if recorder is None:
-        return
-    recorder.send_signal(signal.SIGINT)
-    try:
-        recorder.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        recorder.kill()
-        recorder.wait()
+    """SIGINT lets perf write its file."""
+    stop_pid(recorder, signal.SIGINT, timeout=60)
 
 
 def pct(values, p):
@@ -430,12 +424,7 @@ def main():
             client_waits[phase] = [sum(x[2][i] for kind, x, _ in res if kind == "hb") for i in range(3)]
         m = metrics(port)
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_pid(server, timeout=30)
 
     ms = lambda s: f"{s * 1000:.1f}"
     print(f"### stall.py {args.label}".rstrip())

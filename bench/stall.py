@@ -160,18 +160,21 @@ def probe_worker(port, apps, period_ms, stop_at, out):
     c = Conn(port)
     req = heartbeat_request(0, apps)
     lat = []
+    own_wait = []  # the probe's own time runnable but not running during each request (its core is shared)
     next_at = time.perf_counter()
     while time.time() < stop_at:
         next_at += period_ms / 1000
+        w0 = own_schedstat()[1]
         t0 = time.perf_counter()
         status, _, _ = c.request(req)
         lat.append(time.perf_counter() - t0)
+        own_wait.append((own_schedstat()[1] - w0) / 1e9)
         delay = next_at - time.perf_counter()
         if delay > 0:
             time.sleep(delay)
         else:
             next_at = time.perf_counter()
-    out.put(("probe", lat, 0))
+    out.put(("probe", (lat, own_wait), 0))
 
 
 def fetch_worker(port, accept, gzip, path, stop_at, out, nice=0):
@@ -376,6 +379,7 @@ def main():
     timed = {}
     waits = {}
     client_waits = {}
+    probe_net = {}
     try:
         deadline = time.time() + 60
         while True:
@@ -393,11 +397,13 @@ def main():
         subprocess.run(["taskset", "-c", "0", os.path.join(HERE, "bin", "preload"), "-p", str(port), "-n",
                         str(args.instances), "-m", str(args.apps), "-P", PREFIX, "-t", DIRTY_TS, "-e", "204", "-c",
                         "8", "-d", "16", "-T", "240"], check=True, timeout=300)
-        # Every format cached before the phases (the first read of each generates it).
+        # Every document the loaded phase reads is cached before the phases (the first read of each generates it,
+        # with its reader waiting): the four full forms and the gzip delta. Until 2026-12-05 the delta was not, so
+        # the loaded phase began with its first build, which a reader waits for (nice 19, not idle: PoolPriority).
         t0 = time.time()
-        for accept, gz in FORMATS:
+        for path, accept, gz in [("/eureka/apps/", a, g) for a, g in FORMATS] + [("/eureka/apps/delta", "application/json", True)]:
             c = Conn(port)
-            c.request((f"GET /eureka/apps/ HTTP/1.1\r\nHost: x\r\nAccept: {accept}\r\n" +
+            c.request((f"GET {path} HTTP/1.1\r\nHost: x\r\nAccept: {accept}\r\n" +
                        ("Accept-Encoding: gzip\r\n" if gz else "") + "\r\n").encode())
             c.sock.close()
         warm = time.time() - t0
@@ -412,7 +418,8 @@ def main():
             spans[phase] = (began, time.monotonic())
             cpu = cpu_seconds(server.pid) - cpu0
             waits[phase] = tuple(b - a for a, b in zip(sched0, schedstat(server.pid)))
-            probe = [x for kind, x, _ in res if kind == "probe"][0]
+            probe, probe_wait = [x for kind, x, _ in res if kind == "probe"][0]
+            probe_net[phase] = max(l - w for l, w in zip(probe, probe_wait)) if probe else 0.0
             hb = [v for kind, x, _ in res if kind == "hb" for v in x[0]]
             # (send time, latency) of every heartbeat: which loop iterations the slow ones waited for.
             hb_timed = [(t, v) for kind, x, _ in res if kind == "hb" for t, v in zip(x[1], x[0])]
@@ -436,7 +443,7 @@ def main():
           (f" --loop-slice-us {args.loop_slice_us}" if args.loop_slice_us else "") +
           (f" --fetcher-nice {args.fetcher_nice}" if args.fetcher_nice != 19 else "") +
           "".join(f" --server-arg={a}" for a in args.server_arg) + "`")
-    print(f"- Server on core {args.target_core}, clients on core 0; first build of the four full forms: {warm:.1f} s" +
+    print(f"- Server on core {args.target_core}, clients on core 0; first build of the four full forms and the delta: {warm:.1f} s" +
           (f"; loop thread slice {args.loop_slice_us} us (--loop-slice-us)" if args.loop_slice_us else ""))
     print()
     print("| phase | probe n | loop lag p99 (ms) | loop lag max (ms) | heartbeats | hb p50 (ms) | hb p99 (ms) "
@@ -451,6 +458,9 @@ def main():
     print("Loop thread waiting for its core (/proc schedstat run delay): " + "; ".join(
         f"{phase} {wait / 1e6:.0f} ms over {n} schedulings ({wait / 1e3 / max(1, n):.1f} us each), "
         f"{run / 1e6:.0f} ms on the core" for phase, (run, wait, n) in waits.items()))
+    print()
+    print("Loop lag max net of the probe client's own wait for core 0 (its schedstat run delay during that request): " +
+          "; ".join(f"{phase} {ms(v)} ms" for phase, v in probe_net.items()))
     print()
     print(f"Heartbeat clients waiting for core 0 (fetchers at nice {args.fetcher_nice}): " + "; ".join(
         f"{phase} {wait / 1e6:.0f} ms over {n} schedulings ({wait / 1e3 / max(1, n):.1f} us each)"

@@ -37,6 +37,9 @@ final class ResponseCache {
         var waits = 0
         var generations = 0
         var offLoopGenerations = 0
+        /// Of those, the ones run under SCHED_IDLE: every key already had a read-only value to answer with (see
+        /// PoolPriority).
+        var idleGenerations = 0
         var generatedBytes = 0
         /// Encoding + gzip, wherever it ran; snapshots are taken on the loop and counted apart.
         var generationMicros = 0
@@ -294,11 +297,15 @@ final class ResponseCache {
             finish(build, PayloadBuilder.make(order))
         } else {
             metrics.offLoopGenerations += 1
+            // Idle priority only when no reader can be kept waiting by it: each key is answered from the read-only
+            // level meanwhile. A first build, or reads of the read-write level, must progress even on a busy host.
+            let idle = settings.useReadOnlyLevel && groups.values.allSatisfy { $0.allSatisfy { readOnly[$0] != nil } }
+            if idle { metrics.idleGenerations += 1 }
             // The order is taken on the pool thread, so it is also freed there (see HandOff).
             let handOff = HandOff(order)
             order = BuildOrder(generatedAt: 0, sequence: 0)
             runner.run({
-                PoolPriority.inBackground { PayloadBuilder.make(taking: handOff) }
+                PoolPriority.inBackground(idle: idle) { PayloadBuilder.make(taking: handOff) }
             }, label: "payload build", then: { [self] result in finish(build, result) })
         }
     }

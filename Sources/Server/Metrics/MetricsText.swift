@@ -30,6 +30,8 @@ enum MetricsText {
         metric("eureka_cache_waits_total", "counter", "Cache reads answered once a generation finished.", cache.waits)
         metric("eureka_cache_generations_total", "counter", "Cached payloads generated.", cache.generations)
         metric("eureka_cache_offloop_generations_total", "counter", "Generations run on the thread pool.", cache.offLoopGenerations)
+        metric("eureka_cache_idle_generations_total", "counter",
+               "Pool generations run under SCHED_IDLE (no reader waited for them).", cache.idleGenerations)
         metric("eureka_cache_generated_bytes_total", "counter", "Bytes of cached payloads generated (plain + gzip).", cache.generatedBytes)
         metric("eureka_cache_generation_seconds_total", "counter", "Time spent encoding and compressing payloads.",
                seconds(cache.generationMicros))

@@ -54,7 +54,7 @@ final class StreamSnapshots {
         let groups = Dictionary(grouping: subscribers, by: \.filter)
         let filters = Array(groups.keys)
         runner.run({
-            PoolPriority.inBackground {
+            PoolPriority.inBackground(idle: false) {  // its subscribers wait for it
                 guard let capture = handOff.take() else { return [SharedBytes]() }
                 return filters.map { SharedBytes(adopting: Self.document(capture, $0)) }
             }

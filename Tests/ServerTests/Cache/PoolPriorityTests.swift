@@ -6,15 +6,16 @@ import Testing
 /// Encodings run at nice 19 on a thread of their own; libuv's pool threads keep their priority, since a nice-19 pool
 /// thread's completion signal made the loop of libuv 1.44 spin for tens of milliseconds (see PoolPriority).
 @Suite struct PoolPriorityTests {
-    @Test func theBodyRunsIdleAtNineteenOnAnotherThreadAndTheCallerKeepsItsPriority() {
+    @Test(arguments: [false, true])
+    func theBodyRunsLoweredOnAnotherThreadAndTheCallerKeepsItsPriority(idle: Bool) {
         let before = PoolPriority.currentNice()
-        let caller = pthread_self()
         let policyBefore = PoolPriority.currentPolicy()
-        let (nice, policy, sameThread) = PoolPriority.inBackground {
+        let caller = pthread_self()
+        let (nice, policy, sameThread) = PoolPriority.inBackground(idle: idle) {
             (PoolPriority.currentNice(), PoolPriority.currentPolicy(), pthread_equal(pthread_self(), caller) != 0)
         }
         #expect(nice == PoolPriority.backgroundNice)
-        #expect(policy == PoolPriority.idlePolicy)
+        #expect(policy == (idle ? PoolPriority.idlePolicy : Int32(SCHED_OTHER)))
         #expect(!sameThread)
         #expect(PoolPriority.currentNice() == before)
         #expect(PoolPriority.currentPolicy() == policyBefore)
@@ -22,9 +23,9 @@ import Testing
 
     @Test func theResultAndEverythingTheBodyCapturedComeBack() {
         let source = (0..<10_000).map { $0 * 3 }
-        let sum = PoolPriority.inBackground { source.reduce(0, +) }
+        let sum = PoolPriority.inBackground(idle: false) { source.reduce(0, +) }
         #expect(sum == 3 * (10_000 * 9_999 / 2))
-        let strings = PoolPriority.inBackground { source.prefix(3).map(String.init) }
+        let strings = PoolPriority.inBackground(idle: true) { source.prefix(3).map(String.init) }
         #expect(strings == ["0", "3", "6"])
     }
 
@@ -56,5 +57,20 @@ import Testing
             guard rest.count > 16, let nice = Int32(rest[16]) else { return nil }
             return (name, nice)
         }
+    }
+
+    /// The first build of the full registry has readers waiting: nice 19, not idle. Once the read-only level holds a
+    /// value for each key, an immediate rebuild after a change is idle (readers are answered from that level).
+    @Test func onlyRebuildsThatNobodyWaitsForRunIdle() throws {
+        let node = try TestNode(["--eureka.node.immediate-cache-propagation=true"])
+        defer { node.stop() }
+        node.registerInProcess(PayloadBuilder.defaultOffLoopThreshold * 4)
+        #expect(try node.request(path: "/eureka/apps", headers: [("Accept", "application/json")]).status == 200)
+        #expect(node.running.sync { $0.cacheMetrics.offLoopGenerations } >= 1)
+        #expect(node.running.sync { $0.cacheMetrics.idleGenerations } == 0)
+        node.running.sync { node in
+            _ = node.registry.register(instance("late", app: "BULK"), leaseDurationSecs: 90, isReplication: false)
+        }
+        #expect(node.eventually { $0.cacheMetrics.idleGenerations >= 1 })
     }
 }

@@ -60,10 +60,15 @@ import Testing
         return Fixture(loop: loop, h: h, hub: hub, channels: channels, counter: counter)
     }
 
-    /// Runs the loop for `ms`, then calls `atEnd` and stops the hub.
+    /// Runs the loop for `ms` firings of a 1 ms timer, then calls `atEnd` and stops the hub. Counted in firings, each
+    /// in a loop turn of its own, not as one deadline: the loop's clock is cached from when the fixture was made, so
+    /// under a sanitizer's slowdown a single 30 ms deadline fell due in the first turn (TSan run in CI).
     static func run(_ f: Fixture, ms: UInt64 = 30, atEnd: @escaping () -> Void = {}) throws {
         let stopper = try LoopTimer(loop: f.loop)
-        stopper.start(afterMs: ms, repeatMs: 0) {
+        var firings: UInt64 = 0
+        stopper.start(afterMs: 1, repeatMs: 1) {
+            firings += 1
+            guard firings >= ms else { return }
             f.counter.count()
             atEnd()
             f.hub.stop()

@@ -106,17 +106,11 @@ def pin_client(nice=0):
         os.nice(nice)
 
 
-def own_schedstat():
-    """(ns on the core, ns runnable but waiting, schedulings) of this single-threaded process."""
-    with open("/proc/self/schedstat") as f:
-        return tuple(int(x) for x in f.read().split()[:3])
-
-
 def heartbeat_worker(port, apps, instances, conns, stop_at, offset, out):
     """Closed loop, one request in flight per connection, round-robin over connections (select)."""
     import selectors
     pin_client()
-    sched0 = own_schedstat()
+    sched0 = schedstat(os.getpid())
     sel = selectors.DefaultSelector()
     lat = []
     sent = array.array("d")  # CLOCK_MONOTONIC send time of each answered heartbeat, to match with the loop profile
@@ -151,7 +145,7 @@ def heartbeat_worker(port, apps, instances, conns, stop_at, offset, out):
                 c.sock.send(heartbeat_request(i % instances, apps))
                 pending[c] = time.perf_counter()
                 i += 7919
-    waited = tuple(b - a for a, b in zip(sched0, own_schedstat()))
+    waited = tuple(b - a for a, b in zip(sched0, schedstat(os.getpid())))
     out.put(("hb", (lat, sent, waited), errors))
 
 
@@ -164,11 +158,11 @@ def probe_worker(port, apps, period_ms, stop_at, out):
     next_at = time.perf_counter()
     while time.time() < stop_at:
         next_at += period_ms / 1000
-        w0 = own_schedstat()[1]
+        w0 = schedstat(os.getpid())[1]
         t0 = time.perf_counter()
         status, _, _ = c.request(req)
         lat.append(time.perf_counter() - t0)
-        own_wait.append((own_schedstat()[1] - w0) / 1e9)
+        own_wait.append((schedstat(os.getpid())[1] - w0) / 1e9)
         delay = next_at - time.perf_counter()
         if delay > 0:
             time.sleep(delay)
